@@ -1,0 +1,75 @@
+// strata/cluster.h: an instance of an App (`kind: Cluster`).
+//
+// A Cluster names its App, a namespace and labels, and overrides per role:
+// member count, image, resources (merged per key), storage size and class,
+// env (added or overriding by name), structured config keys, node selector
+// and tolerations. Roles it omits get their cardinality's minimum.
+//
+// Example:
+//   Cluster events{.name = "events", .namespace_ = "data", .app = "kafka"};
+//   events.roles.push_back(RoleOverride{.name = "broker", .members = 5});
+
+#ifndef STRATA_CLUSTER_H_
+#define STRATA_CLUSTER_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/config_file.h"
+#include "strata/json.h"
+#include "strata/quantity.h"
+#include "strata/role.h"
+
+namespace strata {
+
+struct StorageOverride {
+  std::string name;                  // Required. A storage name of the role.
+  std::optional<Quantity> size;      // Not below the App's minSize.
+  std::string storage_class_name;    // Empty: keep the App's.
+
+  bool operator==(const StorageOverride&) const = default;
+};
+
+struct RoleOverride {
+  std::string name;                // Required. A role of the App.
+  std::optional<int32_t> members;  // Default: the cardinality's minimum.
+  std::string image;               // Empty: the App's image.
+  Resources resources;             // Merged per key over the App's.
+  std::vector<StorageOverride> storage;
+  std::vector<EnvVar> env;         // Added to / overriding the App's by name.
+  // File path -> keys overriding (or added to) that structured file's data.
+  std::map<std::string, OrderedStringMap> config;
+  std::map<std::string, std::string> node_selector;
+  Json tolerations = Json::array();  // Kubernetes tolerations, passed through.
+
+  bool operator==(const RoleOverride&) const = default;
+};
+
+struct Connection {
+  std::string name;      // Required. DNS-1123 label; unique.
+  std::string endpoint;  // Required. "host:port" or a URL.
+
+  bool operator==(const Connection&) const = default;
+};
+
+struct Cluster {
+  std::string name;                 // Required. DNS-1035 label.
+  std::string namespace_ = "default";
+  std::map<std::string, std::string> labels;  // Copied onto every object.
+  std::string app;                  // Required. The App's metadata.name.
+  std::string domain = "cluster.local";
+  std::vector<RoleOverride> roles;
+  std::vector<Connection> connections;
+
+  // Returns the override for role `name`, or nullptr.
+  const RoleOverride* FindRole(const std::string& name) const;
+
+  bool operator==(const Cluster&) const = default;
+};
+
+}  // namespace strata
+
+#endif  // STRATA_CLUSTER_H_

@@ -1,0 +1,80 @@
+// strata/compile.h: App + Cluster -> Kubernetes objects (SPEC §2, §3).
+//
+// Compile() is pure: equal inputs give byte-identical objects. Per role, in
+// dependsOn order (App order breaks ties), it emits the ConfigMap (when the
+// role has config files), the headless Service, the client Services, the
+// StatefulSet and the PodDisruptionBudget (roles of 2+ members). Alongside the
+// objects it returns, per role, the resolved facts the planner needs (member
+// count, hashes, budget, storage after overrides), so Plan never re-derives
+// them.
+//
+// Example:
+//   absl::StatusOr<CompiledCluster> out = Compile(topology, CompileOptions{});
+//   for (const Object& o : out->objects) std::cout << o.kind << "/" << o.name;
+//   std::cout << ToYaml(out->objects);
+
+#ifndef STRATA_COMPILE_H_
+#define STRATA_COMPILE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "strata/json.h"
+#include "strata/validate.h"
+
+namespace strata {
+
+// Reserved for extension points (they are passed in, never registered).
+struct CompileOptions {};
+
+// One Kubernetes object.
+struct Object {
+  std::string kind;  // "StatefulSet", "Service", "ConfigMap", ...
+  std::string name;  // metadata.name.
+  std::string role;  // The role it belongs to; empty for cluster-wide objects.
+  Json body;         // The whole object, keys in Kubernetes order.
+
+  bool operator==(const Object&) const = default;
+};
+
+// What the planner needs to know about one compiled role.
+struct CompiledRole {
+  std::string name;
+  int32_t members = 0;            // Desired member count.
+  std::string stateful_set;       // "C-R".
+  std::string config_map;         // "C-R-config-<hash>"; empty without config.
+  std::string spec_hash;          // "v1-<hex>": pod annotation strata.dev/spec-hash.
+  std::string config_hash;        // Pod annotation strata.dev/config-hash.
+  int32_t max_unavailable = 1;    // Resolved and quorum-capped budget.
+  std::vector<std::string> depends_on;
+  std::vector<Storage> storage;   // After the Cluster's overrides.
+  // The merged Role (Cluster overrides applied) this was compiled from: its
+  // rollout policy, quorum and lifecycle drive the plan.
+  Role role;
+
+  bool operator==(const CompiledRole&) const = default;
+};
+
+struct CompiledCluster {
+  std::string cluster;
+  std::string namespace_;
+  std::string app;
+  std::vector<CompiledRole> roles;  // In dependsOn order.
+  std::vector<Object> objects;      // In SPEC §2 order.
+
+  // Returns the compiled role named `name`, or nullptr.
+  const CompiledRole* FindRole(const std::string& name) const;
+
+  bool operator==(const CompiledCluster&) const = default;
+};
+
+// Returns the objects of `topology`, or InvalidArgument listing every
+// violation CheckTopology() finds (compile never emits an invalid object).
+[[nodiscard]] absl::StatusOr<CompiledCluster> Compile(
+    const Topology& topology, const CompileOptions& options);
+
+}  // namespace strata
+
+#endif  // STRATA_COMPILE_H_

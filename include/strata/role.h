@@ -1,0 +1,137 @@
+// strata/role.h: one kind of member of a data system (broker, namenode, ...).
+//
+// A Role says everything constant about its members: image, ports, env,
+// resources, storage, probes, config files, dependencies, client Services,
+// rollout policy, lifecycle hooks, security and placement. Each role compiles
+// to one StatefulSet and its companions (SPEC §2.1).
+//
+// Example:
+//   Role zk{.name = "zookeeper", .image = "zookeeper:3.9.2"};
+//   zk.cardinality = *Cardinality::Parse("3+");
+//   zk.quorum = Quorum::kMajority;
+//   zk.ports = {{.name = "client", .port = 2181}};
+
+#ifndef STRATA_ROLE_H_
+#define STRATA_ROLE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/cardinality.h"
+#include "strata/config_file.h"
+#include "strata/probe.h"
+#include "strata/quantity.h"
+#include "strata/rollout_policy.h"
+#include "strata/storage.h"
+
+namespace strata {
+
+enum class Quorum { kNone, kMajority };
+
+struct Port {
+  std::string name;            // Required. IANA service name, <= 15 chars.
+  int32_t port = 0;            // Required. 1..65535.
+  std::string protocol = "TCP";  // TCP (default), UDP or SCTP.
+
+  bool operator==(const Port&) const = default;
+};
+
+struct SecretKeyRef {
+  std::string name;  // Required. The Secret's name.
+  std::string key;   // Required. The key within it.
+
+  bool operator==(const SecretKeyRef&) const = default;
+};
+
+// An environment variable: a literal (a template) or a Secret reference.
+struct EnvVar {
+  std::string name;                   // Required. A C identifier-like name.
+  std::string value;                  // A template; empty when `secret` set.
+  std::optional<SecretKeyRef> secret; // Becomes valueFrom.secretKeyRef.
+
+  bool operator==(const EnvVar&) const = default;
+};
+
+// Kubernetes resource requests and limits, keyed by resource name.
+struct Resources {
+  std::map<std::string, Quantity> requests;
+  std::map<std::string, Quantity> limits;
+
+  bool operator==(const Resources&) const = default;
+};
+
+enum class ServiceType { kClusterIP, kNodePort, kLoadBalancer };
+
+// A client Service `<cluster>-<role>-<name>` over some of the role's ports.
+struct ServiceSpec {
+  std::string name;                // Required. DNS-1123 label.
+  std::vector<std::string> ports;  // Required, non-empty. Role port names.
+  ServiceType type = ServiceType::kClusterIP;
+  bool per_member = false;  // Also one Service per member.
+  bool dashboard = false;   // Annotated strata.dev/dashboard=true.
+
+  bool operator==(const ServiceSpec&) const = default;
+};
+
+struct Lifecycle {
+  std::optional<Handler> pre_stop;  // exec or http; becomes lifecycle.preStop.
+  std::optional<int32_t> termination_grace_period_seconds;  // >= 0.
+  std::optional<Handler> member_leave;  // exec; run before a member is removed.
+  std::optional<Handler> member_join;   // exec; run after a new member is Ready.
+
+  bool operator==(const Lifecycle&) const = default;
+};
+
+struct Security {
+  int64_t run_as_user = 1000;            // Default 1000. Must be >= 1 (non-root).
+  std::optional<int64_t> run_as_group;   // Default unset.
+  std::optional<int64_t> fs_group;       // Default unset.
+  std::vector<std::string> capabilities; // Added on top of drop: [ALL].
+  bool read_only_root_filesystem = false;
+
+  bool operator==(const Security&) const = default;
+};
+
+enum class Spread { kNode, kZone, kNone };
+enum class PlacementMode { kPreferred, kRequired };
+
+struct Placement {
+  Spread spread = Spread::kNode;                    // Default node.
+  PlacementMode mode = PlacementMode::kPreferred;   // Default preferred.
+
+  bool operator==(const Placement&) const = default;
+};
+
+struct Role {
+  std::string name;       // Required. DNS-1035 label, unique in the app.
+  std::string image;      // Required.
+  Cardinality cardinality;  // Required.
+  Quorum quorum = Quorum::kNone;
+  std::vector<std::string> command;  // Templates; empty = image entrypoint.
+  std::vector<std::string> args;     // Templates.
+  std::vector<Port> ports;
+  std::vector<EnvVar> env;
+  Resources resources;
+  Resources min_resources;  // Only `requests` is read: a floor per resource.
+  std::vector<Storage> storage;
+  Probes probes;
+  std::vector<ConfigFile> config;
+  std::vector<std::string> depends_on;  // Role names; no cycles.
+  std::vector<ServiceSpec> services;
+  RolloutPolicy rollout;
+  Lifecycle lifecycle;
+  Security security;
+  Placement placement;
+
+  // Returns the port named `name`, or nullptr.
+  const Port* FindPort(const std::string& name) const;
+
+  bool operator==(const Role&) const = default;
+};
+
+}  // namespace strata
+
+#endif  // STRATA_ROLE_H_

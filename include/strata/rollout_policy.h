@@ -1,0 +1,64 @@
+// strata/rollout_policy.h: how a role's members are restarted for an update.
+//
+// The planner restarts members whose spec-hash differs, `serial`ly or in
+// budgeted waves, in `order`, waiting for each to be Ready for
+// `min_ready_seconds` and running `gate` in a Ready member before disrupting
+// it. A quorum role's budget never lets it drop below floor(n/2)+1 members.
+//
+// Example:
+//   RolloutPolicy p;
+//   p.strategy = RolloutStrategy::kBestEffortParallel;
+//   p.max_unavailable = IntOrPercent{.value = 25, .percent = true};
+//   p.ResolveMaxUnavailable(10);  // 2: 25% of 10 rounded down, at least 1
+
+#ifndef STRATA_ROLLOUT_POLICY_H_
+#define STRATA_ROLLOUT_POLICY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "strata/probe.h"
+
+namespace strata {
+
+enum class RolloutStrategy { kSerial, kBestEffortParallel, kParallel };
+enum class RolloutOrder { kOrdinalDescending, kOrdinalAscending, kFollowersFirst };
+
+// An integer >= 1, or a percentage 1..100 when `percent` is true.
+struct IntOrPercent {
+  int32_t value = 1;
+  bool percent = false;
+
+  bool operator==(const IntOrPercent&) const = default;
+};
+
+struct Gate {
+  Handler handler;               // exec only; exit 0 means safe to disrupt.
+  int32_t timeout_seconds = 600; // Default 600. >= 1.
+
+  bool operator==(const Gate&) const = default;
+};
+
+struct RolloutPolicy {
+  RolloutStrategy strategy = RolloutStrategy::kSerial;  // Default serial.
+  IntOrPercent max_unavailable;  // Default 1. Capped by the quorum budget.
+  RolloutOrder order = RolloutOrder::kOrdinalDescending;
+  std::string leader_label;  // Required for followersFirst.
+  std::optional<Handler> leader_probe;  // exec only; optional.
+  int32_t min_ready_seconds = 0;        // Default 0. >= 0.
+  std::optional<Gate> gate;
+  bool zone_parallel = false;  // Members of one zone may restart together.
+
+  // Returns the number of members that may be unavailable at once for a role
+  // of `members` members: the integer, or the percentage rounded down with a
+  // minimum of 1. `serial` always resolves to 1. The quorum cap is applied by
+  // the caller (see Role::DisruptionBudget).
+  int32_t ResolveMaxUnavailable(int32_t members) const;
+
+  bool operator==(const RolloutPolicy&) const = default;
+};
+
+}  // namespace strata
+
+#endif  // STRATA_ROLLOUT_POLICY_H_

@@ -1,0 +1,93 @@
+// strata/simulate.h: run plans against an in-memory cluster to convergence.
+//
+// Simulate() models StatefulSets, pods, PVCs and readiness the way
+// Kubernetes behaves (OnDelete pods recreated at the current template, PVCs
+// kept or deleted per retention policy, pods Ready after a delay, the leader
+// label moving when a leader restarts), and loops plan -> execute -> observe
+// until the plan is empty. Faults can be injected. After every step it checks
+// the invariants (budget, quorum, order, PVC safety, convergence bound, a stuck
+// member blocks) and records violations. Deterministic: no clock, no
+// randomness except the seeded one in options.
+//
+// Example:
+//   SimulateOptions options;
+//   options.faults = *ParseFaults("never-ready=events-broker-2");
+//   absl::StatusOr<Timeline> t = Simulate(compiled, ObservedState{}, options);
+//   std::cout << TimelineToText(*t);
+
+#ifndef STRATA_SIMULATE_H_
+#define STRATA_SIMULATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "strata/compile.h"
+#include "strata/json.h"
+#include "strata/observed_state.h"
+
+namespace strata {
+
+struct Fault {
+  enum class Kind {
+    kNeverReady,  // `pods[0]` never becomes Ready once (re)created.
+    kPodDies,     // `pods[0]` dies when step number `at_step` runs.
+    kGateFails,   // The gate in `pods[0]` fails `times` times.
+    kNodeLoss,    // `pods` all go down at step `at_step`.
+  };
+  Kind kind = Kind::kNeverReady;
+  std::vector<std::string> pods;
+  int32_t at_step = 0;
+  int32_t times = 0;
+
+  bool operator==(const Fault&) const = default;
+};
+
+// Parses a fault list such as
+//   "never-ready=events-broker-2;pod-dies=events-broker-1@3;"
+//   "gate-fails=events-broker-4x2;node-loss=events-broker-0+events-broker-1@5"
+// or returns InvalidArgument naming the bad entry.
+[[nodiscard]] absl::StatusOr<std::vector<Fault>> ParseFaults(absl::string_view spec);
+
+struct SimulateOptions {
+  absl::Time start = absl::FromUnixSeconds(1767225600);  // 2026-01-01.
+  absl::Duration ready_delay = absl::Seconds(10);  // Pod start to Ready.
+  std::vector<Fault> faults;
+  int32_t max_plans = 10000;  // Convergence bound; exceeding it is a violation.
+};
+
+struct TimelineEvent {
+  absl::Time time;
+  int32_t plan = 0;   // Which planning round.
+  std::string what;   // "restart events-broker-4", "pod events-broker-4 Ready".
+
+  bool operator==(const TimelineEvent&) const = default;
+};
+
+struct Timeline {
+  std::vector<TimelineEvent> events;
+  std::vector<std::string> violations;  // Invariants broken; empty = safe.
+  bool converged = false;               // The last plan was empty.
+  bool blocked = false;                 // Stopped at a stuck member.
+  std::string blocked_reason;
+  int32_t plans = 0;                    // Planning rounds run.
+  ObservedState final_state;
+
+  bool operator==(const Timeline&) const = default;
+};
+
+// Returns the timeline of driving `initial` to `desired`; InvalidArgument for
+// a fault naming no pod of the cluster; the plan's own errors otherwise.
+[[nodiscard]] absl::StatusOr<Timeline> Simulate(const CompiledCluster& desired,
+                                                const ObservedState& initial,
+                                                const SimulateOptions& options);
+
+std::string TimelineToText(const Timeline& timeline);
+Json TimelineToJson(const Timeline& timeline);
+
+}  // namespace strata
+
+#endif  // STRATA_SIMULATE_H_

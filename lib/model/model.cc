@@ -1,0 +1,53 @@
+// Accessors of the model value types (app.h, role.h, cluster.h, ...).
+
+#include <algorithm>
+
+#include "strata/app.h"
+#include "strata/cluster.h"
+#include "strata/compile.h"
+#include "strata/documents.h"
+#include "strata/role.h"
+#include "strata/rollout_policy.h"
+
+namespace strata {
+namespace {
+
+template <typename T>
+const T* FindByName(const std::vector<T>& items, absl::string_view name) {
+  auto it = std::find_if(items.begin(), items.end(),
+                         [&](const T& item) { return item.name == name; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+const Port* Role::FindPort(const std::string& name) const {
+  return FindByName(ports, name);
+}
+
+const Role* App::FindRole(const std::string& name) const {
+  return FindByName(roles, name);
+}
+
+const RoleOverride* Cluster::FindRole(const std::string& name) const {
+  return FindByName(roles, name);
+}
+
+const CompiledRole* CompiledCluster::FindRole(const std::string& name) const {
+  return FindByName(roles, name);
+}
+
+const AppDocument* Documents::FindApp(absl::string_view name) const {
+  auto it = std::find_if(apps.begin(), apps.end(),
+                         [&](const AppDocument& d) { return d.app.name == name; });
+  return it == apps.end() ? nullptr : &*it;
+}
+
+int32_t RolloutPolicy::ResolveMaxUnavailable(int32_t members) const {
+  if (strategy == RolloutStrategy::kSerial) return 1;
+  if (!max_unavailable.percent) return std::max(1, max_unavailable.value);
+  int64_t n = static_cast<int64_t>(members) * max_unavailable.value / 100;
+  return static_cast<int32_t>(std::max<int64_t>(1, n));
+}
+
+}  // namespace strata

@@ -1,0 +1,196 @@
+"""The harness itself, without strata: the control plane starts, serves, runs
+the StatefulSet controller the plans rely on, and stops without leftovers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+import pytest
+
+import harness
+from executor import FakeKubelet, VirtualClock, ensure_storage_classes, pod_ready
+
+
+def test_start_and_stop_leave_nothing_behind(k8s_bin_dir):
+    cp = harness.ControlPlane(k8s_bin_dir)
+    try:
+        cp.start()
+        assert cp.kubectl("get", "--raw", "/readyz").stdout.strip() == "ok"
+        version = cp.kubectl_json("version")["serverVersion"]["gitVersion"]
+        assert version.startswith("v1."), version
+        pgids = [p.popen.pid for p in cp.procs.values()]
+        assert len(pgids) == 3
+        work = cp.work_dir
+    finally:
+        cp.stop()
+    for pgid in pgids:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pgid, 0)  # no process of any group is left
+    assert not work.exists()
+    cp.stop()  # idempotent
+
+
+def test_admin_token_and_cert_auth(control_plane, tmp_path):
+    cp = control_plane
+    # Client certificate (the kubeconfig) maps to strata-admin in system:masters.
+    r = cp.kubectl("auth", "can-i", "*", "*", "--all-namespaces")
+    assert r.stdout.strip() == "yes"
+    # The bearer token authenticates the same user.
+    r = cp.kubectl("auth", "whoami", "-o", "json")
+    assert json.loads(r.stdout)["status"]["userInfo"]["username"] == "strata-admin"
+    # The bearer token authenticates the same user, with no certificate at all.
+    empty = tmp_path / "empty-kubeconfig"
+    empty.write_text("")
+    r = subprocess.run([cp.kubectl_bin, "--kubeconfig", str(empty), "--server", cp.server,
+                        "--certificate-authority", str(cp.pki / "ca.crt"),
+                        "--token", cp.admin_token, "auth", "whoami", "-o", "json"],
+                       capture_output=True, text=True, check=True)
+    user = json.loads(r.stdout)["status"]["userInfo"]
+    assert user["username"] == "strata-admin" and "system:masters" in user["groups"]
+
+
+def _sts(ns: str, replicas: int, image: str = "registry.example/app:1") -> dict:
+    labels = {"app.kubernetes.io/instance": "demo", "app.kubernetes.io/component": "db"}
+    return {
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "demo-db", "namespace": ns, "labels": labels},
+        "spec": {
+            "serviceName": "demo-db",
+            "replicas": replicas,
+            "podManagementPolicy": "Parallel",
+            "updateStrategy": {"type": "OnDelete"},
+            "persistentVolumeClaimRetentionPolicy": {"whenScaled": "Retain",
+                                                     "whenDeleted": "Retain"},
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "automountServiceAccountToken": False,
+                    "securityContext": {"runAsNonRoot": True, "runAsUser": 1000,
+                                        "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [{
+                        "name": "db", "image": image,
+                        "ports": [{"name": "client", "containerPort": 5432}],
+                        "securityContext": {"allowPrivilegeEscalation": False,
+                                            "capabilities": {"drop": ["ALL"]}},
+                        "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+                    }],
+                },
+            },
+            "volumeClaimTemplates": [{
+                "metadata": {"name": "data", "labels": labels},
+                "spec": {"accessModes": ["ReadWriteOnce"],
+                         "resources": {"requests": {"storage": "1Gi"}}},
+            }],
+        },
+    }
+
+
+def _svc(ns: str) -> dict:
+    return {
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "demo-db", "namespace": ns},
+        "spec": {"clusterIP": "None", "publishNotReadyAddresses": True,
+                 "selector": {"app.kubernetes.io/instance": "demo",
+                              "app.kubernetes.io/component": "db"},
+                 "ports": [{"name": "client", "port": 5432}]},
+    }
+
+
+def _apply(cp, obj) -> None:
+    cp.kubectl("apply", "--server-side", "--field-manager=strata-tests", "-f", "-",
+               input=json.dumps(obj))
+
+
+def _pods(cp, ns) -> dict:
+    return {p["metadata"]["name"]: p for p in cp.kubectl_json("get", "pods", "-n", ns)["items"]}
+
+
+def _until(what: str, fn, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_statefulset_controller_creates_recreates_and_orphans(control_plane, namespace):
+    cp, ns = control_plane, namespace
+    ensure_storage_classes(cp, [_sts(ns, 3)])
+    _apply(cp, _svc(ns))
+    _apply(cp, _sts(ns, 3))
+
+    # Parallel pod management: all three ordinals at once, with their PVCs.
+    pods = _until("3 pods", lambda: (p := _pods(cp, ns)) and len(p) == 3 and p)
+    assert sorted(pods) == ["demo-db-0", "demo-db-1", "demo-db-2"]
+    assert all(p["status"].get("phase") == "Pending" for p in pods.values())  # no kubelet
+    assert all(p["metadata"]["labels"]["apps.kubernetes.io/pod-index"] == n[-1]
+               for n, p in pods.items())
+    pvcs = {c["metadata"]["name"] for c in
+            cp.kubectl_json("get", "persistentvolumeclaims", "-n", ns)["items"]}
+    assert pvcs == {"data-demo-db-0", "data-demo-db-1", "data-demo-db-2"}
+
+    kubelet = FakeKubelet(cp, ns, VirtualClock())
+    kubelet.sync()
+    assert all(pod_ready(p) for p in _pods(cp, ns).values())
+    _until("readyReplicas=3", lambda: cp.kubectl_json(
+        "get", "statefulset", "demo-db", "-n", ns)["status"].get("readyReplicas") == 3)
+    for c in cp.kubectl_json("get", "persistentvolumeclaims", "-n", ns)["items"]:
+        assert c["status"]["phase"] == "Bound"
+
+    # OnDelete: a new template restarts nobody until a pod is deleted...
+    _apply(cp, _sts(ns, 3, image="registry.example/app:2"))
+    time.sleep(1.0)
+    assert {n: p["metadata"]["uid"] for n, p in _pods(cp, ns).items()} == \
+        {n: p["metadata"]["uid"] for n, p in pods.items()}
+    # ...and a deleted pod comes back under its name at the new template.
+    cp.kubectl("delete", "pod", "demo-db-1", "-n", ns, "--wait=true")
+    new1 = _until("demo-db-1 recreated", lambda: (p := _pods(cp, ns).get("demo-db-1")) and
+                  p["metadata"]["uid"] != pods["demo-db-1"]["metadata"]["uid"] and p)
+    assert new1["spec"]["containers"][0]["image"] == "registry.example/app:2"
+    assert _pods(cp, ns)["demo-db-0"]["spec"]["containers"][0]["image"] == \
+        "registry.example/app:1"
+
+    # Scale in: the highest ordinal goes, its PVC stays (whenScaled: Retain).
+    _apply(cp, _sts(ns, 2, image="registry.example/app:2"))
+    _until("demo-db-2 removed", lambda: "demo-db-2" not in _pods(cp, ns))
+    pvcs = {c["metadata"]["name"] for c in
+            cp.kubectl_json("get", "persistentvolumeclaims", "-n", ns)["items"]}
+    assert "data-demo-db-2" in pvcs
+
+    # Orphan delete (the plan's answer to an immutable field change): pods
+    # survive without an owner, and a re-created StatefulSet adopts them.
+    cp.kubectl("delete", "statefulset", "demo-db", "-n", ns, "--cascade=orphan",
+               "--wait=true", "--timeout=60s")
+    left = _pods(cp, ns)
+    assert sorted(left) == ["demo-db-0", "demo-db-1"]
+    assert all(not p["metadata"].get("ownerReferences") for p in left.values())
+    _apply(cp, _sts(ns, 2, image="registry.example/app:2"))
+    _until("pods adopted", lambda: all(p["metadata"].get("ownerReferences")
+                                       for p in _pods(cp, ns).values()))
+    assert {n: p["metadata"]["uid"] for n, p in _pods(cp, ns).items()} == \
+        {n: p["metadata"]["uid"] for n, p in left.items()}
+
+
+def test_pvc_resize_passes_admission_once_bound(control_plane, namespace):
+    cp, ns = control_plane, namespace
+    ensure_storage_classes(cp, [])
+    pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+           "metadata": {"name": "data-x-0", "namespace": ns},
+           "spec": {"accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "1Gi"}}}}
+    _apply(cp, pvc)
+    kubelet = FakeKubelet(cp, ns, VirtualClock())
+    kubelet.sync()
+    cp.kubectl("patch", "pvc", "data-x-0", "-n", ns, "--type=merge",
+               "-p", '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}')
+    kubelet.sync()
+    got = cp.kubectl_json("get", "pvc", "data-x-0", "-n", ns)
+    assert got["status"]["capacity"]["storage"] == "2Gi"
+    assert got["spec"]["storageClassName"] == "strata-test-default"

@@ -1,0 +1,21 @@
+// The strata CLI's subcommands. Each Add*Command registers one subcommand on
+// `app` and returns a callback main() runs when it was chosen; the callback
+// returns the process exit code (SPEC §5: 0 ok, 1 invalid input, 2 usage,
+// 3 `plan --exit-code` with a non-empty plan).
+
+#ifndef STRATA_TOOLS_STRATA_COMMANDS_H_
+#define STRATA_TOOLS_STRATA_COMMANDS_H_
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace strata::cli {
+
+using Command = std::function<int()>;
+
+Command AddValidateCommand(CLI::App& app);
+
+}  // namespace strata::cli
+
+#endif  // STRATA_TOOLS_STRATA_COMMANDS_H_
