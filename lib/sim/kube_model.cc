@@ -1,0 +1,1156 @@
+#include "sim/kube_model.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "strata/quantity.h"
+
+namespace strata {
+namespace {
+
+constexpr char kStatefulSet[] = "StatefulSet";
+constexpr char kPod[] = "Pod";
+constexpr char kPvc[] = "PersistentVolumeClaim";
+constexpr char kService[] = "Service";
+constexpr char kConfigMap[] = "ConfigMap";
+constexpr char kPdb[] = "PodDisruptionBudget";
+constexpr char kNode[] = "Node";
+
+constexpr const char* kKinds[] = {kStatefulSet, kPod,  kPvc, kService,
+                                  kConfigMap,   kPdb,  kNode};
+
+constexpr char kPodNameLabel[] = "statefulset.kubernetes.io/pod-name";
+constexpr char kPodIndexLabel[] = "apps.kubernetes.io/pod-index";
+constexpr char kRevisionLabel[] = "controller-revision-hash";
+constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> ParseTime(const Json& value) {
+  if (!value.is_string()) return std::nullopt;
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, value.get<std::string>(), &t, &err)) {
+    return std::nullopt;
+  }
+  return t;
+}
+
+// FNV-1a, 64 bits: stable across processes and platforms.
+uint64_t Fnv64(absl::string_view data) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+const Json& Get(const Json& object, std::initializer_list<const char*> path) {
+  static const Json* const kNull = new Json();
+  const Json* at = &object;
+  for (const char* key : path) {
+    if (!at->is_object()) return *kNull;
+    auto it = at->find(key);
+    if (it == at->end()) return *kNull;
+    at = &*it;
+  }
+  return *at;
+}
+
+std::string GetString(const Json& object, std::initializer_list<const char*> path) {
+  const Json& v = Get(object, path);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+int64_t GetInt(const Json& object, std::initializer_list<const char*> path,
+               int64_t fallback) {
+  const Json& v = Get(object, path);
+  return v.is_number_integer() ? v.get<int64_t>() : fallback;
+}
+
+// The ordinal of pod `pod` of StatefulSet `sts` ("<sts>-<n>"), or nullopt.
+std::optional<int32_t> OrdinalOf(absl::string_view pod, absl::string_view sts) {
+  if (pod.size() <= sts.size() + 1 || pod.substr(0, sts.size()) != sts ||
+      pod[sts.size()] != '-') {
+    return std::nullopt;
+  }
+  absl::string_view digits = pod.substr(sts.size() + 1);
+  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
+  int32_t n = 0;
+  if (!absl::SimpleAtoi(digits, &n)) return std::nullopt;
+  return n;
+}
+
+// True when every key of `selector` (a matchLabels map) has that value in
+// `labels`. An empty selector matches nothing (as for a StatefulSet).
+bool Matches(const Json& selector, const Json& labels) {
+  if (!selector.is_object() || selector.empty()) return false;
+  for (auto it = selector.begin(); it != selector.end(); ++it) {
+    const Json& v = Get(labels, {it.key().c_str()});
+    if (v != it.value()) return false;
+  }
+  return true;
+}
+
+std::optional<Quantity> ParseQuantity(const Json& value) {
+  if (!value.is_string()) return std::nullopt;
+  absl::StatusOr<Quantity> q = Quantity::Parse(value.get<std::string>());
+  if (!q.ok()) return std::nullopt;
+  return *q;
+}
+
+// The controller's owner reference of `object`, or null.
+const Json* ControllerRef(const Json& object) {
+  const Json& refs = Get(object, {"metadata", "ownerReferences"});
+  if (!refs.is_array()) return nullptr;
+  for (const Json& ref : refs) {
+    if (ref.value("controller", false)) return &ref;
+  }
+  return nullptr;
+}
+
+void DefaultStatefulSet(Json& sts) {
+  Json& spec = sts["spec"];
+  if (!spec.contains("replicas")) spec["replicas"] = 1;
+  if (!spec.contains("podManagementPolicy")) {
+    spec["podManagementPolicy"] = "OrderedReady";
+  }
+  if (!spec.contains("updateStrategy")) {
+    spec["updateStrategy"] = {{"type", "RollingUpdate"},
+                              {"rollingUpdate", {{"partition", 0}}}};
+  }
+  if (!spec.contains("revisionHistoryLimit")) spec["revisionHistoryLimit"] = 10;
+  if (!spec.contains("persistentVolumeClaimRetentionPolicy")) {
+    spec["persistentVolumeClaimRetentionPolicy"] = {{"whenDeleted", "Retain"},
+                                                    {"whenScaled", "Retain"}};
+  }
+}
+
+void DefaultService(Json& svc, int64_t ip_index) {
+  Json& spec = svc["spec"];
+  if (!spec.contains("type")) spec["type"] = "ClusterIP";
+  if (!spec.contains("clusterIP")) {
+    spec["clusterIP"] = absl::StrFormat("10.96.%d.%d", ip_index / 250,
+                                        ip_index % 250 + 2);
+  }
+  spec["clusterIPs"] = Json::array({spec["clusterIP"]});
+  if (!spec.contains("sessionAffinity")) spec["sessionAffinity"] = "None";
+  if (spec.contains("ports") && spec["ports"].is_array()) {
+    for (Json& port : spec["ports"]) {
+      if (!port.contains("protocol")) port["protocol"] = "TCP";
+      if (!port.contains("targetPort") && port.contains("port")) {
+        port["targetPort"] = port["port"];
+      }
+    }
+  }
+  if (!svc.contains("status")) svc["status"] = {{"loadBalancer", Json::object()}};
+}
+
+Json PvcStatus(const Json& pvc, const std::string& capacity) {
+  Json modes = Get(pvc, {"spec", "accessModes"});
+  if (!modes.is_array()) modes = Json::array({"ReadWriteOnce"});
+  return {{"phase", "Bound"},
+          {"accessModes", modes},
+          {"capacity", {{"storage", capacity}}}};
+}
+
+Json StripServerFields(Json object) {
+  object.erase("status");
+  if (object.contains("metadata") && object["metadata"].is_object()) {
+    Json& md = object["metadata"];
+    for (const char* key : {"uid", "resourceVersion", "creationTimestamp",
+                            "generation", "deletionTimestamp", "managedFields"}) {
+      md.erase(key);
+    }
+  }
+  return object;
+}
+
+}  // namespace
+
+KubeModelOptions ModelOptionsFor(const CompiledCluster& compiled) {
+  KubeModelOptions options;
+  options.namespace_ = compiled.namespace_;
+  for (const CompiledRole& role : compiled.roles) {
+    if (!role.role.rollout.leader_label.empty()) {
+      options.leader_labels[role.stateful_set] = role.role.rollout.leader_label;
+    }
+  }
+  return options;
+}
+
+KubeModel::KubeModel(KubeModelOptions options, absl::Time now)
+    : options_(std::move(options)), now_(now) {
+  for (const char* kind : kKinds) objects_[kind];
+  static constexpr const char* kZones[] = {"zone-a", "zone-b", "zone-c"};
+  for (int32_t i = 0; i < options_.nodes; ++i) {
+    std::string name = absl::StrCat("sim-node-", i);
+    Json node = {
+        {"apiVersion", "v1"},
+        {"kind", "Node"},
+        {"metadata",
+         {{"name", name},
+          {"labels",
+           {{"kubernetes.io/hostname", name},
+            {"kubernetes.io/os", "linux"},
+            {kZoneLabel, kZones[i % 3]}}}}},
+        {"spec", Json::object()},
+        {"status",
+         {{"conditions",
+           Json::array({{{"type", "Ready"},
+                         {"status", "True"},
+                         {"lastTransitionTime", Rfc3339(now)}}})}}}};
+    Json& md = node["metadata"];
+    md["uid"] = NextUid();
+    md["resourceVersion"] = NextResourceVersion();
+    md["creationTimestamp"] = Rfc3339(now);
+    objects_[kNode][name] = std::move(node);
+  }
+}
+
+absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& state,
+                                                       KubeModelOptions options,
+                                                       absl::Time now) {
+  if (!state.nodes.empty()) options.nodes = 0;
+  KubeModel model(std::move(options), now);
+  const std::pair<const char*, const std::vector<Json>*> lists[] = {
+      {kStatefulSet, &state.stateful_sets},
+      {kPod, &state.pods},
+      {kPvc, &state.persistent_volume_claims},
+      {kService, &state.services},
+      {kConfigMap, &state.config_maps},
+      {kPdb, &state.pod_disruption_budgets},
+      {kNode, &state.nodes}};
+  for (const auto& [kind, list] : lists) {
+    for (const Json& object : *list) {
+      std::string name = GetString(object, {"metadata", "name"});
+      if (name.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("observed ", kind, " without metadata.name"));
+      }
+      Json copy = object;
+      copy["kind"] = kind;
+      if (!copy["metadata"].contains("uid")) copy["metadata"]["uid"] = model.NextUid();
+      if (!copy["metadata"].contains("creationTimestamp")) {
+        copy["metadata"]["creationTimestamp"] = Rfc3339(now);
+      }
+      int64_t rv = 0;
+      if (absl::SimpleAtoi(GetString(copy, {"metadata", "resourceVersion"}), &rv)) {
+        model.resource_version_ = std::max(model.resource_version_, rv);
+      }
+      model.objects_[kind][name] = std::move(copy);
+    }
+  }
+  // Pods: reconstruct their runtime from their status.
+  for (auto& [name, pod] : model.objects_[kPod]) {
+    PodRuntime rt;
+    rt.created = ParseTime(Get(pod, {"metadata", "creationTimestamp"})).value_or(now);
+    rt.last_transition = rt.created;
+    bool ready = false;
+    const Json& conditions = Get(pod, {"status", "conditions"});
+    if (conditions.is_array()) {
+      for (const Json& c : conditions) {
+        if (c.value("type", "") != "Ready") continue;
+        ready = c.value("status", "") == "True";
+        if (auto t = ParseTime(Get(c, {"lastTransitionTime"}))) rt.last_transition = *t;
+      }
+    }
+    const Json& statuses = Get(pod, {"status", "containerStatuses"});
+    if (statuses.is_array() && !statuses.empty()) {
+      rt.restarts = static_cast<int32_t>(GetInt(statuses[0], {"restartCount"}, 0));
+    }
+    if (ready) {
+      rt.ready_since = rt.last_transition;
+      rt.started = std::min(rt.created, *rt.ready_since);
+    } else if (GetString(pod, {"status", "phase"}) == "Running") {
+      rt.started = rt.created;
+      if (statuses.is_array() && !statuses.empty()) {
+        if (auto t = ParseTime(Get(statuses[0], {"state", "running", "startedAt"}))) {
+          rt.started = *t;
+        }
+      }
+    }
+    model.runtime_[name] = rt;
+    model.RenderPod(pod);
+  }
+  // PVCs: a request above the capacity is a resize under way.
+  for (auto& [name, pvc] : model.objects_[kPvc]) {
+    auto want = ParseQuantity(Get(pvc, {"spec", "resources", "requests", "storage"}));
+    auto have = ParseQuantity(Get(pvc, {"status", "capacity", "storage"}));
+    if (!Get(pvc, {"status", "phase"}).is_string() && want.has_value()) {
+      pvc["status"] = PvcStatus(pvc, want->ToString());
+    } else if (want.has_value() && (!have.has_value() || *have < *want)) {
+      model.resizes_[name] = {want->ToString(), now + model.options_.resize_delay};
+    }
+  }
+  model.Reconcile(now);
+  return model;
+}
+
+std::map<std::string, Json>& KubeModel::MutableObjects(const std::string& kind) {
+  return objects_[kind];
+}
+
+const std::map<std::string, Json>& KubeModel::Objects(const std::string& kind) const {
+  static const std::map<std::string, Json>* const kEmpty =
+      new std::map<std::string, Json>();
+  auto it = objects_.find(kind);
+  return it == objects_.end() ? *kEmpty : it->second;
+}
+
+const Json* KubeModel::Find(const std::string& kind, const std::string& name) const {
+  const auto& objects = Objects(kind);
+  auto it = objects.find(name);
+  return it == objects.end() ? nullptr : &it->second;
+}
+
+std::string KubeModel::NextUid() {
+  ++uid_counter_;
+  return absl::StrFormat("%08x-5a1d-4000-8000-%012x",
+                         static_cast<uint32_t>(Fnv64(options_.namespace_)),
+                         uid_counter_);
+}
+
+std::string KubeModel::NextResourceVersion() {
+  return absl::StrCat(++resource_version_);
+}
+
+void KubeModel::Touch(Json& object) {
+  object["metadata"]["resourceVersion"] = NextResourceVersion();
+}
+
+absl::Status KubeModel::Apply(const Json& object) {
+  if (!object.is_object()) {
+    return absl::InvalidArgumentError("apply: the object is not a JSON object");
+  }
+  std::string kind = GetString(object, {"kind"});
+  std::string name = GetString(object, {"metadata", "name"});
+  if (kind.empty() || name.empty()) {
+    return absl::InvalidArgumentError("apply: the object needs kind and metadata.name");
+  }
+  if (objects_.find(kind) == objects_.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("apply: kind ", kind, " is not modelled by the simulator"));
+  }
+  std::string ns = GetString(object, {"metadata", "namespace"});
+  if (kind != kNode && !ns.empty() && ns != options_.namespace_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("apply ", kind, " ", name, ": namespace ", ns,
+                     " is not the simulated namespace ", options_.namespace_));
+  }
+  auto& objects = objects_[kind];
+  auto it = objects.find(name);
+  Json applied = StripServerFields(object);
+  if (kind != kNode) applied["metadata"]["namespace"] = options_.namespace_;
+
+  if (it == objects.end()) {
+    Json& md = applied["metadata"];
+    md["uid"] = NextUid();
+    md["resourceVersion"] = NextResourceVersion();
+    md["creationTimestamp"] = Rfc3339(now_);
+    if (kind == kStatefulSet) {
+      md["generation"] = 1;
+      DefaultStatefulSet(applied);
+      applied["status"] = {{"observedGeneration", 0}, {"replicas", 0},
+                           {"availableReplicas", 0}};
+    } else if (kind == kService) {
+      DefaultService(applied, uid_counter_);
+    } else if (kind == kPdb) {
+      md["generation"] = 1;
+    } else if (kind == kPvc) {
+      Json& spec = applied["spec"];
+      if (!spec.contains("volumeMode")) spec["volumeMode"] = "Filesystem";
+      if (!spec.contains("accessModes")) spec["accessModes"] = {"ReadWriteOnce"};
+      applied["status"] = PvcStatus(
+          applied, GetString(applied, {"spec", "resources", "requests", "storage"}));
+    } else if (kind == kPod) {
+      runtime_[name] = PodRuntime{.created = now_, .last_transition = now_};
+      RenderPod(applied);
+    }
+    objects.emplace(name, std::move(applied));
+    return absl::OkStatus();
+  }
+
+  Json& current = it->second;
+  if (current["metadata"].contains("deletionTimestamp")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "apply ", kind, " ", name, ": the object is being deleted"));
+  }
+  if (kind == kPod || kind == kPvc) {
+    Json merged = current;
+    merged.merge_patch(applied);
+    if (kind == kPvc) {
+      Json before = current["spec"];
+      Json after = merged["spec"];
+      auto old_size = ParseQuantity(Get(before, {"resources", "requests", "storage"}));
+      auto new_size = ParseQuantity(Get(after, {"resources", "requests", "storage"}));
+      before["resources"]["requests"].erase("storage");
+      after["resources"]["requests"].erase("storage");
+      if (before != after) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "apply PersistentVolumeClaim ", name,
+            ": spec is immutable after creation except resources.requests"));
+      }
+      if (old_size && new_size && *new_size < *old_size) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "apply PersistentVolumeClaim ", name,
+            ": spec.resources.requests.storage: field can not be less than "
+            "previous value"));
+      }
+      if (old_size && new_size && *new_size > *old_size) {
+        resizes_[name] = {new_size->ToString(), now_ + options_.resize_delay};
+      }
+    }
+    merged["metadata"]["resourceVersion"] = NextResourceVersion();
+    current = std::move(merged);
+    if (kind == kPod) RenderPod(current);
+    return absl::OkStatus();
+  }
+
+  // Replace everything but server-owned fields. (No references into
+  // `applied` across insertions: ordered_json's storage is a vector.)
+  if (current.contains("status")) applied["status"] = current["status"];
+  applied["metadata"]["uid"] = current["metadata"]["uid"];
+  applied["metadata"]["creationTimestamp"] = current["metadata"]["creationTimestamp"];
+  applied["metadata"]["resourceVersion"] = NextResourceVersion();
+  if (kind == kStatefulSet) {
+    DefaultStatefulSet(applied);
+    for (const char* field : {"selector", "serviceName", "volumeClaimTemplates",
+                              "podManagementPolicy"}) {
+      if (Get(applied, {"spec", field}) != Get(current, {"spec", field})) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "apply StatefulSet ", name, ": spec.", field,
+            ": Forbidden: updates to statefulset spec for fields other than "
+            "'replicas', 'ordinals', 'template', 'updateStrategy', "
+            "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+            "forbidden"));
+      }
+    }
+    int64_t generation = GetInt(current, {"metadata", "generation"}, 1);
+    if (applied["spec"] != current["spec"]) ++generation;
+    applied["metadata"]["generation"] = generation;
+  } else if (kind == kPdb) {
+    int64_t generation = GetInt(current, {"metadata", "generation"}, 1);
+    if (applied["spec"] != current["spec"]) ++generation;
+    applied["metadata"]["generation"] = generation;
+  } else if (kind == kService) {
+    if (!Get(current, {"spec", "clusterIP"}).is_null()) {
+      applied["spec"]["clusterIP"] = current["spec"]["clusterIP"];
+    }
+    DefaultService(applied, uid_counter_);
+  }
+  current = std::move(applied);
+  return absl::OkStatus();
+}
+
+void KubeModel::RemovePod(const std::string& name) {
+  objects_[kPod].erase(name);
+  runtime_.erase(name);
+}
+
+bool KubeModel::PvcInUse(const std::string& pvc) const {
+  for (const auto& [name, pod] : Objects(kPod)) {
+    const Json& volumes = Get(pod, {"spec", "volumes"});
+    if (!volumes.is_array()) continue;
+    for (const Json& v : volumes) {
+      if (GetString(v, {"persistentVolumeClaim", "claimName"}) == pvc) return true;
+    }
+  }
+  return false;
+}
+
+absl::Status KubeModel::Delete(const std::string& kind, const std::string& name,
+                               bool orphan) {
+  if (kind == kPod) return DeletePod(name);
+  auto kind_it = objects_.find(kind);
+  if (kind_it == objects_.end() || kind_it->second.count(name) == 0) {
+    return absl::NotFoundError(absl::StrCat(kind, " ", name, " not found"));
+  }
+  auto& objects = kind_it->second;
+  if (kind == kStatefulSet) {
+    const Json sts = objects[name];
+    std::string uid = GetString(sts, {"metadata", "uid"});
+    std::vector<std::string> owned;
+    for (auto& [pod_name, pod] : objects_[kPod]) {
+      const Json* ref = ControllerRef(pod);
+      if (ref != nullptr && ref->value("uid", "") == uid) owned.push_back(pod_name);
+    }
+    for (const std::string& pod_name : owned) {
+      if (orphan) {
+        Json& pod = objects_[kPod][pod_name];
+        pod["metadata"].erase("ownerReferences");
+        Touch(pod);
+      } else {
+        RemovePod(pod_name);
+      }
+    }
+    objects.erase(name);
+    if (!orphan &&
+        GetString(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"}) ==
+            "Delete") {
+      const Json& templates = Get(sts, {"spec", "volumeClaimTemplates"});
+      std::vector<std::string> doomed;
+      for (const auto& [pvc_name, pvc] : objects_[kPvc]) {
+        if (!templates.is_array()) break;
+        for (const Json& t : templates) {
+          std::string prefix = absl::StrCat(GetString(t, {"metadata", "name"}), "-");
+          if (pvc_name.rfind(prefix, 0) == 0 &&
+              OrdinalOf(absl::string_view(pvc_name).substr(prefix.size()), name)) {
+            doomed.push_back(pvc_name);
+          }
+        }
+      }
+      for (const std::string& pvc_name : doomed) (void)Delete(kPvc, pvc_name, false);
+    }
+    return absl::OkStatus();
+  }
+  if (kind == kPvc) {
+    if (PvcInUse(name)) {
+      Json& pvc = objects[name];
+      if (!pvc["metadata"].contains("deletionTimestamp")) {
+        pvc["metadata"]["deletionTimestamp"] = Rfc3339(now_);
+        pvc["metadata"]["finalizers"] = {"kubernetes.io/pvc-protection"};
+        Touch(pvc);
+      }
+      return absl::OkStatus();
+    }
+    resizes_.erase(name);
+  }
+  objects.erase(name);
+  return absl::OkStatus();
+}
+
+absl::Status KubeModel::DeletePod(const std::string& name) {
+  if (Find(kPod, name) == nullptr) {
+    return absl::NotFoundError(absl::StrCat("Pod ", name, " not found"));
+  }
+  RemovePod(name);
+  return absl::OkStatus();
+}
+
+absl::Status KubeModel::ResizePvc(const std::string& name, const std::string& size) {
+  auto it = objects_[kPvc].find(name);
+  if (it == objects_[kPvc].end()) {
+    return absl::NotFoundError(absl::StrCat("PersistentVolumeClaim ", name, " not found"));
+  }
+  absl::StatusOr<Quantity> want = Quantity::Parse(size);
+  if (!want.ok()) return want.status();
+  Json& pvc = it->second;
+  auto have = ParseQuantity(Get(pvc, {"spec", "resources", "requests", "storage"}));
+  if (have.has_value() && *want < *have) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "PersistentVolumeClaim ", name, ": cannot shrink from ", have->ToString(),
+        " to ", size));
+  }
+  pvc["spec"]["resources"]["requests"]["storage"] = size;
+  auto capacity = ParseQuantity(Get(pvc, {"status", "capacity", "storage"}));
+  if (!capacity.has_value() || *capacity < *want) {
+    resizes_[name] = {size, now_ + options_.resize_delay};
+    pvc["status"]["conditions"] = Json::array(
+        {{{"type", "Resizing"}, {"status", "True"},
+          {"lastTransitionTime", Rfc3339(now_)}}});
+  }
+  Touch(pvc);
+  return absl::OkStatus();
+}
+
+void KubeModel::SetNeverReady(const std::string& name, bool never_ready) {
+  if (never_ready) {
+    never_ready_.insert(name);
+  } else {
+    never_ready_.erase(name);
+  }
+}
+
+absl::Status KubeModel::CrashPod(const std::string& name) {
+  auto it = objects_[kPod].find(name);
+  if (it == objects_[kPod].end()) {
+    return absl::NotFoundError(absl::StrCat("Pod ", name, " not found"));
+  }
+  PodRuntime& rt = runtime_[name];
+  if (rt.started.has_value()) {
+    rt.started = now_;
+    ++rt.restarts;
+  }
+  if (rt.ready_since.has_value()) {
+    rt.ready_since.reset();
+    rt.last_transition = now_;
+  }
+  RenderPod(it->second);
+  Touch(it->second);
+  return absl::OkStatus();
+}
+
+absl::Status KubeModel::LosePod(const std::string& name) { return DeletePod(name); }
+
+absl::Status KubeModel::SetLeader(const std::string& name) {
+  const Json* pod = Find(kPod, name);
+  if (pod == nullptr) return absl::NotFoundError(absl::StrCat("Pod ", name, " not found"));
+  for (const auto& [sts, label] : options_.leader_labels) {
+    if (!OrdinalOf(name, sts)) continue;
+    for (auto& [pod_name, p] : objects_[kPod]) {
+      if (!OrdinalOf(pod_name, sts)) continue;
+      Json& labels = p["metadata"]["labels"];
+      bool leader = pod_name == name;
+      if (leader && labels.value(label, "") != "true") {
+        labels[label] = "true";
+        Touch(p);
+      } else if (!leader && labels.is_object() && labels.contains(label)) {
+        labels.erase(label);
+        Touch(p);
+      }
+    }
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("pod ", name, " belongs to no role with a leader label"));
+}
+
+bool KubeModel::PodReady(const std::string& name) const {
+  auto it = runtime_.find(name);
+  const Json* pod = Find(kPod, name);
+  return pod != nullptr && it != runtime_.end() && it->second.ready_since.has_value() &&
+         !Get(*pod, {"metadata", "deletionTimestamp"}).is_string();
+}
+
+std::map<int32_t, const Json*> KubeModel::PodsOf(const std::string& sts) const {
+  std::map<int32_t, const Json*> out;
+  for (const auto& [name, pod] : Objects(kPod)) {
+    if (auto ordinal = OrdinalOf(name, sts)) out[*ordinal] = &pod;
+  }
+  return out;
+}
+
+std::string KubeModel::LeaderOf(const std::string& sts) const {
+  auto label = options_.leader_labels.find(sts);
+  if (label == options_.leader_labels.end()) return "";
+  for (const auto& [ordinal, pod] : PodsOf(sts)) {
+    if (GetString(*pod, {"metadata", "labels", label->second.c_str()}) == "true") {
+      return GetString(*pod, {"metadata", "name"});
+    }
+  }
+  return "";
+}
+
+std::string KubeModel::PickNode(const std::string& sts) const {
+  // Fewest pods of this StatefulSet, then fewest pods, then lowest index.
+  std::string best;
+  std::pair<int, int> best_load = {std::numeric_limits<int>::max(), 0};
+  int best_index = 0;
+  for (const auto& [name, node] : Objects(kNode)) {
+    if (Get(node, {"spec", "unschedulable"}) == Json(true)) continue;
+    std::pair<int, int> load = {0, 0};
+    for (const auto& [pod_name, pod] : Objects(kPod)) {
+      if (GetString(pod, {"spec", "nodeName"}) != name) continue;
+      ++load.second;
+      if (OrdinalOf(pod_name, sts)) ++load.first;
+    }
+    int index = 0;
+    absl::string_view n = name;
+    size_t dash = n.rfind('-');
+    if (dash != absl::string_view::npos) (void)absl::SimpleAtoi(n.substr(dash + 1), &index);
+    if (best.empty() || load < best_load || (load == best_load && index < best_index)) {
+      best = name;
+      best_load = load;
+      best_index = index;
+    }
+  }
+  return best;
+}
+
+std::string KubeModel::RevisionOf(const Json& sts) {
+  uint64_t h = Fnv64(Get(sts, {"spec", "template"}).dump());
+  return absl::StrFormat("%s-%010x", GetString(sts, {"metadata", "name"}),
+                         h & 0xffffffffffULL);
+}
+
+bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
+  std::string sts_name = GetString(sts, {"metadata", "name"});
+  std::string name = absl::StrCat(sts_name, "-", ordinal);
+  const Json& selector = Get(sts, {"spec", "selector", "matchLabels"});
+  // PVCs from the claim templates; an existing claim of that name is reused.
+  Json claim_volumes = Json::array();
+  const Json& templates = Get(sts, {"spec", "volumeClaimTemplates"});
+  if (templates.is_array()) {
+    for (const Json& t : templates) {
+      std::string claim = GetString(t, {"metadata", "name"});
+      std::string pvc_name = absl::StrCat(claim, "-", name);
+      claim_volumes.push_back(
+          {{"name", claim}, {"persistentVolumeClaim", {{"claimName", pvc_name}}}});
+      const Json* existing = Find(kPvc, pvc_name);
+      if (existing != nullptr) {
+        // The controller waits for a claim being deleted to go.
+        if (Get(*existing, {"metadata", "deletionTimestamp"}).is_string()) return false;
+        continue;
+      }
+      Json labels = Get(t, {"metadata", "labels"});
+      if (!labels.is_object()) labels = Json::object();
+      if (selector.is_object()) {
+        for (auto it = selector.begin(); it != selector.end(); ++it) {
+          labels[it.key()] = it.value();
+        }
+      }
+      Json pvc = {{"apiVersion", "v1"},
+                  {"kind", "PersistentVolumeClaim"},
+                  {"metadata", {{"name", pvc_name}, {"labels", labels}}},
+                  {"spec", Get(t, {"spec"})}};
+      const Json& annotations = Get(t, {"metadata", "annotations"});
+      if (annotations.is_object()) pvc["metadata"]["annotations"] = annotations;
+      (void)Apply(pvc);
+    }
+  }
+
+  const Json& tmpl = Get(sts, {"spec", "template"});
+  Json labels = Get(tmpl, {"metadata", "labels"});
+  if (!labels.is_object()) labels = Json::object();
+  labels[kRevisionLabel] = RevisionOf(sts);
+  labels[kPodNameLabel] = name;
+  labels[kPodIndexLabel] = absl::StrCat(ordinal);
+  Json metadata = {{"name", name}, {"labels", labels}};
+  const Json& annotations = Get(tmpl, {"metadata", "annotations"});
+  if (annotations.is_object()) metadata["annotations"] = annotations;
+  metadata["ownerReferences"] = Json::array(
+      {{{"apiVersion", "apps/v1"},
+        {"kind", "StatefulSet"},
+        {"name", sts_name},
+        {"uid", GetString(sts, {"metadata", "uid"})},
+        {"controller", true},
+        {"blockOwnerDeletion", true}}});
+  Json spec = Get(tmpl, {"spec"});
+  if (!spec.is_object()) spec = Json::object();
+  spec["hostname"] = name;
+  std::string service = GetString(sts, {"spec", "serviceName"});
+  if (!service.empty()) spec["subdomain"] = service;
+  std::string node = PickNode(sts_name);
+  if (!node.empty()) spec["nodeName"] = node;
+  if (!spec.contains("volumes") || !spec["volumes"].is_array()) {
+    spec["volumes"] = Json::array();
+  }
+  for (const Json& v : claim_volumes) {
+    bool present = false;
+    for (const Json& existing : spec["volumes"]) {
+      present |= existing.value("name", "") == v["name"].get<std::string>();
+    }
+    if (!present) spec["volumes"].push_back(v);
+  }
+  Json pod = {{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata", metadata},
+              {"spec", spec}};
+  (void)Apply(pod);
+  return true;
+}
+
+bool KubeModel::SyncStatefulSet(const std::string& sts_name) {
+  const Json sts = objects_[kStatefulSet][sts_name];
+  std::string uid = GetString(sts, {"metadata", "uid"});
+  const Json& selector = Get(sts, {"spec", "selector", "matchLabels"});
+  int64_t replicas = GetInt(sts, {"spec", "replicas"}, 1);
+  int64_t start = GetInt(sts, {"spec", "ordinals", "start"}, 0);
+  bool parallel = GetString(sts, {"spec", "podManagementPolicy"}) == "Parallel";
+  bool changed = false;
+
+  // Adopt orphans with a matching name and labels; collect members.
+  std::map<int32_t, std::string> members;
+  for (auto& [name, pod] : objects_[kPod]) {
+    auto ordinal = OrdinalOf(name, sts_name);
+    if (!ordinal) continue;
+    const Json* ref = ControllerRef(pod);
+    if (ref == nullptr) {
+      if (!Matches(selector, Get(pod, {"metadata", "labels"}))) continue;
+      pod["metadata"]["ownerReferences"] = Json::array(
+          {{{"apiVersion", "apps/v1"},
+            {"kind", "StatefulSet"},
+            {"name", sts_name},
+            {"uid", uid},
+            {"controller", true},
+            {"blockOwnerDeletion", true}}});
+      Touch(pod);
+      changed = true;
+    } else if (ref->value("uid", "") != uid) {
+      continue;
+    }
+    members[*ordinal] = name;
+  }
+
+  std::vector<int32_t> missing;
+  for (int64_t i = start; i < start + replicas; ++i) {
+    if (members.count(static_cast<int32_t>(i)) == 0) missing.push_back(i);
+  }
+  std::vector<int32_t> condemned;
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    if (it->first < start || it->first >= start + replicas) condemned.push_back(it->first);
+  }
+  bool delete_claims =
+      GetString(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"}) ==
+      "Delete";
+  auto condemn = [&](int32_t ordinal) {
+    std::string pod_name = members[ordinal];
+    RemovePod(pod_name);
+    if (delete_claims) {
+      const Json& templates = Get(sts, {"spec", "volumeClaimTemplates"});
+      if (templates.is_array()) {
+        for (const Json& t : templates) {
+          std::string pvc = absl::StrCat(GetString(t, {"metadata", "name"}), "-", pod_name);
+          if (Find(kPvc, pvc) != nullptr) (void)Delete(kPvc, pvc, false);
+        }
+      }
+    }
+    changed = true;
+  };
+
+  if (parallel) {
+    for (int32_t ordinal : missing) changed |= CreatePod(sts, ordinal);
+    for (int32_t ordinal : condemned) condemn(ordinal);
+  } else {
+    // OrderedReady: one at a time, each after its predecessors are Ready.
+    bool all_ready = true;
+    for (int64_t i = start; i < start + replicas; ++i) {
+      auto it = members.find(static_cast<int32_t>(i));
+      if (it == members.end()) {
+        changed |= CreatePod(sts, static_cast<int32_t>(i));
+        all_ready = false;
+        break;
+      }
+      if (!PodReady(it->second)) {
+        all_ready = false;
+        break;
+      }
+    }
+    if (all_ready && !condemned.empty()) {
+      bool condemned_ready = true;
+      for (int32_t ordinal : condemned) condemned_ready &= PodReady(members[ordinal]);
+      if (condemned_ready) condemn(condemned.front());
+    }
+  }
+  return changed;
+}
+
+std::optional<absl::Time> KubeModel::ReadyAt(const std::string& pod) const {
+  auto it = runtime_.find(pod);
+  if (it == runtime_.end() || !it->second.started.has_value()) return std::nullopt;
+  if (never_ready_.count(pod) > 0) return std::nullopt;
+  return *it->second.started + options_.ready_delay;
+}
+
+bool KubeModel::VolumesPresent(const Json& pod) const {
+  const Json& volumes = Get(pod, {"spec", "volumes"});
+  if (!volumes.is_array()) return true;
+  for (const Json& v : volumes) {
+    std::string claim = GetString(v, {"persistentVolumeClaim", "claimName"});
+    if (!claim.empty()) {
+      const Json* pvc = Find(kPvc, claim);
+      if (pvc == nullptr || Get(*pvc, {"metadata", "deletionTimestamp"}).is_string()) {
+        return false;
+      }
+    }
+    std::string cm = GetString(v, {"configMap", "name"});
+    if (!cm.empty() && Get(v, {"configMap", "optional"}) != Json(true) &&
+        Find(kConfigMap, cm) == nullptr) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void KubeModel::RenderPod(Json& pod) {
+  std::string name = GetString(pod, {"metadata", "name"});
+  const PodRuntime& rt = runtime_[name];
+  bool ready = rt.ready_since.has_value();
+  std::string created = Rfc3339(rt.created);
+  std::string transition = Rfc3339(rt.last_transition);
+  auto condition = [&](const char* type, bool status, const std::string& at) {
+    Json c = {{"type", type},
+              {"status", status ? "True" : "False"},
+              {"lastProbeTime", nullptr},
+              {"lastTransitionTime", at}};
+    if (!status && (std::string(type) == "Ready" || std::string(type) == "ContainersReady")) {
+      c["reason"] = "ContainersNotReady";
+    }
+    return c;
+  };
+  Json status = {
+      {"phase", rt.started.has_value() ? "Running" : "Pending"},
+      {"conditions",
+       Json::array({condition("Initialized", rt.started.has_value(), created),
+                    condition("Ready", ready, transition),
+                    condition("ContainersReady", ready, transition),
+                    condition("PodScheduled", true, created)})}};
+  std::string node = GetString(pod, {"spec", "nodeName"});
+  if (!node.empty()) status["hostIP"] = "192.168.0.10";
+  uint64_t ip = Fnv64(GetString(pod, {"metadata", "uid"}));
+  status["podIP"] = absl::StrFormat("10.244.%d.%d", (ip >> 8) % 250, ip % 250 + 2);
+  status["startTime"] = created;
+  Json containers = Json::array();
+  const Json& specs = Get(pod, {"spec", "containers"});
+  if (specs.is_array()) {
+    for (const Json& c : specs) {
+      Json s = {{"name", c.value("name", "")},
+                {"image", c.value("image", "")},
+                {"imageID", ""},
+                {"ready", ready},
+                {"started", rt.started.has_value()},
+                {"restartCount", rt.restarts}};
+      if (rt.started.has_value()) {
+        s["state"] = {{"running", {{"startedAt", Rfc3339(*rt.started)}}}};
+      } else {
+        s["state"] = {{"waiting", {{"reason", "ContainerCreating"}}}};
+      }
+      containers.push_back(std::move(s));
+    }
+  }
+  status["containerStatuses"] = std::move(containers);
+  pod["status"] = std::move(status);
+}
+
+bool KubeModel::SyncPods() {
+  bool changed = false;
+  for (auto& [name, pod] : objects_[kPod]) {
+    PodRuntime& rt = runtime_[name];
+    bool touched = false;
+    if (!rt.started.has_value() && VolumesPresent(pod)) {
+      rt.started = now_;
+      touched = true;
+    }
+    if (!rt.ready_since.has_value()) {
+      std::optional<absl::Time> at = ReadyAt(name);
+      if (at.has_value() && *at <= now_) {
+        rt.ready_since = *at;
+        rt.last_transition = *at;
+        touched = true;
+      }
+    }
+    if (touched) {
+      RenderPod(pod);
+      Touch(pod);
+      changed = true;
+    }
+  }
+  // Finished resizes.
+  for (auto it = resizes_.begin(); it != resizes_.end();) {
+    auto pvc = objects_[kPvc].find(it->first);
+    if (pvc == objects_[kPvc].end()) {
+      it = resizes_.erase(it);
+      continue;
+    }
+    if (it->second.done > now_) {
+      ++it;
+      continue;
+    }
+    pvc->second["status"] = PvcStatus(pvc->second, it->second.size);
+    Touch(pvc->second);
+    changed = true;
+    it = resizes_.erase(it);
+  }
+  // Claims waiting for their pods to go.
+  std::vector<std::string> released;
+  for (const auto& [name, pvc] : objects_[kPvc]) {
+    if (Get(pvc, {"metadata", "deletionTimestamp"}).is_string() && !PvcInUse(name)) {
+      released.push_back(name);
+    }
+  }
+  for (const std::string& name : released) {
+    objects_[kPvc].erase(name);
+    resizes_.erase(name);
+    changed = true;
+  }
+  return changed;
+}
+
+void KubeModel::SyncLeaders() {
+  for (const auto& [sts, label] : options_.leader_labels) {
+    std::map<int32_t, const Json*> pods = PodsOf(sts);
+    std::string keep;
+    for (const auto& [ordinal, pod] : pods) {
+      std::string name = GetString(*pod, {"metadata", "name"});
+      if (GetString(*pod, {"metadata", "labels", label.c_str()}) == "true" &&
+          PodReady(name)) {
+        keep = name;
+        break;
+      }
+    }
+    if (keep.empty()) {
+      for (const auto& [ordinal, pod] : pods) {
+        std::string name = GetString(*pod, {"metadata", "name"});
+        if (PodReady(name)) {
+          keep = name;
+          break;
+        }
+      }
+    }
+    for (const auto& [ordinal, const_pod] : pods) {
+      std::string name = GetString(*const_pod, {"metadata", "name"});
+      Json& pod = objects_[kPod][name];
+      Json& labels = pod["metadata"]["labels"];
+      bool has = labels.is_object() && labels.contains(label);
+      if (name == keep && labels.value(label, "") != "true") {
+        labels[label] = "true";
+        Touch(pod);
+      } else if (name != keep && has) {
+        labels.erase(label);
+        Touch(pod);
+      }
+    }
+  }
+}
+
+void KubeModel::SyncStatuses() {
+  for (auto& [sts_name, sts] : objects_[kStatefulSet]) {
+    std::string uid = GetString(sts, {"metadata", "uid"});
+    std::string update_revision = RevisionOf(sts);
+    int64_t min_ready = GetInt(sts, {"spec", "minReadySeconds"}, 0);
+    int64_t replicas = 0, ready = 0, available = 0, updated = 0, current = 0;
+    std::string current_revision = GetString(sts, {"status", "currentRevision"});
+    if (current_revision.empty()) current_revision = update_revision;
+    for (const auto& [name, pod] : objects_[kPod]) {
+      const Json* ref = ControllerRef(pod);
+      if (ref == nullptr || ref->value("uid", "") != uid) continue;
+      ++replicas;
+      std::string revision = GetString(pod, {"metadata", "labels", kRevisionLabel});
+      if (revision == update_revision) ++updated;
+      if (revision == current_revision) ++current;
+      if (PodReady(name)) {
+        ++ready;
+        if (*runtime_[name].ready_since + absl::Seconds(min_ready) <= now_) ++available;
+      }
+    }
+    if (updated == replicas) {
+      current_revision = update_revision;
+      current = updated;
+    }
+    Json status = {{"observedGeneration", GetInt(sts, {"metadata", "generation"}, 1)},
+                   {"replicas", replicas},
+                   {"readyReplicas", ready},
+                   {"currentReplicas", current},
+                   {"updatedReplicas", updated},
+                   {"currentRevision", current_revision},
+                   {"updateRevision", update_revision},
+                   {"collisionCount", 0},
+                   {"availableReplicas", available}};
+    if (sts["status"] != status) {
+      sts["status"] = std::move(status);
+      Touch(sts);
+    }
+  }
+  for (auto& [pdb_name, pdb] : objects_[kPdb]) {
+    const Json& selector = Get(pdb, {"spec", "selector", "matchLabels"});
+    int64_t expected = 0, healthy = 0;
+    for (const auto& [name, pod] : objects_[kPod]) {
+      if (!Matches(selector, Get(pod, {"metadata", "labels"}))) continue;
+      ++expected;
+      if (PodReady(name)) ++healthy;
+    }
+    auto resolve = [&](const Json& v, bool round_up) -> int64_t {
+      if (v.is_number_integer()) return v.get<int64_t>();
+      if (v.is_string()) {
+        std::string s = v.get<std::string>();
+        int64_t percent = 0;
+        if (!s.empty() && s.back() == '%' &&
+            absl::SimpleAtoi(absl::string_view(s).substr(0, s.size() - 1), &percent)) {
+          return round_up ? (expected * percent + 99) / 100 : expected * percent / 100;
+        }
+      }
+      return 0;
+    };
+    int64_t desired = 0;
+    const Json& min_available = Get(pdb, {"spec", "minAvailable"});
+    const Json& max_unavailable = Get(pdb, {"spec", "maxUnavailable"});
+    if (!min_available.is_null()) {
+      desired = resolve(min_available, true);
+    } else if (!max_unavailable.is_null()) {
+      desired = std::max<int64_t>(0, expected - resolve(max_unavailable, true));
+    }
+    Json status = {{"observedGeneration", GetInt(pdb, {"metadata", "generation"}, 1)},
+                   {"disruptionsAllowed", std::max<int64_t>(0, healthy - desired)},
+                   {"currentHealthy", healthy},
+                   {"desiredHealthy", desired},
+                   {"expectedPods", expected}};
+    if (pdb["status"] != status) {
+      pdb["status"] = std::move(status);
+      Touch(pdb);
+    }
+  }
+}
+
+void KubeModel::Reconcile(absl::Time now) {
+  if (now > now_) now_ = now;
+  for (int pass = 0; pass < 1000; ++pass) {
+    bool changed = false;
+    std::vector<std::string> names;
+    for (const auto& [name, sts] : objects_[kStatefulSet]) names.push_back(name);
+    for (const std::string& name : names) changed |= SyncStatefulSet(name);
+    changed |= SyncPods();
+    if (!changed) break;
+  }
+  SyncLeaders();
+  SyncStatuses();
+}
+
+std::optional<absl::Time> KubeModel::NextEventTime() const {
+  std::optional<absl::Time> next;
+  auto consider = [&](absl::Time t) {
+    if (t > now_ && (!next.has_value() || t < *next)) next = t;
+  };
+  for (const auto& [name, rt] : runtime_) {
+    if (!rt.ready_since.has_value()) {
+      if (auto at = ReadyAt(name)) consider(*at);
+    }
+  }
+  for (const auto& [name, resize] : resizes_) consider(resize.done);
+  for (const auto& [sts_name, sts] : Objects(kStatefulSet)) {
+    int64_t min_ready = GetInt(sts, {"spec", "minReadySeconds"}, 0);
+    if (min_ready <= 0) continue;
+    for (const auto& [ordinal, pod] : PodsOf(sts_name)) {
+      auto rt = runtime_.find(GetString(*pod, {"metadata", "name"}));
+      if (rt != runtime_.end() && rt->second.ready_since.has_value()) {
+        consider(*rt->second.ready_since + absl::Seconds(min_ready));
+      }
+    }
+  }
+  return next;
+}
+
+ObservedState KubeModel::ToObservedState() const {
+  ObservedState state;
+  auto copy = [&](const char* kind, std::vector<Json>& out) {
+    for (const auto& [name, object] : Objects(kind)) out.push_back(object);
+  };
+  copy(kStatefulSet, state.stateful_sets);
+  copy(kPod, state.pods);
+  copy(kService, state.services);
+  copy(kConfigMap, state.config_maps);
+  copy(kPdb, state.pod_disruption_budgets);
+  copy(kPvc, state.persistent_volume_claims);
+  copy(kNode, state.nodes);
+  return state;
+}
+
+ObservedState ConvergedState(const CompiledCluster& compiled, absl::Time now) {
+  absl::Time start = now - absl::Hours(24);
+  KubeModel kube(ModelOptionsFor(compiled), start);
+  for (const Object& object : compiled.objects) (void)kube.Apply(object.body);
+  kube.Reconcile(start);
+  for (int i = 0; i < 100000; ++i) {
+    std::optional<absl::Time> next = kube.NextEventTime();
+    if (!next.has_value() || *next >= now) break;
+    kube.Reconcile(*next);
+  }
+  kube.Reconcile(now);
+  return kube.ToObservedState();
+}
+
+}  // namespace strata
