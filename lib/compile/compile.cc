@@ -1,0 +1,814 @@
+// Compile(): App + Cluster -> Kubernetes objects (SPEC §2, §3). See README.md
+// for the spec-hash scheme and the ConfigMap key naming.
+
+#include "strata/compile.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <queue>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "compile/config_format.h"
+#include "compile/hash.h"
+#include "compile/template.h"
+#include "strata/diagnostic.h"
+#include "util/status_macros.h"
+
+namespace strata {
+namespace {
+
+using compile_internal::CanonicalWriter;
+using compile_internal::ClusterNames;
+using compile_internal::ConfigMapKeys;
+using compile_internal::Fnv1a64;
+using compile_internal::FormatConfig;
+using compile_internal::Hex16;
+using compile_internal::TemplateContext;
+
+constexpr char kConfigVolume[] = "strata-config";
+constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
+constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
+
+// A role after the Cluster's overrides, with what the Role type cannot hold.
+struct MergedRole {
+  Role role;
+  int32_t members = 0;
+  std::map<std::string, std::string> node_selector;
+  Json tolerations = Json::array();
+  size_t app_index = 0;
+};
+
+// Replaces the entry named like `item` in `items`, or appends it.
+template <typename T, typename Key>
+void UpsertBy(std::vector<T>& items, const T& item, Key key) {
+  for (T& existing : items) {
+    if (key(existing) == key(item)) {
+      existing = item;
+      return;
+    }
+  }
+  items.push_back(item);
+}
+
+// Applies `ov` (may be null) to `base`: image, resources per key, storage
+// size and class, env by name, config keys per file path.
+MergedRole Merge(const Role& base, const RoleOverride* ov, size_t index) {
+  MergedRole m;
+  m.role = base;
+  m.app_index = index;
+  m.members = base.cardinality.min;
+  if (ov == nullptr) return m;
+  Role& r = m.role;
+  if (ov->members.has_value()) m.members = *ov->members;
+  if (!ov->image.empty()) r.image = ov->image;
+  for (const auto& [k, v] : ov->resources.requests) r.resources.requests[k] = v;
+  for (const auto& [k, v] : ov->resources.limits) r.resources.limits[k] = v;
+  for (const StorageOverride& so : ov->storage) {
+    for (Storage& s : r.storage) {
+      if (s.name != so.name) continue;
+      if (so.size.has_value()) s.size = *so.size;
+      if (!so.storage_class_name.empty()) s.storage_class_name = so.storage_class_name;
+    }
+  }
+  for (const EnvVar& e : ov->env) {
+    UpsertBy(r.env, e, [](const EnvVar& v) { return v.name; });
+  }
+  for (const auto& [path, keys] : ov->config) {
+    for (ConfigFile& f : r.config) {
+      if (f.path != path) continue;
+      for (const auto& kv : keys) {
+        UpsertBy(f.data, kv, [](const std::pair<std::string, std::string>& p) {
+          return p.first;
+        });
+      }
+    }
+  }
+  m.node_selector = ov->node_selector;
+  m.tolerations = ov->tolerations.is_array() ? ov->tolerations : Json::array();
+  return m;
+}
+
+// Role indices in dependsOn order, App order breaking ties.
+absl::StatusOr<std::vector<size_t>> DependsOnOrder(const std::vector<Role>& roles) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < roles.size(); ++i) index[roles[i].name] = i;
+  std::vector<int> pending(roles.size(), 0);
+  std::vector<std::vector<size_t>> dependents(roles.size());
+  for (size_t i = 0; i < roles.size(); ++i) {
+    for (const std::string& dep : roles[i].depends_on) {
+      auto it = index.find(dep);
+      if (it == index.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "role ", roles[i].name, " depends on unknown role ", dep));
+      }
+      ++pending[i];
+      dependents[it->second].push_back(i);
+    }
+  }
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if (pending[i] == 0) ready.push(i);
+  }
+  std::vector<size_t> order;
+  while (!ready.empty()) {
+    size_t i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (size_t d : dependents[i]) {
+      if (--pending[d] == 0) ready.push(d);
+    }
+  }
+  if (order.size() != roles.size()) {
+    return absl::InvalidArgumentError("dependsOn forms a cycle");
+  }
+  return order;
+}
+
+Json StringMap(const std::map<std::string, std::string>& m) {
+  Json j = Json::object();
+  for (const auto& [k, v] : m) j[k] = v;
+  return j;
+}
+
+class RoleCompiler {
+ public:
+  RoleCompiler(const Topology& t, const ClusterNames& names,
+               const TemplateContext& context, MergedRole& merged)
+      : t_(t), names_(names), context_(context), m_(merged), r_(merged.role) {
+    where_ = absl::StrCat("spec.roles[", m_.app_index, "]");
+  }
+
+  absl::Status Run(CompiledRole& out, std::vector<Object>& objects) {
+    STRATA_RETURN_IF_ERROR(RenderTemplates());
+    STRATA_RETURN_IF_ERROR(RenderConfig());
+    sts_ = names_.StatefulSet(r_.name);
+    STRATA_ASSIGN_OR_RETURN(std::string spec_hash, SpecHash());
+    spec_hash_ = std::move(spec_hash);
+
+    out.name = r_.name;
+    out.members = m_.members;
+    out.stateful_set = sts_;
+    out.config_map = config_map_;
+    out.spec_hash = spec_hash_;
+    out.config_hash = config_hash_;
+    out.max_unavailable = MaxUnavailable();
+    out.depends_on = r_.depends_on;
+    out.storage = r_.storage;
+    out.role = r_;
+
+    if (!config_map_.empty()) objects.push_back(ConfigMap());
+    objects.push_back(HeadlessService());
+    for (const ServiceSpec& s : r_.services) {
+      STRATA_ASSIGN_OR_RETURN(Object svc, ClientService(s, std::nullopt));
+      objects.push_back(std::move(svc));
+      if (!s.per_member) continue;
+      for (int32_t i = 0; i < m_.members; ++i) {
+        STRATA_ASSIGN_OR_RETURN(Object member, ClientService(s, i));
+        objects.push_back(std::move(member));
+      }
+    }
+    STRATA_ASSIGN_OR_RETURN(Object sts, StatefulSet());
+    objects.push_back(std::move(sts));
+    if (m_.members >= 2) objects.push_back(Pdb());
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status RenderInPlace(std::string& s, const std::string& where) {
+    STRATA_ASSIGN_OR_RETURN(s, context_.Render(s, where));
+    return absl::OkStatus();
+  }
+
+  absl::Status RenderList(std::vector<std::string>& list, const std::string& where) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      STRATA_RETURN_IF_ERROR(RenderInPlace(list[i], absl::StrCat(where, "[", i, "]")));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status RenderHandler(std::optional<Handler>& h, const std::string& where) {
+    if (!h.has_value() || h->kind != Handler::Kind::kExec) return absl::OkStatus();
+    return RenderList(h->command, absl::StrCat(where, ".exec.command"));
+  }
+
+  // Renders every template field of the role in place (SPEC §3: command,
+  // args, env values, config data values and text; exec commands too).
+  absl::Status RenderTemplates() {
+    STRATA_RETURN_IF_ERROR(RenderList(r_.command, where_ + ".command"));
+    STRATA_RETURN_IF_ERROR(RenderList(r_.args, where_ + ".args"));
+    for (size_t i = 0; i < r_.env.size(); ++i) {
+      if (r_.env[i].secret.has_value()) continue;
+      STRATA_RETURN_IF_ERROR(RenderInPlace(
+          r_.env[i].value, absl::StrCat(where_, ".env[", i, "].value")));
+    }
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      ConfigFile& f = r_.config[i];
+      std::string fw = absl::StrCat(where_, ".config[", i, "]");
+      for (auto& [key, value] : f.data) {
+        STRATA_RETURN_IF_ERROR(RenderInPlace(value, absl::StrCat(fw, ".data.", key)));
+      }
+      STRATA_RETURN_IF_ERROR(RenderInPlace(f.template_text, fw + ".template"));
+    }
+    auto render_probe = [&](std::optional<Probe>& p, const char* name) -> absl::Status {
+      if (!p.has_value() || p->handler.kind != Handler::Kind::kExec) return absl::OkStatus();
+      return RenderList(p->handler.command,
+                        absl::StrCat(where_, ".probes.", name, ".exec.command"));
+    };
+    STRATA_RETURN_IF_ERROR(render_probe(r_.probes.readiness, "readiness"));
+    STRATA_RETURN_IF_ERROR(render_probe(r_.probes.liveness, "liveness"));
+    STRATA_RETURN_IF_ERROR(render_probe(r_.probes.startup, "startup"));
+    STRATA_RETURN_IF_ERROR(RenderHandler(r_.lifecycle.pre_stop, where_ + ".lifecycle.preStop"));
+    STRATA_RETURN_IF_ERROR(RenderHandler(r_.lifecycle.member_leave, where_ + ".lifecycle.memberLeave"));
+    STRATA_RETURN_IF_ERROR(RenderHandler(r_.lifecycle.member_join, where_ + ".lifecycle.memberJoin"));
+    STRATA_RETURN_IF_ERROR(RenderHandler(r_.rollout.leader_probe, where_ + ".rollout.leaderProbe"));
+    if (r_.rollout.gate.has_value() &&
+        r_.rollout.gate->handler.kind == Handler::Kind::kExec) {
+      STRATA_RETURN_IF_ERROR(RenderList(r_.rollout.gate->handler.command,
+                                        where_ + ".rollout.gate.exec.command"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Formats every config file, assigns ConfigMap keys and hashes.
+  absl::Status RenderConfig() {
+    std::vector<std::string> paths;
+    for (const ConfigFile& f : r_.config) paths.push_back(f.path);
+    keys_ = ConfigMapKeys(paths);
+    CanonicalWriter all;
+    all.Begin("strata.dev/config-hash v1");
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      const ConfigFile& f = r_.config[i];
+      absl::StatusOr<std::string> content = FormatConfig(f.format, f.data, f.template_text);
+      if (!content.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where_, ".config[", i, "]: ", content.status().message()));
+      }
+      contents_.push_back(*content);
+      all.Begin("file");
+      all.Field("key", keys_[i]);
+      all.Field("content", *content);
+      all.End();
+    }
+    all.End();
+    std::string digest = Hex16(Fnv1a64(all.bytes()));
+    config_hash_ = "v1-" + digest;
+    if (!r_.config.empty()) {
+      config_map_ = absl::StrCat(names_.StatefulSet(r_.name), "-config-", digest.substr(0, 10));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int32_t> ResolvePort(const PortRef& ref, const std::string& where) const {
+    if (ref.name.empty()) return ref.number;
+    const Port* p = r_.FindPort(ref.name);
+    if (p == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": no port named \"", ref.name, "\""));
+    }
+    return p->port;
+  }
+
+  absl::Status HashHandler(CanonicalWriter& w, const Handler& h, const std::string& where) const {
+    switch (h.kind) {
+      case Handler::Kind::kNone:
+        w.Field("kind", "none");
+        break;
+      case Handler::Kind::kExec:
+        w.Field("kind", "exec");
+        w.Begin("command");
+        for (const std::string& c : h.command) w.Field("arg", c);
+        w.End();
+        break;
+      case Handler::Kind::kHttp: {
+        w.Field("kind", "http");
+        w.Field("path", h.path.empty() ? "/" : h.path);
+        w.Field("scheme", h.scheme);
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        w.Field("port", port);
+        break;
+      }
+      case Handler::Kind::kTcp: {
+        w.Field("kind", "tcp");
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        w.Field("port", port);
+        break;
+      }
+      case Handler::Kind::kGrpc: {
+        w.Field("kind", "grpc");
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        w.Field("port", port);
+        if (!h.service.empty()) w.Field("service", h.service);
+        break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // The spec-hash, scheme v1 (README.md): what restarts a member.
+  absl::StatusOr<std::string> SpecHash() const {
+    CanonicalWriter w;
+    w.Begin("strata.dev/spec-hash v1");
+    w.Begin("identity");
+    w.Field("cluster", names_.cluster);
+    w.Field("namespace", names_.namespace_);
+    w.Field("domain", names_.domain);
+    w.Field("role", r_.name);
+    w.End();
+    w.Field("image", r_.image);
+    w.Begin("command");
+    for (const std::string& c : r_.command) w.Field("arg", c);
+    w.End();
+    w.Begin("args");
+    for (const std::string& c : r_.args) w.Field("arg", c);
+    w.End();
+    w.Begin("ports");
+    for (const Port& p : r_.ports) {
+      w.Begin("port");
+      w.Field("name", p.name);
+      w.Field("port", p.port);
+      w.Field("protocol", p.protocol);
+      w.End();
+    }
+    w.End();
+    w.Begin("env");
+    for (const EnvVar& e : r_.env) {
+      w.Begin("var");
+      w.Field("name", e.name);
+      if (e.secret.has_value()) {
+        w.Field("secret", e.secret->name);
+        w.Field("key", e.secret->key);
+      } else {
+        w.Field("value", e.value);
+      }
+      w.End();
+    }
+    w.End();
+    w.Begin("resources");
+    for (const auto* part : {&r_.resources.requests, &r_.resources.limits}) {
+      w.Begin(part == &r_.resources.requests ? "requests" : "limits");
+      for (const auto& [k, q] : *part) w.Field(k, q.ToString());
+      w.End();
+    }
+    w.End();
+    w.Begin("probes");
+    const std::pair<const char*, const std::optional<Probe>*> probes[] = {
+        {"readiness", &r_.probes.readiness},
+        {"liveness", &r_.probes.liveness},
+        {"startup", &r_.probes.startup}};
+    for (const auto& [name, probe] : probes) {
+      if (!probe->has_value()) continue;
+      const Probe& p = **probe;
+      w.Begin(name);
+      STRATA_RETURN_IF_ERROR(HashHandler(w, p.handler, absl::StrCat(where_, ".probes.", name)));
+      if (p.initial_delay_seconds) w.Field("initialDelaySeconds", *p.initial_delay_seconds);
+      if (p.period_seconds) w.Field("periodSeconds", *p.period_seconds);
+      if (p.timeout_seconds) w.Field("timeoutSeconds", *p.timeout_seconds);
+      if (p.success_threshold) w.Field("successThreshold", *p.success_threshold);
+      if (p.failure_threshold) w.Field("failureThreshold", *p.failure_threshold);
+      w.End();
+    }
+    w.End();
+    w.Begin("mounts");
+    for (const Storage& s : r_.storage) {
+      w.Begin("storage");
+      w.Field("name", s.name);
+      w.Field("mountPath", s.mount_path);
+      w.End();
+    }
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      w.Begin("config");
+      w.Field("path", r_.config[i].path);
+      w.Field("key", keys_[i]);
+      w.End();
+    }
+    w.End();
+    w.Begin("security");
+    w.Field("runAsUser", r_.security.run_as_user);
+    if (r_.security.run_as_group) w.Field("runAsGroup", *r_.security.run_as_group);
+    if (r_.security.fs_group) w.Field("fsGroup", *r_.security.fs_group);
+    w.Begin("capabilities");
+    for (const std::string& c : r_.security.capabilities) w.Field("add", c);
+    w.End();
+    w.Field("readOnlyRootFilesystem", r_.security.read_only_root_filesystem ? 1 : 0);
+    w.End();
+    w.Begin("lifecycle");
+    if (r_.lifecycle.pre_stop) {
+      w.Begin("preStop");
+      STRATA_RETURN_IF_ERROR(HashHandler(w, *r_.lifecycle.pre_stop, where_ + ".lifecycle.preStop"));
+      w.End();
+    }
+    if (r_.lifecycle.termination_grace_period_seconds) {
+      w.Field("terminationGracePeriodSeconds", *r_.lifecycle.termination_grace_period_seconds);
+    }
+    w.End();
+    w.Begin("config");
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      if (r_.config[i].on_change != OnChange::kRestart) continue;
+      w.Begin("file");
+      w.Field("path", r_.config[i].path);
+      w.Field("content", contents_[i]);
+      w.End();
+    }
+    w.End();
+    w.End();
+    return "v1-" + Hex16(Fnv1a64(w.bytes()));
+  }
+
+  int32_t MaxUnavailable() const {
+    int32_t n = m_.members;
+    int32_t resolved = r_.rollout.ResolveMaxUnavailable(n);
+    if (r_.quorum == Quorum::kMajority) {
+      resolved = std::min(resolved, n - (n / 2 + 1));
+    }
+    return std::max(1, resolved);
+  }
+
+  Json Labels() const {
+    Json l = Json::object();
+    l["app.kubernetes.io/name"] = t_.app.name;
+    l["app.kubernetes.io/instance"] = t_.cluster.name;
+    l["app.kubernetes.io/component"] = r_.name;
+    if (!t_.app.version.empty()) l["app.kubernetes.io/version"] = t_.app.version;
+    l["app.kubernetes.io/managed-by"] = "strata";
+    l["app.kubernetes.io/part-of"] = t_.app.name;
+    for (const auto& [k, v] : t_.cluster.labels) {
+      if (!l.contains(k)) l[k] = v;
+    }
+    return l;
+  }
+
+  Json Selector() const {
+    return Json{{"app.kubernetes.io/instance", t_.cluster.name},
+                {"app.kubernetes.io/component", r_.name}};
+  }
+
+  Json Metadata(const std::string& name) const {
+    Json md = Json::object();
+    md["name"] = name;
+    md["namespace"] = t_.cluster.namespace_;
+    md["labels"] = Labels();
+    return md;
+  }
+
+  Object Make(const std::string& kind, const std::string& api_version,
+              const std::string& name, Json spec_key_value) const {
+    Object o;
+    o.kind = kind;
+    o.name = name;
+    o.role = r_.name;
+    o.body = Json::object();
+    o.body["apiVersion"] = api_version;
+    o.body["kind"] = kind;
+    o.body["metadata"] = Metadata(name);
+    for (auto it = spec_key_value.begin(); it != spec_key_value.end(); ++it) {
+      o.body[it.key()] = it.value();
+    }
+    return o;
+  }
+
+  Object ConfigMap() const {
+    Json data = Json::object();
+    for (size_t i = 0; i < r_.config.size(); ++i) data[keys_[i]] = contents_[i];
+    // The name carries the content hash, so the object never changes.
+    return Make("ConfigMap", "v1", config_map_,
+                Json{{"immutable", true}, {"data", std::move(data)}});
+  }
+
+  Json ServicePort(const Port& p) const {
+    return Json{{"name", p.name}, {"port", p.port}, {"targetPort", p.name},
+                {"protocol", p.protocol}};
+  }
+
+  Object HeadlessService() const {
+    Json spec = Json::object();
+    spec["clusterIP"] = "None";
+    spec["publishNotReadyAddresses"] = true;
+    spec["selector"] = Selector();
+    Json ports = Json::array();
+    for (const Port& p : r_.ports) ports.push_back(ServicePort(p));
+    if (!ports.empty()) spec["ports"] = std::move(ports);
+    return Make("Service", "v1", sts_, Json{{"spec", std::move(spec)}});
+  }
+
+  static const char* ServiceTypeName(ServiceType t) {
+    switch (t) {
+      case ServiceType::kClusterIP: return "ClusterIP";
+      case ServiceType::kNodePort: return "NodePort";
+      case ServiceType::kLoadBalancer: return "LoadBalancer";
+    }
+    return "ClusterIP";
+  }
+
+  absl::StatusOr<Object> ClientService(const ServiceSpec& s,
+                                       std::optional<int32_t> ordinal) const {
+    std::string name = ordinal ? absl::StrCat(sts_, "-", *ordinal, "-", s.name)
+                               : absl::StrCat(sts_, "-", s.name);
+    Json spec = Json::object();
+    spec["type"] = ServiceTypeName(s.type);
+    Json selector = Selector();
+    if (ordinal) selector["statefulset.kubernetes.io/pod-name"] = names_.PodName(r_.name, *ordinal);
+    spec["selector"] = std::move(selector);
+    Json ports = Json::array();
+    for (const std::string& pn : s.ports) {
+      const Port* p = r_.FindPort(pn);
+      if (p == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where_, ".services: no port named \"", pn, "\""));
+      }
+      ports.push_back(ServicePort(*p));
+    }
+    spec["ports"] = std::move(ports);
+    Object o = Make("Service", "v1", name, Json{{"spec", std::move(spec)}});
+    if (s.dashboard) {
+      Json& md = o.body["metadata"];
+      md["annotations"] = Json{{"strata.dev/dashboard", "true"}};
+    }
+    return o;
+  }
+
+  absl::StatusOr<Json> HandlerJson(const Handler& h, const std::string& where,
+                                   bool probe) const {
+    Json j = Json::object();
+    switch (h.kind) {
+      case Handler::Kind::kExec:
+        j["exec"] = Json{{"command", h.command}};
+        break;
+      case Handler::Kind::kHttp: {
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        j["httpGet"] = Json{{"path", h.path.empty() ? "/" : h.path},
+                            {"port", port},
+                            {"scheme", h.scheme}};
+        break;
+      }
+      case Handler::Kind::kTcp: {
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        j["tcpSocket"] = Json{{"port", port}};
+        break;
+      }
+      case Handler::Kind::kGrpc: {
+        if (!probe) {
+          return absl::InvalidArgumentError(absl::StrCat(where, ": grpc is only allowed in probes"));
+        }
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        Json g = Json{{"port", port}};
+        if (!h.service.empty()) g["service"] = h.service;
+        j["grpc"] = std::move(g);
+        break;
+      }
+      case Handler::Kind::kNone:
+        return absl::InvalidArgumentError(absl::StrCat(where, ": no handler"));
+    }
+    return j;
+  }
+
+  absl::StatusOr<Json> ProbeJson(const Probe& p, const std::string& where) const {
+    STRATA_ASSIGN_OR_RETURN(Json j, HandlerJson(p.handler, where, true));
+    if (p.initial_delay_seconds) j["initialDelaySeconds"] = *p.initial_delay_seconds;
+    if (p.period_seconds) j["periodSeconds"] = *p.period_seconds;
+    if (p.timeout_seconds) j["timeoutSeconds"] = *p.timeout_seconds;
+    if (p.success_threshold) j["successThreshold"] = *p.success_threshold;
+    if (p.failure_threshold) j["failureThreshold"] = *p.failure_threshold;
+    return j;
+  }
+
+  Json Env() const {
+    Json env = Json::array();
+    auto field_ref = [](const char* path) {
+      return Json{{"fieldRef", Json{{"apiVersion", "v1"}, {"fieldPath", path}}}};
+    };
+    env.push_back(Json{{"name", "STRATA_CLUSTER"}, {"value", t_.cluster.name}});
+    env.push_back(Json{{"name", "STRATA_ROLE"}, {"value", r_.name}});
+    env.push_back(Json{{"name", "STRATA_POD_NAME"}, {"valueFrom", field_ref("metadata.name")}});
+    env.push_back(Json{{"name", "STRATA_ORDINAL"},
+                       {"valueFrom", field_ref("metadata.labels['apps.kubernetes.io/pod-index']")}});
+    env.push_back(Json{{"name", "STRATA_MEMBER_FQDN"},
+                       {"value", absl::StrCat("$(STRATA_POD_NAME).", names_.ServiceFqdn(r_.name))}});
+    for (const EnvVar& e : r_.env) {
+      if (e.secret.has_value()) {
+        env.push_back(Json{{"name", e.name},
+                           {"valueFrom", Json{{"secretKeyRef", Json{{"name", e.secret->name},
+                                                                    {"key", e.secret->key}}}}}});
+      } else {
+        env.push_back(Json{{"name", e.name}, {"value", e.value}});
+      }
+    }
+    return env;
+  }
+
+  Json ResourcesJson() const {
+    Json res = Json::object();
+    auto part = [](const std::map<std::string, Quantity>& m) {
+      Json j = Json::object();
+      for (const auto& [k, q] : m) j[k] = q.ToString();
+      return j;
+    };
+    if (!r_.resources.requests.empty()) res["requests"] = part(r_.resources.requests);
+    if (!r_.resources.limits.empty()) res["limits"] = part(r_.resources.limits);
+    return res;
+  }
+
+  absl::StatusOr<Json> Container() const {
+    Json c = Json::object();
+    c["name"] = r_.name;
+    c["image"] = r_.image;
+    if (!r_.command.empty()) c["command"] = r_.command;
+    if (!r_.args.empty()) c["args"] = r_.args;
+    if (!r_.ports.empty()) {
+      Json ports = Json::array();
+      for (const Port& p : r_.ports) {
+        ports.push_back(Json{{"name", p.name}, {"containerPort", p.port}, {"protocol", p.protocol}});
+      }
+      c["ports"] = std::move(ports);
+    }
+    c["env"] = Env();
+    Json res = ResourcesJson();
+    if (!res.empty()) c["resources"] = std::move(res);
+    Json mounts = Json::array();
+    for (const Storage& s : r_.storage) {
+      mounts.push_back(Json{{"name", s.name}, {"mountPath", s.mount_path}});
+    }
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      mounts.push_back(Json{{"name", kConfigVolume},
+                            {"mountPath", r_.config[i].path},
+                            {"subPath", keys_[i]},
+                            {"readOnly", true}});
+    }
+    if (!mounts.empty()) c["volumeMounts"] = std::move(mounts);
+    if (r_.probes.readiness) {
+      STRATA_ASSIGN_OR_RETURN(c["readinessProbe"], ProbeJson(*r_.probes.readiness, where_ + ".probes.readiness"));
+    }
+    if (r_.probes.liveness) {
+      STRATA_ASSIGN_OR_RETURN(c["livenessProbe"], ProbeJson(*r_.probes.liveness, where_ + ".probes.liveness"));
+    }
+    if (r_.probes.startup) {
+      STRATA_ASSIGN_OR_RETURN(c["startupProbe"], ProbeJson(*r_.probes.startup, where_ + ".probes.startup"));
+    }
+    if (r_.lifecycle.pre_stop) {
+      STRATA_ASSIGN_OR_RETURN(Json pre, HandlerJson(*r_.lifecycle.pre_stop, where_ + ".lifecycle.preStop", false));
+      c["lifecycle"] = Json{{"preStop", std::move(pre)}};
+    }
+    Json caps = Json::object();
+    caps["drop"] = Json::array({"ALL"});
+    if (!r_.security.capabilities.empty()) caps["add"] = r_.security.capabilities;
+    c["securityContext"] = Json{{"allowPrivilegeEscalation", false},
+                                {"capabilities", std::move(caps)},
+                                {"readOnlyRootFilesystem", r_.security.read_only_root_filesystem},
+                                {"runAsNonRoot", true}};
+    return c;
+  }
+
+  absl::StatusOr<Json> PodSpec() const {
+    Json spec = Json::object();
+    spec["automountServiceAccountToken"] = false;
+    Json sc = Json::object();
+    sc["runAsNonRoot"] = true;
+    sc["runAsUser"] = r_.security.run_as_user;
+    if (r_.security.run_as_group) sc["runAsGroup"] = *r_.security.run_as_group;
+    if (r_.security.fs_group) sc["fsGroup"] = *r_.security.fs_group;
+    sc["seccompProfile"] = Json{{"type", "RuntimeDefault"}};
+    spec["securityContext"] = std::move(sc);
+    if (r_.lifecycle.termination_grace_period_seconds) {
+      spec["terminationGracePeriodSeconds"] = *r_.lifecycle.termination_grace_period_seconds;
+    }
+    if (!m_.node_selector.empty()) spec["nodeSelector"] = StringMap(m_.node_selector);
+    if (!m_.tolerations.empty()) spec["tolerations"] = m_.tolerations;
+    if (r_.placement.spread != Spread::kNone) {
+      spec["topologySpreadConstraints"] = Json::array({Json{
+          {"maxSkew", 1},
+          {"topologyKey", r_.placement.spread == Spread::kZone ? "topology.kubernetes.io/zone"
+                                                               : "kubernetes.io/hostname"},
+          {"whenUnsatisfiable",
+           r_.placement.mode == PlacementMode::kRequired ? "DoNotSchedule" : "ScheduleAnyway"},
+          {"labelSelector", Json{{"matchLabels", Selector()}}}}});
+    }
+    STRATA_ASSIGN_OR_RETURN(Json container, Container());
+    spec["containers"] = Json::array({std::move(container)});
+    if (!config_map_.empty()) {
+      spec["volumes"] = Json::array(
+          {Json{{"name", kConfigVolume}, {"configMap", Json{{"name", config_map_}}}}});
+    }
+    return spec;
+  }
+
+  const char* Retention(bool scaled) const {
+    // Retain unless every storage says delete: a PVC is never deleted unless
+    // its storage's policy says so.
+    for (const Storage& s : r_.storage) {
+      VolumePolicy p = scaled ? s.on_scale_down : s.on_cluster_delete;
+      if (p != VolumePolicy::kDelete) return "Retain";
+    }
+    return "Delete";
+  }
+
+  absl::StatusOr<Object> StatefulSet() const {
+    for (const Storage& s : r_.storage) {
+      if (s.name == kConfigVolume) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where_, ".storage: the name \"", kConfigVolume, "\" is reserved for config files"));
+      }
+    }
+    Json spec = Json::object();
+    spec["serviceName"] = sts_;
+    spec["replicas"] = m_.members;
+    spec["selector"] = Json{{"matchLabels", Selector()}};
+    spec["podManagementPolicy"] = "Parallel";
+    spec["updateStrategy"] = Json{{"type", "OnDelete"}};
+    if (!r_.storage.empty()) {
+      spec["persistentVolumeClaimRetentionPolicy"] =
+          Json{{"whenDeleted", Retention(false)}, {"whenScaled", Retention(true)}};
+    }
+    Json tmd = Json::object();
+    tmd["labels"] = Labels();
+    tmd["annotations"] = Json{{kSpecHashAnnotation, spec_hash_}, {kConfigHashAnnotation, config_hash_}};
+    STRATA_ASSIGN_OR_RETURN(Json pod, PodSpec());
+    spec["template"] = Json{{"metadata", std::move(tmd)}, {"spec", std::move(pod)}};
+    if (!r_.storage.empty()) {
+      Json vcts = Json::array();
+      for (const Storage& s : r_.storage) {
+        Json vs = Json::object();
+        vs["accessModes"] = s.access_modes;
+        if (!s.storage_class_name.empty()) vs["storageClassName"] = s.storage_class_name;
+        vs["resources"] = Json{{"requests", Json{{"storage", s.size.ToString()}}}};
+        vcts.push_back(Json{{"metadata", Json{{"name", s.name}, {"labels", Selector()}}},
+                            {"spec", std::move(vs)}});
+      }
+      spec["volumeClaimTemplates"] = std::move(vcts);
+    }
+    Object o = Make("StatefulSet", "apps/v1", sts_, Json{{"spec", std::move(spec)}});
+    o.body["metadata"]["annotations"] = Json{{kSpecHashAnnotation, spec_hash_}};
+    return o;
+  }
+
+  Object Pdb() const {
+    Json spec = Json::object();
+    int32_t n = m_.members;
+    if (r_.quorum == Quorum::kMajority) {
+      spec["minAvailable"] = n / 2 + 1;
+    } else {
+      spec["maxUnavailable"] = r_.rollout.ResolveMaxUnavailable(n);
+    }
+    spec["selector"] = Json{{"matchLabels", Selector()}};
+    return Make("PodDisruptionBudget", "policy/v1", sts_, Json{{"spec", std::move(spec)}});
+  }
+
+  const Topology& t_;
+  const ClusterNames& names_;
+  const TemplateContext& context_;
+  MergedRole& m_;
+  Role& r_;
+  std::string where_;
+  std::string sts_;
+  std::vector<std::string> keys_;      // ConfigMap key of each config file.
+  std::vector<std::string> contents_;  // Rendered content of each file.
+  std::string config_map_;
+  std::string config_hash_;
+  std::string spec_hash_;
+};
+
+}  // namespace
+
+absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
+                                        const CompileOptions& options) {
+  std::vector<Diagnostic> diagnostics = CheckTopology(topology.app, topology.cluster);
+  if (HasErrors(diagnostics)) {
+    std::vector<Diagnostic> errors;
+    for (Diagnostic& d : diagnostics) {
+      if (d.severity == Diagnostic::Severity::kError) errors.push_back(std::move(d));
+    }
+    return StatusFromDiagnostics(std::move(errors));
+  }
+  const App& app = topology.app;
+  const Cluster& cluster = topology.cluster;
+  std::vector<MergedRole> merged;
+  std::vector<int32_t> members;
+  merged.reserve(app.roles.size());
+  for (size_t i = 0; i < app.roles.size(); ++i) {
+    merged.push_back(Merge(app.roles[i], cluster.FindRole(app.roles[i].name), i));
+    members.push_back(merged.back().members);
+  }
+  STRATA_ASSIGN_OR_RETURN(std::vector<size_t> order, DependsOnOrder(app.roles));
+  ClusterNames names{cluster.name, cluster.namespace_, cluster.domain};
+  TemplateContext context(app, cluster, members);
+
+  CompiledCluster out;
+  out.cluster = cluster.name;
+  out.namespace_ = cluster.namespace_;
+  out.app = app.name;
+  out.roles.reserve(order.size());
+  for (size_t i : order) {
+    CompiledRole role;
+    RoleCompiler rc(topology, names, context, merged[i]);
+    STRATA_RETURN_IF_ERROR(rc.Run(role, out.objects));
+    out.roles.push_back(std::move(role));
+  }
+  return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,33 @@
+#include "compile/hash.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace strata::compile_internal {
+
+uint64_t Fnv1a64(absl::string_view bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string Hex16(uint64_t h) { return absl::StrFormat("%016x", h); }
+
+void CanonicalWriter::Field(absl::string_view name, absl::string_view value) {
+  absl::StrAppend(&out_, name, "=", value.size(), ":", value, "\n");
+}
+
+void CanonicalWriter::Field(absl::string_view name, int64_t value) {
+  Field(name, absl::StrCat(value));
+}
+
+void CanonicalWriter::Begin(absl::string_view name) {
+  absl::StrAppend(&out_, name, "{\n");
+}
+
+void CanonicalWriter::End() { out_ += "}\n"; }
+
+}  // namespace strata::compile_internal

@@ -1,0 +1,40 @@
+// FNV-1a 64 and the canonical serialization the spec-hash is computed over
+// (scheme documented in lib/compile/README.md).
+
+#ifndef STRATA_COMPILE_HASH_H_
+#define STRATA_COMPILE_HASH_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace strata::compile_internal {
+
+// FNV-1a 64-bit over `bytes`.
+uint64_t Fnv1a64(absl::string_view bytes);
+
+// 16 lower-case hex digits of `h`.
+std::string Hex16(uint64_t h);
+
+// Builds the canonical byte string of a hashed structure: every field is
+// written as `<name>=<byte length>:<bytes>\n`, groups as `<name>{\n ... }\n`.
+// Length prefixes make the encoding unambiguous whatever the values hold.
+// The format is part of the hash scheme: never change how a field is
+// written; add a new scheme version instead.
+class CanonicalWriter {
+ public:
+  void Field(absl::string_view name, absl::string_view value);
+  void Field(absl::string_view name, int64_t value);
+  void Begin(absl::string_view name);
+  void End();
+
+  const std::string& bytes() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace strata::compile_internal
+
+#endif  // STRATA_COMPILE_HASH_H_

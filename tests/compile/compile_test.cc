@@ -1,0 +1,312 @@
+#include "strata/compile.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "strata/emit.h"
+#include "tests/compile/test_topologies.h"
+#include "tests/testing/status_matchers.h"
+
+namespace strata {
+namespace {
+
+using ::strata::testing::IsOk;
+using ::strata::testing::KafkaTopology;
+using ::strata::testing::Q;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+CompiledCluster MustCompile(const Topology& t) {
+  absl::StatusOr<CompiledCluster> c = Compile(t, CompileOptions{});
+  EXPECT_THAT(c, IsOk());
+  return c.ok() ? *c : CompiledCluster{};
+}
+
+const Object* Find(const CompiledCluster& c, const std::string& kind,
+                   const std::string& name) {
+  for (const Object& o : c.objects) {
+    if (o.kind == kind && o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+TEST(CompileTest, EmitsObjectsInSpecOrder) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  std::vector<std::string> got;
+  for (const Object& o : c.objects) got.push_back(o.kind + "/" + o.name);
+  const std::string cm = c.roles[0].config_map;
+  EXPECT_THAT(got, ElementsAre("ConfigMap/" + cm, "Service/events-zookeeper",
+                               "Service/events-zookeeper-client",
+                               "StatefulSet/events-zookeeper",
+                               "PodDisruptionBudget/events-zookeeper",
+                               "Service/events-broker", "Service/events-broker-bootstrap",
+                               "Service/events-broker-external",
+                               "Service/events-broker-0-external",
+                               "Service/events-broker-1-external",
+                               "Service/events-broker-2-external",
+                               "StatefulSet/events-broker",
+                               "PodDisruptionBudget/events-broker"));
+  EXPECT_THAT(cm, StartsWith("events-zookeeper-config-"));
+  EXPECT_EQ(cm.size(), std::string("events-zookeeper-config-").size() + 10);
+}
+
+TEST(CompileTest, RolesInDependsOnOrderWithResolvedFacts) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  ASSERT_EQ(c.roles.size(), 2u);
+  EXPECT_EQ(c.cluster, "events");
+  EXPECT_EQ(c.namespace_, "data");
+  EXPECT_EQ(c.app, "kafka");
+  const CompiledRole& zk = c.roles[0];
+  EXPECT_EQ(zk.name, "zookeeper");
+  EXPECT_EQ(zk.members, 3);
+  EXPECT_EQ(zk.stateful_set, "events-zookeeper");
+  EXPECT_THAT(zk.spec_hash, ::testing::MatchesRegex("v1-[0-9a-f]{16}"));
+  EXPECT_THAT(zk.config_hash, ::testing::MatchesRegex("v1-[0-9a-f]{16}"));
+  EXPECT_EQ(zk.config_map.substr(zk.config_map.size() - 10), zk.config_hash.substr(3, 10));
+  EXPECT_EQ(zk.max_unavailable, 1);
+  const CompiledRole& broker = c.roles[1];
+  EXPECT_EQ(broker.name, "broker");
+  EXPECT_EQ(broker.members, 3);  // Cardinality minimum.
+  EXPECT_EQ(broker.config_map, "");
+  EXPECT_EQ(broker.max_unavailable, 1);  // 50% of 3 rounded down.
+  EXPECT_THAT(broker.depends_on, ElementsAre("zookeeper"));
+  EXPECT_EQ(c.FindRole("broker"), &c.roles[1]);
+}
+
+TEST(CompileTest, EveryObjectCarriesTheLabels) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  for (const Object& o : c.objects) {
+    SCOPED_TRACE(o.kind + "/" + o.name);
+    const Json& l = o.body["metadata"]["labels"];
+    EXPECT_EQ(l["app.kubernetes.io/name"], "kafka");
+    EXPECT_EQ(l["app.kubernetes.io/instance"], "events");
+    EXPECT_EQ(l["app.kubernetes.io/component"], o.role);
+    EXPECT_EQ(l["app.kubernetes.io/version"], "3.7.0");
+    EXPECT_EQ(l["app.kubernetes.io/managed-by"], "strata");
+    EXPECT_EQ(l["app.kubernetes.io/part-of"], "kafka");
+    EXPECT_EQ(l["team"], "analytics");
+    EXPECT_EQ(o.body["metadata"]["namespace"], "data");
+    EXPECT_EQ(o.body["metadata"]["name"], o.name);
+    if (o.kind == "StatefulSet") {
+      EXPECT_EQ(o.body["spec"]["template"]["metadata"]["labels"], l);
+      for (const Json& vct : o.body["spec"]["volumeClaimTemplates"]) {
+        EXPECT_EQ(vct["metadata"]["labels"],
+                  (Json{{"app.kubernetes.io/instance", "events"},
+                        {"app.kubernetes.io/component", o.role}}));
+      }
+    }
+  }
+}
+
+TEST(CompileTest, StatefulSetShape) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  const Object* sts = Find(c, "StatefulSet", "events-zookeeper");
+  ASSERT_NE(sts, nullptr);
+  const Json& spec = sts->body["spec"];
+  EXPECT_EQ(spec["serviceName"], "events-zookeeper");
+  EXPECT_EQ(spec["replicas"], 3);
+  EXPECT_EQ(spec["podManagementPolicy"], "Parallel");
+  EXPECT_EQ(spec["updateStrategy"]["type"], "OnDelete");
+  EXPECT_EQ(spec["persistentVolumeClaimRetentionPolicy"],
+            (Json{{"whenDeleted", "Retain"}, {"whenScaled", "Retain"}}));
+  EXPECT_EQ(sts->body["metadata"]["annotations"]["strata.dev/spec-hash"], c.roles[0].spec_hash);
+  const Json& tmpl = spec["template"];
+  EXPECT_EQ(tmpl["metadata"]["annotations"]["strata.dev/spec-hash"], c.roles[0].spec_hash);
+  EXPECT_EQ(tmpl["metadata"]["annotations"]["strata.dev/config-hash"], c.roles[0].config_hash);
+  const Json& pod = tmpl["spec"];
+  EXPECT_EQ(pod["automountServiceAccountToken"], false);
+  EXPECT_EQ(pod["securityContext"]["runAsNonRoot"], true);
+  EXPECT_EQ(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+  const Json& ctr = pod["containers"][0];
+  EXPECT_EQ(ctr["securityContext"]["allowPrivilegeEscalation"], false);
+  EXPECT_EQ(ctr["securityContext"]["capabilities"]["drop"], Json::array({"ALL"}));
+  EXPECT_EQ(ctr["livenessProbe"]["tcpSocket"]["port"], 2181);
+  // Secrets are references, never literals.
+  bool found_secret = false;
+  for (const Json& e : ctr["env"]) {
+    if (e["name"] == "ADMIN_PASSWORD") {
+      found_secret = true;
+      EXPECT_FALSE(e.contains("value"));
+      EXPECT_EQ(e["valueFrom"]["secretKeyRef"], (Json{{"name", "zk-admin"}, {"key", "password"}}));
+    }
+  }
+  EXPECT_TRUE(found_secret);
+  EXPECT_EQ(ctr["env"][3]["valueFrom"]["fieldRef"]["fieldPath"],
+            "metadata.labels['apps.kubernetes.io/pod-index']");
+  EXPECT_EQ(ctr["env"][4]["value"],
+            "$(STRATA_POD_NAME).events-zookeeper.data.svc.cluster.local");
+  EXPECT_EQ(pod["volumes"][0]["configMap"]["name"], c.roles[0].config_map);
+}
+
+TEST(CompileTest, RendersTemplates) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  const Object* cm = Find(c, "ConfigMap", c.roles[0].config_map);
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ(cm->body["data"]["conf-zoo.cfg"], "tickTime=2000\ndataDir=/data\nclientPort=2181\n");
+  EXPECT_EQ(cm->body["data"]["conf-servers.txt"],
+            "server.0=events-zookeeper-0.events-zookeeper.data.svc.cluster.local:2888:3888\n"
+            "server.1=events-zookeeper-1.events-zookeeper.data.svc.cluster.local:2888:3888\n"
+            "server.2=events-zookeeper-2.events-zookeeper.data.svc.cluster.local:2888:3888\n");
+  const Object* sts = Find(c, "StatefulSet", "events-broker");
+  ASSERT_NE(sts, nullptr);
+  const Json& env = sts->body["spec"]["template"]["spec"]["containers"][0]["env"];
+  EXPECT_EQ(env[5]["name"], "KAFKA_ZOOKEEPER_CONNECT");
+  EXPECT_EQ(env[5]["value"],
+            "events-zookeeper-0.events-zookeeper.data.svc.cluster.local,"
+            "events-zookeeper-1.events-zookeeper.data.svc.cluster.local,"
+            "events-zookeeper-2.events-zookeeper.data.svc.cluster.local");
+  // No HTML escaping.
+  Topology t = KafkaTopology();
+  t.app.roles[0].env.push_back({.name = "X", .value = "<&\"'>{{app.name}}"});
+  c = MustCompile(t);
+  EXPECT_EQ(c.roles[1].role.env.back().value, "<&\"'>kafka");
+}
+
+TEST(CompileTest, PdbPerRole) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  EXPECT_EQ(Find(c, "PodDisruptionBudget", "events-zookeeper")->body["spec"]["minAvailable"], 2);
+  EXPECT_EQ(Find(c, "PodDisruptionBudget", "events-broker")->body["spec"]["maxUnavailable"], 1);
+  Topology t = KafkaTopology();
+  t.cluster.roles.push_back(RoleOverride{.name = "broker", .members = 10});
+  c = MustCompile(t);
+  EXPECT_EQ(Find(c, "PodDisruptionBudget", "events-broker")->body["spec"]["maxUnavailable"], 5);
+  EXPECT_EQ(c.FindRole("broker")->max_unavailable, 5);
+  t.app.roles[0].cardinality = *Cardinality::Parse("1");
+  t.cluster.roles.back().members = 1;
+  c = MustCompile(t);
+  EXPECT_EQ(Find(c, "PodDisruptionBudget", "events-broker"), nullptr);
+}
+
+TEST(CompileTest, AppliesClusterOverrides) {
+  Topology t = KafkaTopology();
+  RoleOverride& zk = t.cluster.roles[0];
+  zk.members = 5;
+  zk.image = "zookeeper:3.9.3";
+  zk.resources.requests = {{"cpu", Q("1")}};
+  zk.storage = {{.name = "data", .size = Q("20Gi"), .storage_class_name = "fast-ssd"}};
+  zk.env = {{.name = "ZOO_MY_ID_FROM", .value = "hostname"}, {.name = "JVMFLAGS", .value = "-Xmx1g"}};
+  zk.config["/conf/zoo.cfg"] = {{"tickTime", "3000"}, {"maxClientCnxns", "60"}};
+  zk.node_selector = {{"disk", "ssd"}};
+  zk.tolerations = Json::array({Json{{"key", "dedicated"}, {"operator", "Exists"}}});
+  CompiledCluster c = MustCompile(t);
+  const CompiledRole& r = c.roles[0];
+  EXPECT_EQ(r.members, 5);
+  EXPECT_EQ(r.role.image, "zookeeper:3.9.3");
+  EXPECT_EQ(r.role.resources.requests.at("cpu"), Q("1"));
+  EXPECT_EQ(r.role.resources.requests.at("memory"), Q("1Gi"));  // Kept per key.
+  ASSERT_EQ(r.storage.size(), 1u);
+  EXPECT_EQ(r.storage[0].size, Q("20Gi"));
+  EXPECT_EQ(r.storage[0].storage_class_name, "fast-ssd");
+  ASSERT_EQ(r.role.env.size(), 3u);
+  EXPECT_EQ(r.role.env[0].value, "hostname");  // Replaced in place.
+  EXPECT_EQ(r.role.env[2].name, "JVMFLAGS");   // Appended.
+  const Object* cm = Find(c, "ConfigMap", r.config_map);
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ(cm->body["data"]["conf-zoo.cfg"],
+            "tickTime=3000\ndataDir=/data\nclientPort=2181\nmaxClientCnxns=60\n");
+  const Json& pod = Find(c, "StatefulSet", "events-zookeeper")->body["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["nodeSelector"], (Json{{"disk", "ssd"}}));
+  EXPECT_EQ(pod["tolerations"], zk.tolerations);
+  EXPECT_EQ(Find(c, "StatefulSet", "events-zookeeper")
+                ->body["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"],
+            "fast-ssd");
+}
+
+TEST(CompileTest, IsDeterministic) {
+  CompiledCluster a = MustCompile(KafkaTopology());
+  CompiledCluster b = MustCompile(KafkaTopology());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(ToYaml(a.objects), ToYaml(b.objects));
+  EXPECT_EQ(ToJsonList(a.objects), ToJsonList(b.objects));
+}
+
+// Table: a change to the topology and whether it must restart the members of
+// the zookeeper role (change its spec-hash).
+struct HashCase {
+  std::string name;
+  std::function<void(Topology&)> change;
+  bool restarts;
+};
+
+Role& Zk(Topology& t) { return t.app.roles[1]; }
+
+TEST(SpecHashTest, ChangesExactlyWhenMembersMustRestart) {
+  const std::vector<HashCase> cases = {
+      {"image", [](Topology& t) { Zk(t).image = "zookeeper:3.9.3"; }, true},
+      {"image override", [](Topology& t) { t.cluster.roles[0].image = "zk:4"; }, true},
+      {"command", [](Topology& t) { Zk(t).command = {"/bin/sh"}; }, true},
+      {"args", [](Topology& t) { Zk(t).args = {"-x"}; }, true},
+      {"env value", [](Topology& t) { Zk(t).env[0].value = "hostname"; }, true},
+      {"env added", [](Topology& t) { t.cluster.roles[0].env = {{.name = "A", .value = "b"}}; }, true},
+      {"secret key", [](Topology& t) { Zk(t).env[1].secret->key = "pw"; }, true},
+      {"resources", [](Topology& t) { Zk(t).resources.limits["memory"] = Q("2Gi"); }, true},
+      {"resource override", [](Topology& t) { t.cluster.roles[0].resources.requests["cpu"] = Q("2"); }, true},
+      {"probe timing", [](Topology& t) { Zk(t).probes.readiness->period_seconds = 5; }, true},
+      {"probe port", [](Topology& t) { Zk(t).probes.liveness->handler.port = PortRef{.name = "peer"}; }, true},
+      {"mount path", [](Topology& t) { Zk(t).storage[0].mount_path = "/var/data"; }, true},
+      {"security", [](Topology& t) { Zk(t).security.capabilities = {"IPC_LOCK"}; }, true},
+      {"preStop", [](Topology& t) {
+         Handler h;
+         h.kind = Handler::Kind::kExec;
+         h.command = {"drain"};
+         Zk(t).lifecycle.pre_stop = h;
+       }, true},
+      {"grace period", [](Topology& t) { Zk(t).lifecycle.termination_grace_period_seconds = 60; }, true},
+      {"restart config", [](Topology& t) { Zk(t).config[0].data[0].second = "3000"; }, true},
+      {"restart config override", [](Topology& t) { t.cluster.roles[0].config["/conf/zoo.cfg"] = {{"a", "b"}}; }, true},
+      {"namespace", [](Topology& t) { t.cluster.namespace_ = "other"; }, true},
+      // What must not restart anyone.
+      {"members", [](Topology& t) { t.cluster.roles[0].members = 5; }, false},
+      {"onChange none config", [](Topology& t) { Zk(t).config[1].template_text = "x"; }, false},
+      {"service added", [](Topology& t) { Zk(t).services.push_back({.name = "admin", .ports = {"client"}}); }, false},
+      {"service type", [](Topology& t) { Zk(t).services[0].type = ServiceType::kLoadBalancer; }, false},
+      {"rollout policy (PDB)", [](Topology& t) { Zk(t).rollout.max_unavailable.value = 2; }, false},
+      {"storage size", [](Topology& t) { t.cluster.roles[0].storage = {{.name = "data", .size = Q("50Gi")}}; }, false},
+      {"app version label", [](Topology& t) { t.app.version = "3.8.0"; }, false},
+      {"cluster labels", [](Topology& t) { t.cluster.labels["cost"] = "x"; }, false},
+      {"other role", [](Topology& t) { t.app.roles[0].image = "apache/kafka:3.8.0"; }, false},
+      {"memberLeave", [](Topology& t) {
+         Handler h;
+         h.kind = Handler::Kind::kExec;
+         h.command = {"leave"};
+         Zk(t).lifecycle.member_leave = h;
+       }, false},
+  };
+  const std::string base = MustCompile(KafkaTopology()).FindRole("zookeeper")->spec_hash;
+  for (const HashCase& tc : cases) {
+    SCOPED_TRACE(tc.name);
+    Topology t = KafkaTopology();
+    tc.change(t);
+    std::string changed = MustCompile(t).FindRole("zookeeper")->spec_hash;
+    if (tc.restarts) {
+      EXPECT_NE(changed, base);
+    } else {
+      EXPECT_EQ(changed, base);
+    }
+  }
+}
+
+TEST(SpecHashTest, ConfigHashFollowsEveryFile) {
+  Topology t = KafkaTopology();
+  CompiledCluster before = MustCompile(t);
+  Zk(t).config[1].template_text = "changed";
+  CompiledCluster after = MustCompile(t);
+  EXPECT_NE(before.roles[0].config_hash, after.roles[0].config_hash);
+  EXPECT_NE(before.roles[0].config_map, after.roles[0].config_map);
+  EXPECT_EQ(before.roles[0].spec_hash, after.roles[0].spec_hash);
+}
+
+TEST(CompileTest, RejectsBadTemplate) {
+  Topology t = KafkaTopology();
+  Zk(t).env[0].value = "{{#roles}}";
+  absl::StatusOr<CompiledCluster> c = Compile(t, CompileOptions{});
+  EXPECT_THAT(c, ::strata::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("spec.roles[1].env[0].value")));
+}
+
+}  // namespace
+}  // namespace strata
