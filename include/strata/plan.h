@@ -43,6 +43,16 @@ struct Target {
   bool operator==(const Target&) const = default;
 };
 
+// Wait conditions (Step::condition), one line, space-separated tokens:
+//   podReady <pod>                      the pod exists, is not terminating and
+//                                       is Ready;
+//   podReady <pod> minReadySeconds=<s>  ... and has been Ready for s seconds;
+//   roleReady <role> <k>/<k>            pods 0..k-1 of the role's StatefulSet
+//                                       (target) are all Ready (optionally
+//                                       followed by minReadySeconds=<s>);
+//   pvcCapacity <pvc> <size>            status.capacity.storage >= size.
+// Exec steps carry env "STRATA_TARGET_POD=<pod>" and
+// "STRATA_TARGET_ORDINAL=<ordinal>" for the member concerned.
 struct Step {
   int32_t id = 0;  // 1-based, equal to the position in Plan::steps + 1.
   Action action = Action::kApply;
@@ -60,6 +70,14 @@ struct Step {
   std::string condition;             // wait: machine-readable condition.
   int32_t timeout_seconds = 0;       // wait/exec: 0 = none.
 
+  // Added for executors and readers (additive to SPEC §4):
+  // The part of the plan the step belongs to: "objects", "storage",
+  // "repair", "membership", "update", "ready", "cleanup" or "removal".
+  std::string phase;
+  // exec: which hook runs: "gate" (retry until exit 0 or timeout_seconds,
+  // then the plan stops), "memberLeave" or "memberJoin" (must succeed once).
+  std::string hook;
+
   bool operator==(const Step&) const = default;
 };
 
@@ -71,6 +89,10 @@ struct Plan {
   std::vector<int32_t> next;   // Ids that may run now, ascending.
   // Plan-wide remarks a person should see (fallbacks, blocked members).
   std::vector<std::string> notes;
+  // True when the plan stops at a member that cannot make progress (stuck on
+  // the current spec, or not Ready within its timeout): the last step waits
+  // for it and a note says why. Added; not in SPEC §4's shape.
+  bool blocked = false;
 
   bool operator==(const Plan&) const = default;
 };

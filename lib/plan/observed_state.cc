@@ -1,0 +1,608 @@
+// ParseObservedState: kubectl's `get ... -o yaml|json` output -> ObservedState.
+//
+// JSON text (first non-blank byte '{' or '[') is read with nlohmann, which is
+// an order of magnitude faster than yaml-cpp on large lists; anything else is
+// read with yaml-cpp, every document of a multi-document stream, and turned
+// into Json with YAML 1.2 core-schema typing (quoted scalars are strings,
+// plain ones become null, bools, ints or floats when they spell one). Every
+// yaml-cpp and nlohmann exception is caught in this file.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "yaml-cpp/yaml.h"
+#include "plan/predicates.h"
+#include "strata/diagnostic.h"
+#include "strata/observed_state.h"
+#include "strata/quantity.h"
+#include "util/natural_order.h"
+#include "util/status_macros.h"
+
+namespace strata {
+namespace {
+
+// ---------------------------------------------------------------- YAML -> Json
+
+bool IsDigits(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Returns the core-schema value of a plain (unquoted, untagged) scalar.
+Json PlainScalar(const std::string& s) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
+    return nullptr;
+  }
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  absl::string_view v = s;
+  absl::string_view digits = v;
+  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+    digits.remove_prefix(1);
+  }
+  if (IsDigits(digits)) {
+    int64_t i;
+    if (absl::SimpleAtoi(v, &i)) return i;
+    uint64_t u;
+    if (absl::SimpleAtoi(v, &u)) return u;
+    double d;
+    if (absl::SimpleAtod(v, &d)) return d;
+    return s;
+  }
+  if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'o')) {
+    uint64_t u;
+    bool hex = v[1] == 'x';
+    absl::string_view rest = v.substr(2);
+    bool ok = !rest.empty() && std::all_of(rest.begin(), rest.end(), [&](char c) {
+      return hex ? absl::ascii_isxdigit(static_cast<unsigned char>(c))
+                 : (c >= '0' && c <= '7');
+    });
+    if (ok && rest.size() <= 16) {
+      u = std::stoull(std::string(rest), nullptr, hex ? 16 : 8);
+      if (u <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(u);
+      return u;
+    }
+    return s;
+  }
+  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" ||
+      s == "+.Inf" || s == "+.INF") {
+    return std::numeric_limits<double>::infinity();
+  }
+  if (s == "-.inf" || s == "-.Inf" || s == "-.INF") {
+    return -std::numeric_limits<double>::infinity();
+  }
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+  {
+    size_t i = 0;
+    if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+    size_t int_start = i;
+    while (i < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    bool int_digits = i > int_start;
+    bool frac_digits = false;
+    if (i < v.size() && v[i] == '.') {
+      ++i;
+      size_t f = i;
+      while (i < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[i]))) ++i;
+      frac_digits = i > f;
+    }
+    bool ok = int_digits || frac_digits;
+    if (ok && i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+      ++i;
+      if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+      size_t e = i;
+      while (i < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[i]))) ++i;
+      ok = i > e;
+    }
+    double d;
+    if (ok && i == v.size() && absl::SimpleAtod(v, &d)) return d;
+  }
+  return s;
+}
+
+Json ScalarToJson(const YAML::Node& node) {
+  const std::string& tag = node.Tag();
+  const std::string& s = node.Scalar();
+  if (tag == "!" || tag == "tag:yaml.org,2002:str") return s;  // Quoted.
+  if (tag == "?" || tag.empty()) return PlainScalar(s);
+  Json typed = PlainScalar(s);
+  if (tag == "tag:yaml.org,2002:int" && typed.is_number_integer()) return typed;
+  if (tag == "tag:yaml.org,2002:float" && typed.is_number()) {
+    return typed.get<double>();
+  }
+  if (tag == "tag:yaml.org,2002:bool" && typed.is_boolean()) return typed;
+  if (tag == "tag:yaml.org,2002:null" && typed.is_null()) return typed;
+  return s;  // Unknown tags (!!binary, custom): keep the text.
+}
+
+// Converts `node`; YAML::Exception propagates to the one catch below.
+Json YamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      return ScalarToJson(node);
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const YAML::Node& item : node) out.push_back(YamlToJson(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& entry : node) {
+        out[entry.first.as<std::string>()] = YamlToJson(entry.second);
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+// One parsed document and, for YAML, where its top-level items start.
+struct Document {
+  Json value;
+  // Line of the document itself and of each entry of its `items` (or of the
+  // array), 1-based; empty for JSON input.
+  int line = 0;
+  std::vector<int> item_lines;
+};
+
+std::vector<int> ItemLines(const YAML::Node& doc) {
+  std::vector<int> lines;
+  YAML::Node items;
+  if (doc.IsSequence()) {
+    items = doc;
+  } else if (doc.IsMap() && doc["items"] && doc["items"].IsSequence()) {
+    items = doc["items"];
+  } else {
+    return lines;
+  }
+  for (const YAML::Node& item : items) lines.push_back(item.Mark().line + 1);
+  return lines;
+}
+
+absl::StatusOr<std::vector<Document>> ParseDocuments(absl::string_view text,
+                                                     absl::string_view source) {
+  std::vector<Document> docs;
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == absl::string_view::npos) return docs;  // Empty: nothing exists.
+  if (text[first] == '{' || text[first] == '[') {
+    try {
+      Document d;
+      d.value = Json::parse(text.begin(), text.end());
+      docs.push_back(std::move(d));
+      return docs;
+    } catch (const Json::exception& e) {
+      // Not valid JSON; it may still be flow-style YAML. Fall through and
+      // report JSON's error if YAML fails too.
+      std::string json_error = e.what();
+      try {
+        std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
+        for (const YAML::Node& n : nodes) {
+          Document d;
+          d.value = YamlToJson(n);
+          d.line = n.Mark().line + 1;
+          d.item_lines = ItemLines(n);
+          docs.push_back(std::move(d));
+        }
+        return docs;
+      } catch (const YAML::Exception&) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(source, ": invalid JSON: ", json_error));
+      }
+    }
+  }
+  try {
+    std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
+    for (const YAML::Node& n : nodes) {
+      Document d;
+      d.value = YamlToJson(n);
+      d.line = n.Mark().line + 1;
+      d.item_lines = ItemLines(n);
+      docs.push_back(std::move(d));
+    }
+  } catch (const YAML::Exception& e) {
+    Diagnostic d{.file = std::string(source),
+                 .line = e.mark.is_null() ? 0 : e.mark.line + 1,
+                 .column = e.mark.is_null() ? 0 : e.mark.column + 1,
+                 .message = absl::StrCat("invalid YAML: ", e.msg)};
+    return StatusFromDiagnostics({d});
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": invalid YAML: ", e.what()));
+  }
+  return docs;
+}
+
+// ---------------------------------------------------------------- checks
+
+const char* TypeName(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::object: return "a mapping";
+    case Json::value_t::array: return "a list";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "an integer";
+    case Json::value_t::number_float: return "a number";
+    default: return "a value";
+  }
+}
+
+// Collects the problems of one item as "PATH: message".
+class ItemChecker {
+ public:
+  const std::vector<std::string>& problems() const { return problems_; }
+
+  void Problem(absl::string_view path, absl::string_view message) {
+    problems_.push_back(absl::StrCat(path, ": ", message));
+  }
+
+  // Returns the value at `path` (dotted, for messages) if present and not
+  // null; complains when present with the wrong JSON type.
+  const Json* Field(const Json& parent, absl::string_view parent_path,
+                    const std::string& key, Json::value_t want) {
+    if (!parent.is_object()) return nullptr;
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) return nullptr;
+    std::string path = parent_path.empty() ? key : absl::StrCat(parent_path, ".", key);
+    bool ok = it->type() == want ||
+              (want == Json::value_t::number_integer && it->is_number_integer());
+    if (!ok) {
+      const char* want_name =
+          want == Json::value_t::object ? "a mapping"
+          : want == Json::value_t::array ? "a list"
+          : want == Json::value_t::string ? "a string"
+          : want == Json::value_t::number_integer ? "an integer"
+          : "a boolean";
+      Problem(path, absl::StrCat("must be ", want_name, ", got ", TypeName(*it)));
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void StringMap(const Json& parent, absl::string_view parent_path,
+                 const std::string& key) {
+    const Json* m = Field(parent, parent_path, key, Json::value_t::object);
+    if (m == nullptr) return;
+    for (auto it = m->begin(); it != m->end(); ++it) {
+      if (!it.value().is_string()) {
+        Problem(absl::StrCat(parent_path, ".", key, ".", it.key()),
+                absl::StrCat("must be a string, got ", TypeName(it.value())));
+      }
+    }
+  }
+
+  void Timestamp(const Json& parent, absl::string_view parent_path,
+                 const std::string& key) {
+    const Json* t = Field(parent, parent_path, key, Json::value_t::string);
+    if (t == nullptr) return;
+    if (!plan_internal::ParseTimestamp(t->get<std::string>()).has_value()) {
+      Problem(absl::StrCat(parent_path, ".", key),
+              absl::StrCat("invalid timestamp \"", t->get<std::string>(),
+                           "\": must be RFC 3339 like 2026-01-01T00:00:00Z"));
+    }
+  }
+
+  void QuantityField(const Json& parent, absl::string_view parent_path,
+                     const std::string& key) {
+    if (!parent.is_object()) return;
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) return;
+    std::string path = absl::StrCat(parent_path, ".", key);
+    if (it->is_number()) return;  // Hand-written YAML: `storage: 10`.
+    if (!it->is_string()) {
+      Problem(path, absl::StrCat("must be a quantity, got ", TypeName(*it)));
+      return;
+    }
+    absl::StatusOr<Quantity> q = Quantity::Parse(it->get<std::string>());
+    if (!q.ok()) Problem(path, q.status().message());
+  }
+
+  void List(const Json& parent, absl::string_view parent_path,
+            const std::string& key,
+            const std::function<void(const Json&, const std::string&)>& each) {
+    const Json* l = Field(parent, parent_path, key, Json::value_t::array);
+    if (l == nullptr) return;
+    for (size_t i = 0; i < l->size(); ++i) {
+      std::string path = absl::StrCat(parent_path, ".", key, "[", i, "]");
+      if (!(*l)[i].is_object()) {
+        Problem(path, absl::StrCat("must be a mapping, got ", TypeName((*l)[i])));
+        continue;
+      }
+      each((*l)[i], path);
+    }
+  }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+void CheckPod(const Json& pod, ItemChecker& c) {
+  if (const Json* spec = c.Field(pod, "", "spec", Json::value_t::object)) {
+    c.Field(*spec, "spec", "nodeName", Json::value_t::string);
+  }
+  const Json* status = c.Field(pod, "", "status", Json::value_t::object);
+  if (status == nullptr) return;
+  c.Field(*status, "status", "phase", Json::value_t::string);
+  c.Timestamp(*status, "status", "startTime");
+  c.List(*status, "status", "conditions", [&](const Json& cond, const std::string& path) {
+    c.Field(cond, path, "type", Json::value_t::string);
+    c.Field(cond, path, "status", Json::value_t::string);
+    c.Field(cond, path, "reason", Json::value_t::string);
+    c.Timestamp(cond, path, "lastTransitionTime");
+  });
+  auto container = [&](const Json& cs, const std::string& path) {
+    const Json* state = c.Field(cs, path, "state", Json::value_t::object);
+    if (state == nullptr) return;
+    if (const Json* waiting =
+            c.Field(*state, path + ".state", "waiting", Json::value_t::object)) {
+      c.Field(*waiting, path + ".state.waiting", "reason", Json::value_t::string);
+    }
+  };
+  c.List(*status, "status", "containerStatuses", container);
+  c.List(*status, "status", "initContainerStatuses", container);
+}
+
+void CheckStatefulSet(const Json& sts, ItemChecker& c) {
+  const Json* spec = c.Field(sts, "", "spec", Json::value_t::object);
+  if (spec == nullptr) return;
+  if (const Json* r = c.Field(*spec, "spec", "replicas", Json::value_t::number_integer)) {
+    if (r->get<int64_t>() < 0 || r->get<int64_t>() > INT32_MAX) {
+      c.Problem("spec.replicas", absl::StrCat("must be >= 0, got ", r->dump()));
+    }
+  }
+  c.Field(*spec, "spec", "serviceName", Json::value_t::string);
+  c.List(*spec, "spec", "volumeClaimTemplates", [&](const Json& t, const std::string& path) {
+    if (const Json* s = c.Field(t, path, "spec", Json::value_t::object)) {
+      if (const Json* r = c.Field(*s, path + ".spec", "resources", Json::value_t::object)) {
+        if (const Json* q = c.Field(*r, path + ".spec.resources", "requests",
+                                    Json::value_t::object)) {
+          c.QuantityField(*q, path + ".spec.resources.requests", "storage");
+        }
+      }
+    }
+  });
+}
+
+void CheckPvc(const Json& pvc, ItemChecker& c) {
+  if (const Json* spec = c.Field(pvc, "", "spec", Json::value_t::object)) {
+    c.Field(*spec, "spec", "storageClassName", Json::value_t::string);
+    if (const Json* r = c.Field(*spec, "spec", "resources", Json::value_t::object)) {
+      if (const Json* q =
+              c.Field(*r, "spec.resources", "requests", Json::value_t::object)) {
+        c.QuantityField(*q, "spec.resources.requests", "storage");
+      }
+    }
+  }
+  if (const Json* status = c.Field(pvc, "", "status", Json::value_t::object)) {
+    if (const Json* cap = c.Field(*status, "status", "capacity", Json::value_t::object)) {
+      c.QuantityField(*cap, "status.capacity", "storage");
+    }
+  }
+}
+
+// The kinds kept, in ObservedStateToList order.
+constexpr const char* kKinds[] = {"StatefulSet", "Pod", "Service", "ConfigMap",
+                                  "PodDisruptionBudget", "PersistentVolumeClaim",
+                                  "Node"};
+
+std::vector<Json>* ListFor(ObservedState& state, absl::string_view kind) {
+  if (kind == "StatefulSet") return &state.stateful_sets;
+  if (kind == "Pod") return &state.pods;
+  if (kind == "Service") return &state.services;
+  if (kind == "ConfigMap") return &state.config_maps;
+  if (kind == "PodDisruptionBudget") return &state.pod_disruption_budgets;
+  if (kind == "PersistentVolumeClaim") return &state.persistent_volume_claims;
+  if (kind == "Node") return &state.nodes;
+  return nullptr;
+}
+
+const std::vector<Json>* ListFor(const ObservedState& state, absl::string_view kind) {
+  return ListFor(const_cast<ObservedState&>(state), kind);
+}
+
+std::string NameOf(const Json& object) {
+  return object["metadata"]["name"].get<std::string>();
+}
+
+bool NameLess(const Json& a, const Json& b) {
+  return util_internal::NaturalCompare(NameOf(a), NameOf(b)) < 0;
+}
+
+// An item, where it came from, and how to call it in messages.
+struct Item {
+  Json value;
+  std::string where;  // "items[3]", "documents[1].items[3]", "" (single).
+  int line = 0;
+};
+
+absl::StatusOr<ObservedState> FromDocuments(std::vector<Document> docs,
+                                            absl::string_view source) {
+  std::vector<Item> items;
+  std::vector<Diagnostic> problems;
+  auto problem = [&](const std::string& where, int line, const std::string& message) {
+    problems.push_back(Diagnostic{.file = std::string(source),
+                                  .line = line,
+                                  .path = where,
+                                  .message = message});
+  };
+  bool multi = docs.size() > 1;
+  for (size_t d = 0; d < docs.size(); ++d) {
+    Json& v = docs[d].value;
+    std::string prefix = multi ? absl::StrCat("documents[", d, "]") : "";
+    auto item_where = [&](size_t i, bool array) {
+      std::string index = array ? absl::StrCat("[", i, "]") : absl::StrCat("items[", i, "]");
+      if (prefix.empty()) return index;
+      return array ? absl::StrCat(prefix, index) : absl::StrCat(prefix, ".", index);
+    };
+    auto line_of = [&](size_t i) {
+      return i < docs[d].item_lines.size() ? docs[d].item_lines[i] : 0;
+    };
+    if (v.is_null()) continue;  // An empty document.
+    if (v.is_array()) {
+      for (size_t i = 0; i < v.size(); ++i) {
+        items.push_back({std::move(v[i]), item_where(i, true), line_of(i)});
+      }
+      continue;
+    }
+    if (!v.is_object()) {
+      problem(prefix, docs[d].line,
+              absl::StrCat("must be a Kubernetes object or a List, got ", TypeName(v)));
+      continue;
+    }
+    auto items_it = v.find("items");
+    auto kind_it = v.find("kind");
+    bool is_list = items_it != v.end() &&
+                   (kind_it == v.end() ||
+                    (kind_it->is_string() &&
+                     absl::EndsWith(kind_it->get<std::string>(), "List")));
+    if (is_list) {
+      if (items_it->is_null()) continue;  // `items: null`: empty.
+      if (!items_it->is_array()) {
+        problem(prefix.empty() ? "items" : prefix + ".items", docs[d].line,
+                absl::StrCat("must be a list, got ", TypeName(*items_it)));
+        continue;
+      }
+      for (size_t i = 0; i < items_it->size(); ++i) {
+        items.push_back({std::move((*items_it)[i]), item_where(i, false), line_of(i)});
+      }
+      continue;
+    }
+    items.push_back({std::move(v), prefix, docs[d].line});
+  }
+
+  ObservedState state;
+  // Kind -> name -> where it was first seen, to reject duplicates.
+  std::map<std::string, std::map<std::string, std::string>> seen;
+  for (Item& item : items) {
+    const Json& v = item.value;
+    if (!v.is_object()) {
+      problem(item.where, item.line,
+              absl::StrCat("must be a Kubernetes object (a mapping), got ", TypeName(v)));
+      continue;
+    }
+    auto kind_it = v.find("kind");
+    std::string kind;
+    if (kind_it == v.end() || kind_it->is_null()) {
+      problem(item.where, item.line, "kind: missing");
+      continue;
+    }
+    if (!kind_it->is_string() || kind_it->get<std::string>().empty()) {
+      problem(item.where, item.line,
+              absl::StrCat("kind: must be a non-empty string, got ", TypeName(*kind_it)));
+      continue;
+    }
+    kind = kind_it->get<std::string>();
+    std::vector<Json>* list = ListFor(state, kind);
+    if (list == nullptr) continue;  // A kind the planner does not use.
+    std::string label = absl::StrCat(item.where.empty() ? "" : item.where + " ", "(", kind);
+    auto meta_it = v.find("metadata");
+    std::string name;
+    if (meta_it != v.end() && meta_it->is_object()) {
+      auto name_it = meta_it->find("name");
+      if (name_it != meta_it->end() && name_it->is_string()) {
+        name = name_it->get<std::string>();
+      }
+    }
+    std::string where = name.empty() ? label + ")" : absl::StrCat(label, " ", name, ")");
+    if (meta_it == v.end() || meta_it->is_null()) {
+      problem(where, item.line, "metadata: missing");
+      continue;
+    }
+    if (!meta_it->is_object()) {
+      problem(where, item.line,
+              absl::StrCat("metadata: must be a mapping, got ", TypeName(*meta_it)));
+      continue;
+    }
+    auto name_it = meta_it->find("name");
+    if (name_it == meta_it->end() || name_it->is_null()) {
+      problem(where, item.line, "metadata.name: missing");
+      continue;
+    }
+    if (!name_it->is_string() || name.empty()) {
+      problem(where, item.line,
+              absl::StrCat("metadata.name: must be a non-empty string, got ",
+                           name_it->is_string() ? "an empty string" : TypeName(*name_it)));
+      continue;
+    }
+    ItemChecker c;
+    c.StringMap(*meta_it, "metadata", "labels");
+    c.StringMap(*meta_it, "metadata", "annotations");
+    c.Timestamp(*meta_it, "metadata", "creationTimestamp");
+    c.Timestamp(*meta_it, "metadata", "deletionTimestamp");
+    if (kind == "Pod") CheckPod(v, c);
+    if (kind == "StatefulSet") CheckStatefulSet(v, c);
+    if (kind == "PersistentVolumeClaim") CheckPvc(v, c);
+    for (const std::string& p : c.problems()) problem(where, item.line, p);
+    if (!c.problems().empty()) continue;
+    auto [it, inserted] = seen[kind].emplace(name, where);
+    if (!inserted) {
+      problem(where, item.line,
+              absl::StrCat("duplicate ", kind, " \"", name, "\" (also ", it->second,
+                           "): observe one namespace at a time"));
+      continue;
+    }
+    list->push_back(std::move(item.value));
+  }
+  if (!problems.empty()) return StatusFromDiagnostics(std::move(problems));
+  for (const char* kind : kKinds) {
+    std::vector<Json>* list = ListFor(state, kind);
+    std::stable_sort(list->begin(), list->end(), NameLess);
+  }
+  return state;
+}
+
+}  // namespace
+
+bool ObservedState::empty() const {
+  return stateful_sets.empty() && pods.empty() && services.empty() &&
+         config_maps.empty() && pod_disruption_budgets.empty() &&
+         persistent_volume_claims.empty() && nodes.empty();
+}
+
+absl::StatusOr<ObservedState> ParseObservedState(absl::string_view text,
+                                                 absl::string_view source_name) {
+  STRATA_ASSIGN_OR_RETURN(std::vector<Document> docs,
+                          ParseDocuments(text, source_name));
+  return FromDocuments(std::move(docs), source_name);
+}
+
+absl::StatusOr<ObservedState> ObservedStateFromJson(const Json& value,
+                                                    absl::string_view source_name) {
+  std::vector<Document> docs(1);
+  docs[0].value = value;
+  return FromDocuments(std::move(docs), source_name);
+}
+
+Json ObservedStateToList(const ObservedState& state) {
+  Json items = Json::array();
+  for (const char* kind : kKinds) {
+    for (const Json& object : *ListFor(state, kind)) items.push_back(object);
+  }
+  return Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)},
+              {"metadata", {{"resourceVersion", ""}}}};
+}
+
+}  // namespace strata

@@ -1,0 +1,1206 @@
+// PlanRollout: the level-triggered planner (SPEC §4, ROLLOUT-RULES.md).
+//
+// Roles are walked in dependsOn order; each role's steps form a chain that
+// starts once the roles it depends on are Ready n/n:
+//   objects     apply ConfigMap, Services, StatefulSet, PDB that are missing or
+//               differ (orphan-delete first when an immutable field changed);
+//   storage     resizePvc + pvcCapacity waits for grown volumes;
+//   (a member stuck at the current spec stops the whole plan here)
+//   repair      restart outdated members that are unready or stuck (no gate:
+//               they are out already), wait for every unavailable member;
+//   membership  scale out ascending / scale in descending (memberLeave first),
+//               one replica at a time for roles with hooks or a quorum;
+//   update      restart Ready outdated members in budgeted waves, in the
+//               role's order, gate before each, wait Ready+minReadySeconds;
+//   ready       roleReady n/n (ROLLOUT-RULES 23);
+//   cleanup     stale ConfigMaps no pod needs, Services/PDBs no longer wanted.
+// Roles no longer in the App are removed last, newest first. Every step in a
+// plan is pending; `next` holds those with nothing to wait for.
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "plan/object_diff.h"
+#include "plan/partition.h"
+#include "plan/predicates.h"
+#include "strata/plan.h"
+#include "strata/quantity.h"
+
+namespace strata {
+namespace {
+
+using plan_internal::AnnotationOf;
+using plan_internal::Brief;
+using plan_internal::Find;
+using plan_internal::FirstDifference;
+using plan_internal::IsAtDesiredSpec;
+using plan_internal::IsAvailable;
+using plan_internal::IsLeader;
+using plan_internal::IsReady;
+using plan_internal::IsTerminating;
+using plan_internal::LabelOf;
+using plan_internal::NameOf;
+using plan_internal::PartitionMembers;
+using plan_internal::PvcName;
+using plan_internal::RoleMembers;
+using plan_internal::StringAt;
+
+constexpr int32_t kPvcResizeTimeoutSeconds = 600;
+
+const char* OrderName(RolloutOrder order) {
+  switch (order) {
+    case RolloutOrder::kOrdinalDescending: return "ordinalDescending";
+    case RolloutOrder::kOrdinalAscending: return "ordinalAscending";
+    case RolloutOrder::kFollowersFirst: return "followersFirst";
+  }
+  return "ordinalDescending";
+}
+
+const char* StrategyName(RolloutStrategy s) {
+  switch (s) {
+    case RolloutStrategy::kSerial: return "serial";
+    case RolloutStrategy::kBestEffortParallel: return "bestEffortParallel";
+    case RolloutStrategy::kParallel: return "parallel";
+  }
+  return "serial";
+}
+
+std::string Plural(int64_t n, absl::string_view word) {
+  return absl::StrCat(n, " ", word, n == 1 ? "" : "s");
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::optional<Quantity> ParseQuantity(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  absl::StatusOr<Quantity> q = Quantity::Parse(text);
+  if (!q.ok()) return std::nullopt;
+  return *q;
+}
+
+// Observed objects by kind and name.
+class Index {
+ public:
+  explicit Index(const ObservedState& s) {
+    Add("StatefulSet", s.stateful_sets);
+    Add("Pod", s.pods);
+    Add("Service", s.services);
+    Add("ConfigMap", s.config_maps);
+    Add("PodDisruptionBudget", s.pod_disruption_budgets);
+    Add("PersistentVolumeClaim", s.persistent_volume_claims);
+  }
+  const Json* Get(const std::string& kind, const std::string& name) const {
+    auto k = by_kind_.find(kind);
+    if (k == by_kind_.end()) return nullptr;
+    auto it = k->second.find(name);
+    return it == k->second.end() ? nullptr : it->second;
+  }
+
+ private:
+  void Add(const std::string& kind, const std::vector<Json>& objects) {
+    auto& m = by_kind_[kind];
+    for (const Json& o : objects) m[NameOf(o)] = &o;
+  }
+  std::map<std::string, std::map<std::string, const Json*>> by_kind_;
+};
+
+// A sequence of steps; `frontier` are the ids the next step waits for.
+struct Chain {
+  std::vector<int32_t> frontier;
+};
+
+class PlanBuilder {
+ public:
+  explicit PlanBuilder(Plan& plan) : plan_(plan) {}
+
+  // Appends `step` waiting for `after`; returns its id.
+  int32_t Add(Step step, std::vector<int32_t> after) {
+    std::sort(after.begin(), after.end());
+    after.erase(std::unique(after.begin(), after.end()), after.end());
+    step.id = static_cast<int32_t>(plan_.steps.size()) + 1;
+    step.after = std::move(after);
+    plan_.steps.push_back(std::move(step));
+    return plan_.steps.back().id;
+  }
+
+  // Appends `step` after the chain's frontier and makes it the frontier.
+  int32_t Then(Chain& chain, Step step) {
+    int32_t id = Add(std::move(step), chain.frontier);
+    chain.frontier = {id};
+    return id;
+  }
+
+  Plan& plan() { return plan_; }
+
+ private:
+  Plan& plan_;
+};
+
+Target PodTarget(const std::string& sts, const std::string& role, int32_t ordinal) {
+  return Target{.kind = "Pod", .name = absl::StrCat(sts, "-", ordinal), .role = role,
+                .ordinal = ordinal};
+}
+
+std::vector<std::string> TargetEnv(const std::string& pod, int32_t ordinal) {
+  return {absl::StrCat("STRATA_TARGET_POD=", pod),
+          absl::StrCat("STRATA_TARGET_ORDINAL=", ordinal)};
+}
+
+std::string MinReadySuffix(int32_t min_ready_seconds) {
+  return min_ready_seconds > 0 ? absl::StrCat(" minReadySeconds=", min_ready_seconds) : "";
+}
+
+// Describes what makes `pod` differ from the desired template, for reasons.
+std::string ChangeSummary(const Json& pod, const Json* desired_sts,
+                          const CompiledRole& role) {
+  std::vector<std::string> parts;
+  if (desired_sts != nullptr) {
+    const Json* want = Find(*desired_sts, {"spec", "template", "spec", "containers"});
+    const Json* have = Find(pod, {"spec", "containers"});
+    if (want != nullptr && have != nullptr && want->is_array() && have->is_array()) {
+      for (const Json& w : *want) {
+        for (const Json& h : *have) {
+          if (StringAt(w, {"name"}) != StringAt(h, {"name"})) continue;
+          std::string wi = StringAt(w, {"image"}), hi = StringAt(h, {"image"});
+          if (wi != hi) parts.push_back(absl::StrCat("image ", hi, " -> ", wi));
+        }
+      }
+    }
+  }
+  std::string have_config = AnnotationOf(pod, plan_internal::kConfigHashAnnotation);
+  if (!role.config_hash.empty() && !have_config.empty() && have_config != role.config_hash) {
+    parts.push_back("config files changed");
+  }
+  if (parts.empty()) parts.push_back("pod template changed");
+  std::string have_hash = AnnotationOf(pod, plan_internal::kSpecHashAnnotation);
+  return absl::StrCat("spec-hash ", have_hash.empty() ? "(none)" : have_hash, " -> ",
+                      role.spec_hash, ": ", absl::StrJoin(parts, ", "));
+}
+
+struct RolePlanResult {
+  std::vector<int32_t> done;  // What dependents wait for.
+  bool blocked = false;
+};
+
+// Plans one role. Appends FailedPrecondition messages to `errors` instead of
+// steps when the request cannot be met from this state.
+class RolePlanner {
+ public:
+  RolePlanner(const CompiledCluster& desired, const CompiledRole& role,
+              const ObservedState& observed, const Index& index,
+              const PlanOptions& options, PlanBuilder& builder,
+              std::vector<std::string>& errors)
+      : desired_(desired),
+        role_(role),
+        spec_(role.role),
+        observed_(observed),
+        index_(index),
+        now_(options.now),
+        b_(builder),
+        errors_(errors) {}
+
+  RolePlanResult Run(std::vector<int32_t> start);
+
+ private:
+  Step MakeStep(Action action, Target target, std::string phase, std::string reason) {
+    Step s;
+    s.action = action;
+    s.target = std::move(target);
+    s.phase = std::move(phase);
+    s.reason = std::move(reason);
+    return s;
+  }
+  Step StsApply(int32_t replicas, std::string phase, std::string reason) {
+    Step s = MakeStep(Action::kApply,
+                      Target{.kind = "StatefulSet", .name = role_.stateful_set,
+                             .role = role_.name},
+                      std::move(phase), std::move(reason));
+    s.object = *desired_sts_;
+    s.object["spec"]["replicas"] = replicas;
+    return s;
+  }
+  Step PodWait(int32_t ordinal, std::string phase, std::string reason) {
+    Step s = MakeStep(Action::kWait, PodTarget(role_.stateful_set, role_.name, ordinal),
+                      std::move(phase), std::move(reason));
+    s.condition = absl::StrCat("podReady ", s.target.name,
+                               MinReadySuffix(spec_.rollout.min_ready_seconds));
+    s.timeout_seconds = ready_timeout_;
+    return s;
+  }
+  Step RoleWait(int32_t k, std::string phase, std::string reason) {
+    Step s = MakeStep(Action::kWait,
+                      Target{.kind = "StatefulSet", .name = role_.stateful_set,
+                             .role = role_.name},
+                      std::move(phase), std::move(reason));
+    s.condition = absl::StrCat("roleReady ", role_.name, " ", k, "/", k,
+                               MinReadySuffix(spec_.rollout.min_ready_seconds));
+    s.timeout_seconds = ready_timeout_;
+    return s;
+  }
+  std::string PodName(int32_t ordinal) const {
+    return absl::StrCat(role_.stateful_set, "-", ordinal);
+  }
+  const Json* PodAt(int32_t ordinal) const { return index_.Get("Pod", PodName(ordinal)); }
+  bool Available(const Json& pod) const {
+    return IsAvailable(pod, spec_.rollout.min_ready_seconds, now_);
+  }
+  // The role's PVCs of claim `claim` that exist, by ordinal.
+  std::map<int32_t, const Json*> ClaimPvcs(const std::string& claim) const {
+    std::map<int32_t, const Json*> out;
+    std::string prefix = absl::StrCat(claim, "-", role_.stateful_set);
+    for (const Json& pvc : observed_.persistent_volume_claims) {
+      if (auto o = plan_internal::OrdinalOf(NameOf(pvc), prefix)) out[*o] = &pvc;
+    }
+    return out;
+  }
+  bool MemberLeft(int32_t ordinal) const;
+
+  void AnalyzeStatefulSet();
+  void Objects(Chain& chain);
+  void Resizes(Chain& chain);
+  bool Blocked(Chain& chain);
+  void Repair(Chain& chain);
+  void Membership(Chain& chain);
+  void PrepareOrdinal(Chain& chain, int32_t ordinal);
+  void Update(Chain& chain);
+  void Cleanup(Chain& chain);
+  int32_t Budget(std::string* why) const;
+
+  const CompiledCluster& desired_;
+  const CompiledRole& role_;
+  const Role& spec_;
+  const ObservedState& observed_;
+  const Index& index_;
+  absl::Time now_;
+  PlanBuilder& b_;
+  std::vector<std::string>& errors_;
+
+  const Json* desired_sts_ = nullptr;
+  const Json* observed_sts_ = nullptr;
+  int32_t n_ = 0;        // Desired members.
+  int32_t r_obs_ = 0;    // Observed StatefulSet replicas (0 when absent).
+  bool stepped_ = false; // Replicas change one at a time.
+  bool stepping_active_ = false;
+  bool prep_needed_ = false;  // PVCs to wipe or unmark before scale-out.
+  int32_t ready_timeout_ = 300;
+  std::vector<std::string> immutable_changes_;
+  std::string sts_diff_;
+  struct Resize {
+    std::string pvc;
+    int32_t ordinal;
+    std::string from, to, storage_class;
+    bool request_done;  // Only the capacity is still behind.
+  };
+  std::vector<Resize> resizes_;
+  RoleMembers members_;
+  int member_steps_ = 0;          // Steps beyond objects.
+  std::set<std::string> replaced_;  // Pods this plan restarts or removes.
+};
+
+bool RolePlanner::MemberLeft(int32_t ordinal) const {
+  if (role_.storage.empty()) return false;
+  for (const Storage& s : role_.storage) {
+    const Json* pvc =
+        index_.Get("PersistentVolumeClaim", PvcName(s.name, role_.stateful_set, ordinal));
+    if (pvc == nullptr || AnnotationOf(*pvc, plan_internal::kMemberLeftAnnotation) != "true") {
+      return false;
+    }
+  }
+  return true;
+}
+
+void RolePlanner::AnalyzeStatefulSet() {
+  for (const Object& o : desired_.objects) {
+    if (o.kind == "StatefulSet" && o.role == role_.name) desired_sts_ = &o.body;
+  }
+  observed_sts_ = index_.Get("StatefulSet", role_.stateful_set);
+  n_ = role_.members;
+  if (observed_sts_ != nullptr) {
+    const Json* r = Find(*observed_sts_, {"spec", "replicas"});
+    r_obs_ = r != nullptr && r->is_number_integer() ? r->get<int32_t>() : 1;
+  }
+  stepped_ = spec_.lifecycle.member_leave.has_value() ||
+             spec_.lifecycle.member_join.has_value() || spec_.quorum == Quorum::kMajority;
+  stepping_active_ = stepped_ && r_obs_ > 0 && r_obs_ != n_;
+  ready_timeout_ = plan_internal::ReadyTimeoutSeconds(spec_);
+  members_ = PartitionMembers(observed_.pods, role_.stateful_set, n_);
+
+  for (int32_t k = r_obs_; k < n_; ++k) {
+    for (const Storage& s : role_.storage) {
+      const Json* pvc =
+          index_.Get("PersistentVolumeClaim", PvcName(s.name, role_.stateful_set, k));
+      if (pvc != nullptr &&
+          AnnotationOf(*pvc, plan_internal::kMemberLeftAnnotation) == "true") {
+        prep_needed_ = true;
+      }
+    }
+  }
+
+  // Storage: errors for what volumes cannot do, resizes for growth.
+  const Json* observed_vcts =
+      observed_sts_ ? Find(*observed_sts_, {"spec", "volumeClaimTemplates"}) : nullptr;
+  for (const Storage& s : role_.storage) {
+    std::map<int32_t, const Json*> pvcs = ClaimPvcs(s.name);
+    const Json* vct = nullptr;
+    if (observed_vcts != nullptr && observed_vcts->is_array()) {
+      for (const Json& t : *observed_vcts) {
+        if (NameOf(t) == s.name) vct = &t;
+      }
+    }
+    std::string where = absl::StrCat("role ", role_.name, ": storage ", s.name);
+    if (vct != nullptr) {
+      std::string have_text = StringAt(*vct, {"spec", "resources", "requests", "storage"});
+      std::optional<Quantity> have = ParseQuantity(have_text);
+      if (have.has_value() && s.size < *have) {
+        errors_.push_back(absl::StrCat(
+            where, ": size ", s.size.ToString(), " is smaller than the ", have_text,
+            " its claims (", PvcName(s.name, role_.stateful_set, 0),
+            ", ...) already have; volumes cannot shrink: keep ", have_text,
+            " or move the data to a new storage entry"));
+        continue;
+      }
+      const Json* modes = Find(*vct, {"spec", "accessModes"});
+      std::vector<std::string> have_modes;
+      if (modes != nullptr && modes->is_array()) {
+        for (const Json& m : *modes) {
+          if (m.is_string()) have_modes.push_back(m.get<std::string>());
+        }
+      }
+      if (modes != nullptr && have_modes != s.access_modes) {
+        errors_.push_back(absl::StrCat(
+            where, ": accessModes change from [", absl::StrJoin(have_modes, ", "),
+            "] to [", absl::StrJoin(s.access_modes, ", "),
+            "]; existing claims keep theirs: move the data to a new storage entry"));
+        continue;
+      }
+      std::string have_class = StringAt(*vct, {"spec", "storageClassName"});
+      if (have_class != s.storage_class_name) {
+        // An unnamed class took the cluster default; naming that very class
+        // now changes nothing for the volumes.
+        bool same_in_effect = have_class.empty() && !pvcs.empty();
+        for (const auto& [ordinal, pvc] : pvcs) {
+          if (StringAt(*pvc, {"spec", "storageClassName"}) != s.storage_class_name) {
+            same_in_effect = false;
+          }
+        }
+        if (!same_in_effect) {
+          errors_.push_back(absl::StrCat(
+              where, ": storageClassName changes from ",
+              have_class.empty() ? "the cluster default" : absl::StrCat("\"", have_class, "\""),
+              " to ",
+              s.storage_class_name.empty() ? "the cluster default"
+                                           : absl::StrCat("\"", s.storage_class_name, "\""),
+              "; existing claims (", PvcName(s.name, role_.stateful_set, 0),
+              ", ...) cannot change class: move the data to a new storage entry"));
+          continue;
+        }
+      }
+      if (have.has_value() && *have < s.size) {
+        immutable_changes_.push_back(absl::StrCat("volumeClaimTemplates ", s.name, " size ",
+                                                  have_text, " -> ", s.size.ToString()));
+      }
+    } else if (observed_sts_ != nullptr) {
+      immutable_changes_.push_back(
+          absl::StrCat("volumeClaimTemplates adds ", s.name));
+    }
+    for (const auto& [ordinal, pvc] : pvcs) {
+      std::optional<Quantity> request = ParseQuantity(plan_internal::PvcRequest(*pvc));
+      std::optional<Quantity> capacity = ParseQuantity(plan_internal::PvcCapacity(*pvc));
+      std::string cls = StringAt(*pvc, {"spec", "storageClassName"});
+      if (cls.empty()) cls = s.storage_class_name;
+      if (request.has_value() && *request < s.size) {
+        resizes_.push_back({NameOf(*pvc), ordinal, request->ToString(), s.size.ToString(),
+                            cls, false});
+      } else if (capacity.has_value() && *capacity < s.size) {
+        resizes_.push_back({NameOf(*pvc), ordinal, capacity->ToString(),
+                            s.size.ToString(), cls, true});
+      }
+    }
+  }
+
+  if (observed_sts_ != nullptr && desired_sts_ != nullptr) {
+    const Json& want = *desired_sts_;
+    const Json& have = *observed_sts_;
+    // selector must match exactly (extra observed keys matter too).
+    const Json* ws = Find(want, {"spec", "selector"});
+    const Json* hs = Find(have, {"spec", "selector"});
+    if (ws != nullptr && (hs == nullptr || FirstDifference(*ws, *hs) ||
+                          FirstDifference(*hs, *ws))) {
+      immutable_changes_.push_back("selector");
+    }
+    if (StringAt(want, {"spec", "serviceName"}) != StringAt(have, {"spec", "serviceName"})) {
+      immutable_changes_.push_back(
+          absl::StrCat("serviceName ", Brief(StringAt(have, {"spec", "serviceName"})),
+                       " -> ", Brief(StringAt(want, {"spec", "serviceName"}))));
+    }
+    std::string want_pmp = StringAt(want, {"spec", "podManagementPolicy"});
+    std::string have_pmp = StringAt(have, {"spec", "podManagementPolicy"});
+    if (have_pmp.empty()) have_pmp = "OrderedReady";
+    if (!want_pmp.empty() && want_pmp != have_pmp) {
+      immutable_changes_.push_back(
+          absl::StrCat("podManagementPolicy ", have_pmp, " -> ", want_pmp));
+    }
+    const Json* wv = Find(want, {"spec", "volumeClaimTemplates"});
+    const Json* hv = Find(have, {"spec", "volumeClaimTemplates"});
+    static const Json kEmpty = Json::array();
+    bool listed = false;
+    for (const std::string& c : immutable_changes_) {
+      if (absl::StartsWith(c, "volumeClaimTemplates")) listed = true;
+    }
+    if (!listed) {
+      if (auto d = FirstDifference(wv ? *wv : kEmpty, hv ? *hv : kEmpty,
+                                   "volumeClaimTemplates")) {
+        immutable_changes_.push_back(*d);
+      }
+    }
+    Json body = want;
+    body["spec"].erase("replicas");
+    if (auto d = FirstDifference(body, have)) sts_diff_ = *d;
+  }
+}
+
+void RolePlanner::Objects(Chain& chain) {
+  int32_t replicas_first = (stepping_active_ || prep_needed_) ? r_obs_ : n_;
+  for (const Object& o : desired_.objects) {
+    if (o.role != role_.name) continue;
+    if (o.kind == "StatefulSet") {
+      Target t{.kind = "StatefulSet", .name = o.name, .role = role_.name};
+      if (!immutable_changes_.empty()) {
+        Step del = MakeStep(
+            Action::kDelete, t, "objects",
+            absl::StrCat("immutable StatefulSet fields change (",
+                         absl::StrJoin(immutable_changes_, "; "),
+                         "): delete it with orphan: true so its pods and PVCs stay, "
+                         "then create it again"));
+        del.orphan = true;
+        b_.Then(chain, std::move(del));
+        b_.Then(chain, StsApply(replicas_first, "objects",
+                                absl::StrCat("re-create StatefulSet ", o.name,
+                                             " with the new fields and ", replicas_first,
+                                             " replicas; it adopts the running pods")));
+        continue;
+      }
+      if (observed_sts_ == nullptr) {
+        std::string reason = absl::StrCat(
+            "create StatefulSet ", o.name, " with ", Plural(replicas_first, "member"));
+        if (stepped_ && replicas_first == n_ && n_ > 1) {
+          absl::StrAppend(&reason,
+                          " at once: initial members form the cluster together, so no "
+                          "stepping and no memberJoin");
+        }
+        b_.Then(chain, StsApply(replicas_first, "objects", reason));
+        continue;
+      }
+      if (!sts_diff_.empty() || replicas_first != r_obs_) {
+        std::vector<std::string> why;
+        if (!sts_diff_.empty()) {
+          why.push_back(absl::StrCat(sts_diff_, absl::StrContains(sts_diff_, "template")
+                                                    ? " (OnDelete: running members keep "
+                                                      "their spec until restarted)"
+                                                    : ""));
+        }
+        if (replicas_first != r_obs_) {
+          why.push_back(absl::StrCat(
+              replicas_first > r_obs_ ? "scale out" : "scale in", " from ", r_obs_, " to ",
+              replicas_first, " members",
+              replicas_first < r_obs_
+                  ? absl::StrCat(" (the highest ordinals go first)")
+                  : ""));
+        }
+        b_.Then(chain, StsApply(replicas_first, "objects",
+                                absl::StrCat("update StatefulSet ", o.name, ": ",
+                                             absl::StrJoin(why, "; "))));
+      }
+      continue;
+    }
+    const Json* have = index_.Get(o.kind, o.name);
+    Target t{.kind = o.kind, .name = o.name, .role = role_.name};
+    std::string reason;
+    if (have == nullptr) {
+      std::string what;
+      if (o.kind == "ConfigMap") {
+        what = absl::StrCat(": the rendered config files of role ", role_.name);
+      } else if (o.kind == "Service" &&
+                 StringAt(o.body, {"spec", "clusterIP"}) == "None") {
+        what = ": headless Service giving members stable DNS names";
+      } else if (o.kind == "PodDisruptionBudget") {
+        what = ": limits voluntary disruptions of the role";
+      }
+      reason = absl::StrCat("create ", o.kind, " ", o.name, what);
+    } else if (auto d = FirstDifference(o.body, *have)) {
+      reason = absl::StrCat("update ", o.kind, " ", o.name, ": ", *d);
+    } else {
+      continue;
+    }
+    Step s = MakeStep(Action::kApply, t, "objects", std::move(reason));
+    s.object = o.body;
+    b_.Then(chain, std::move(s));
+  }
+}
+
+void RolePlanner::Resizes(Chain& chain) {
+  if (resizes_.empty()) return;
+  std::vector<int32_t> waits;
+  for (const Resize& r : resizes_) {
+    Chain c = chain;
+    Target t{.kind = "PersistentVolumeClaim", .name = r.pvc, .role = role_.name,
+             .ordinal = r.ordinal};
+    if (!r.request_done) {
+      Step s = MakeStep(
+          Action::kResizePvc, t, "storage",
+          absl::StrCat("grow ", r.pvc, " from ", r.from, " to ", r.to, ": needs StorageClass ",
+                       r.storage_class.empty() ? "(the cluster default)"
+                                               : absl::StrCat("\"", r.storage_class, "\""),
+                       " with allowVolumeExpansion: true"));
+      s.size = r.to;
+      b_.Then(c, std::move(s));
+    }
+    Step w = MakeStep(Action::kWait, t, "storage",
+                      absl::StrCat("wait until ", r.pvc, " has the new capacity ", r.to,
+                                   r.request_done ? " (its expansion is under way)" : ""));
+    w.condition = absl::StrCat("pvcCapacity ", r.pvc, " ", r.to);
+    w.size = r.to;
+    w.timeout_seconds = kPvcResizeTimeoutSeconds;
+    waits.push_back(b_.Then(c, std::move(w)));
+    ++member_steps_;
+  }
+  chain.frontier = waits;
+}
+
+bool RolePlanner::Blocked(Chain& chain) {
+  for (const auto& [ordinal, pod] : members_.by_ordinal) {
+    if (IsTerminating(*pod) || IsReady(*pod) || !IsAtDesiredSpec(*pod, role_.spec_hash)) {
+      continue;
+    }
+    std::string why = plan_internal::StuckReason(*pod);
+    std::string name = NameOf(*pod);
+    if (!why.empty()) {
+      why = absl::StrCat(name, " is stuck at the current spec: ", why);
+    } else if (std::optional<absl::Time> started = plan_internal::StartedAt(*pod);
+               started.has_value() && now_ - *started > absl::Seconds(ready_timeout_)) {
+      why = absl::StrCat(name, " has not become Ready within ", ready_timeout_,
+                         "s of starting at ", Rfc3339(*started));
+    } else {
+      continue;
+    }
+    Step w = PodWait(ordinal, "repair",
+                     absl::StrCat(why, "; the plan stops here (no later member is touched) "
+                                       "until it becomes Ready or the spec changes"));
+    w.timeout_seconds = 0;
+    b_.Then(chain, std::move(w));
+    b_.plan().blocked = true;
+    b_.plan().notes.push_back(absl::StrCat("stopped at ", name, ": ", why));
+    return true;
+  }
+  return false;
+}
+
+void RolePlanner::Repair(Chain& chain) {
+  int32_t scope = std::min(n_, observed_sts_ ? r_obs_ : 0);
+  std::vector<std::pair<int32_t, Step>> restarts;
+  std::vector<std::pair<int32_t, Step>> waits;
+  for (int32_t k = 0; k < scope; ++k) {
+    const Json* pod = PodAt(k);
+    std::string name = PodName(k);
+    if (pod == nullptr) {
+      waits.push_back({k, PodWait(k, "repair",
+                                  absl::StrCat(name, " does not exist yet: wait for the "
+                                                     "StatefulSet to create it and for it "
+                                                     "to become Ready"))});
+      continue;
+    }
+    if (IsTerminating(*pod)) {
+      waits.push_back({k, PodWait(k, "repair",
+                                  absl::StrCat(name, " is terminating: wait for it to come "
+                                                     "back Ready"))});
+      continue;
+    }
+    bool outdated = !IsAtDesiredSpec(*pod, role_.spec_hash);
+    std::string stuck = plan_internal::StuckReason(*pod);
+    if (outdated && (!IsReady(*pod) || !stuck.empty())) {
+      Step r = MakeStep(
+          Action::kRestart, PodTarget(role_.stateful_set, role_.name, k), "repair",
+          absl::StrCat(name, " is ", stuck.empty() ? "not Ready" : stuck, " on an old spec (",
+                       ChangeSummary(*pod, desired_sts_, role_),
+                       "): restart it first; it is out already, so no gate and no budget"));
+      restarts.push_back({k, std::move(r)});
+      replaced_.insert(name);
+      waits.push_back({k, PodWait(k, "repair",
+                                  absl::StrCat("wait for ", name,
+                                               " to be Ready at the new spec before the "
+                                               "next member"))});
+      continue;
+    }
+    if (!Available(*pod)) {
+      std::string reason;
+      if (IsReady(*pod)) {
+        std::optional<absl::Time> since = plan_internal::ReadySince(*pod);
+        reason = absl::StrCat(name, " is Ready since ",
+                              since ? Rfc3339(*since) : "an unknown time",
+                              " but not yet for minReadySeconds=",
+                              spec_.rollout.min_ready_seconds,
+                              ": it counts as unavailable until then");
+      } else {
+        reason = absl::StrCat(name, " is not Ready: wait for it before disrupting anyone "
+                                    "else (it counts against the budget)");
+      }
+      waits.push_back({k, PodWait(k, "repair", reason)});
+    }
+  }
+  if (restarts.empty() && waits.empty()) return;
+  std::vector<int32_t> ends;
+  std::map<int32_t, int32_t> restart_id;
+  for (auto& [k, step] : restarts) restart_id[k] = b_.Add(std::move(step), chain.frontier);
+  for (auto& [k, step] : waits) {
+    auto it = restart_id.find(k);
+    ends.push_back(b_.Add(std::move(step),
+                          it == restart_id.end() ? chain.frontier
+                                                 : std::vector<int32_t>{it->second}));
+  }
+  member_steps_ += static_cast<int>(restarts.size() + waits.size());
+  chain.frontier = ends;
+}
+
+void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
+  for (const Storage& s : role_.storage) {
+    std::string pvc_name = PvcName(s.name, role_.stateful_set, k);
+    const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
+    if (pvc == nullptr ||
+        AnnotationOf(*pvc, plan_internal::kMemberLeftAnnotation) != "true") {
+      continue;
+    }
+    Target t{.kind = "PersistentVolumeClaim", .name = pvc_name, .role = role_.name,
+             .ordinal = k};
+    if (s.after_leave == AfterLeave::kWipe) {
+      Step d = MakeStep(Action::kDelete, t, "membership",
+                        absl::StrCat(PodName(k), " ran memberLeave before (",
+                                     plan_internal::kMemberLeftAnnotation, ") and storage ",
+                                     s.name,
+                                     " says afterLeave: wipe: delete its old PVC so the "
+                                     "member rejoins with empty data"));
+      b_.Then(chain, std::move(d));
+    } else {
+      Step a = MakeStep(Action::kApply, t, "membership",
+                        absl::StrCat(PodName(k), " comes back with the data it left with "
+                                     "(afterLeave: keep): clear its ",
+                                     plan_internal::kMemberLeftAnnotation, " mark"));
+      a.object = Json{{"apiVersion", "v1"},
+                      {"kind", "PersistentVolumeClaim"},
+                      {"metadata",
+                       {{"name", pvc_name},
+                        {"namespace", desired_.namespace_},
+                        {"annotations", {{plan_internal::kMemberLeftAnnotation, "false"}}}}}};
+      b_.Then(chain, std::move(a));
+    }
+    ++member_steps_;
+  }
+}
+
+void RolePlanner::Membership(Chain& chain) {
+  if (observed_sts_ == nullptr && !prep_needed_) return;
+  if (n_ > r_obs_ && (stepping_active_ || prep_needed_)) {
+    if (!stepping_active_) {
+      for (int32_t k = r_obs_; k < n_; ++k) PrepareOrdinal(chain, k);
+      b_.Then(chain, StsApply(n_, "membership",
+                              absl::StrCat("scale out from ", r_obs_, " to ", n_,
+                                           " members (the StatefulSet adds ordinals ", r_obs_,
+                                           "..", n_ - 1, " at once)")));
+      ++member_steps_;
+      return;
+    }
+    for (int32_t k = r_obs_; k < n_; ++k) {
+      PrepareOrdinal(chain, k);
+      std::string why = spec_.quorum == Quorum::kMajority ? "quorum role"
+                        : spec_.lifecycle.member_join   ? "memberJoin runs per member"
+                                                        : "memberLeave/memberJoin hooks";
+      b_.Then(chain, StsApply(k + 1, "membership",
+                              absl::StrCat("scale out one member at a time (", why, "): replicas ",
+                                           k, " -> ", k + 1, " adds ", PodName(k))));
+      b_.Then(chain, PodWait(k, "membership",
+                             absl::StrCat("wait for the new member ", PodName(k),
+                                          " to be Ready before it joins")));
+      member_steps_ += 2;
+      if (spec_.lifecycle.member_join.has_value()) {
+        Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
+                          "membership",
+                          absl::StrCat("run memberJoin in ", PodName(k),
+                                       " now that it is Ready"));
+        e.command = spec_.lifecycle.member_join->command;
+        e.pod = PodName(k);
+        e.env = TargetEnv(e.pod, k);
+        e.hook = "memberJoin";
+        b_.Then(chain, std::move(e));
+        ++member_steps_;
+      }
+    }
+    return;
+  }
+  if (n_ < r_obs_ && stepping_active_) {
+    for (int32_t k = r_obs_ - 1; k >= n_; --k) {
+      std::string name = PodName(k);
+      const Json* pod = PodAt(k);
+      bool left = MemberLeft(k);
+      if (spec_.lifecycle.member_leave.has_value()) {
+        if (left) {
+          // Resumed: memberLeave ran (the PVCs say so); never run it twice.
+        } else if (pod == nullptr || IsTerminating(*pod)) {
+          // Nothing to exec in; the replicas step says so.
+        } else {
+          Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
+                            "membership",
+                            absl::StrCat("run memberLeave in ", name,
+                                         " before it is removed (highest ordinal first); it "
+                                         "must succeed before the member goes"));
+          e.command = spec_.lifecycle.member_leave->command;
+          e.pod = name;
+          e.env = TargetEnv(name, k);
+          e.hook = "memberLeave";
+          b_.Then(chain, std::move(e));
+          ++member_steps_;
+        }
+        for (const Storage& s : role_.storage) {
+          std::string pvc_name = PvcName(s.name, role_.stateful_set, k);
+          const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
+          if (pvc == nullptr ||
+              AnnotationOf(*pvc, plan_internal::kMemberLeftAnnotation) == "true") {
+            continue;
+          }
+          Step a = MakeStep(Action::kApply,
+                            Target{.kind = "PersistentVolumeClaim", .name = pvc_name,
+                                   .role = role_.name, .ordinal = k},
+                            "membership",
+                            absl::StrCat("record that ", name, " ran memberLeave (",
+                                         plan_internal::kMemberLeftAnnotation,
+                                         ": \"true\" on its PVC), so a later plan never runs it "
+                                         "twice",
+                                         s.after_leave == AfterLeave::kWipe
+                                             ? " and wipes the PVC before the ordinal returns"
+                                             : ""));
+          a.object = Json{{"apiVersion", "v1"},
+                          {"kind", "PersistentVolumeClaim"},
+                          {"metadata",
+                           {{"name", pvc_name},
+                            {"namespace", desired_.namespace_},
+                            {"annotations",
+                             {{plan_internal::kMemberLeftAnnotation, "true"}}}}}};
+          b_.Then(chain, std::move(a));
+          ++member_steps_;
+        }
+      }
+      std::vector<std::string> pvcs;
+      for (const Storage& s : role_.storage) {
+        pvcs.push_back(PvcName(s.name, role_.stateful_set, k));
+      }
+      std::string volumes;
+      if (!pvcs.empty()) {
+        bool del = std::all_of(role_.storage.begin(), role_.storage.end(), [](const auto& s) {
+          return s.on_scale_down == VolumePolicy::kDelete;
+        });
+        volumes = del ? absl::StrCat("; the StatefulSet deletes ", absl::StrJoin(pvcs, ", "),
+                                     " (onScaleDown: delete)")
+                      : absl::StrCat("; ", absl::StrJoin(pvcs, ", "),
+                                     " stay (onScaleDown: retain)");
+      }
+      b_.Then(chain, StsApply(k, "membership",
+                              absl::StrCat("scale in one member at a time: replicas ", k + 1,
+                                           " -> ", k, " removes ", name,
+                                           pod == nullptr ? " (its pod is already gone)" : "",
+                                           volumes)));
+      replaced_.insert(name);
+      ++member_steps_;
+      if (k > n_) {
+        b_.Then(chain, RoleWait(k, "membership",
+                                absl::StrCat("the ", Plural(k, "remaining member"),
+                                             " must be Ready before the next change")));
+        ++member_steps_;
+      }
+    }
+    return;
+  }
+  // Non-stepped scale-in was done by the objects-phase apply; its victims:
+  for (const auto& [k, pod] : members_.condemned) replaced_.insert(NameOf(*pod));
+}
+
+int32_t RolePlanner::Budget(std::string* why) const {
+  const RolloutPolicy& p = spec_.rollout;
+  int32_t budget = p.ResolveMaxUnavailable(n_);
+  *why = p.strategy == RolloutStrategy::kSerial
+             ? "serial: one at a time"
+             : absl::StrCat(StrategyName(p.strategy), ": up to ", budget, " at a time");
+  if (spec_.quorum == Quorum::kMajority && p.strategy != RolloutStrategy::kParallel) {
+    int32_t cap = n_ - (n_ / 2 + 1);
+    if (cap < budget) {
+      budget = std::max(cap, 1);
+      *why = absl::StrCat(StrategyName(p.strategy), ": up to ", budget,
+                          " at a time (quorum keeps ", n_ / 2 + 1, " of ", n_, " available)");
+    }
+  }
+  return std::max(budget, 1);
+}
+
+void RolePlanner::Update(Chain& chain) {
+  struct Candidate {
+    int32_t ordinal;
+    const Json* pod;
+    bool leader;
+    std::string zone;
+  };
+  std::vector<Candidate> candidates;
+  const RolloutPolicy& p = spec_.rollout;
+  for (const auto& [k, pod] : members_.by_ordinal) {
+    if (IsTerminating(*pod) || replaced_.count(NameOf(*pod))) continue;
+    if (IsAtDesiredSpec(*pod, role_.spec_hash)) continue;
+    candidates.push_back({k, pod, IsLeader(*pod, p.leader_label),
+                          plan_internal::ZoneOf(*pod, observed_.nodes)});
+  }
+  if (candidates.empty()) return;
+
+  std::string order_note = OrderName(p.order);
+  RolloutOrder order = p.order;
+  if (order == RolloutOrder::kFollowersFirst) {
+    bool any_leader = false;
+    for (const auto& [k, pod] : members_.by_ordinal) {
+      if (IsLeader(*pod, p.leader_label)) any_leader = true;
+    }
+    if (!any_leader) {
+      order = RolloutOrder::kOrdinalDescending;
+      order_note = absl::StrCat("followersFirst fell back to ordinalDescending: no pod carries ",
+                                p.leader_label, "=true");
+      b_.plan().notes.push_back(absl::StrCat("role ", role_.name, ": ", order_note));
+    } else {
+      order_note = absl::StrCat("followersFirst: the leader (", p.leader_label,
+                                "=true) goes last");
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](const Candidate& a, const Candidate& b) {
+                     if (order == RolloutOrder::kFollowersFirst && a.leader != b.leader) {
+                       return !a.leader;
+                     }
+                     if (order == RolloutOrder::kOrdinalAscending) return a.ordinal < b.ordinal;
+                     return a.ordinal > b.ordinal;
+                   });
+
+  std::string budget_why;
+  int32_t budget = Budget(&budget_why);
+  if (spec_.quorum == Quorum::kMajority && n_ <= 2) {
+    b_.plan().notes.push_back(absl::StrCat(
+        "role ", role_.name, " has ", Plural(n_, "member"),
+        " under quorum: majority: restarting one loses quorum until it is back "
+        "(ROLLOUT-RULES 24)"));
+  }
+  if (spec_.quorum == Quorum::kMajority && p.strategy == RolloutStrategy::kParallel &&
+      budget > n_ - (n_ / 2 + 1)) {
+    b_.plan().notes.push_back(absl::StrCat(
+        "role ", role_.name, ": strategy parallel opts out of the quorum budget; up to ",
+        budget, " of ", n_, " members restart at once"));
+  }
+
+  // Waves: followers (grouped by zone under zoneParallel), leaders last.
+  std::vector<std::vector<Candidate>> waves;
+  std::vector<Candidate> followers, leaders;
+  for (const Candidate& c : candidates) {
+    (order == RolloutOrder::kFollowersFirst && c.leader ? leaders : followers).push_back(c);
+  }
+  auto chunk = [&](const std::vector<Candidate>& group) {
+    for (size_t i = 0; i < group.size(); i += budget) {
+      waves.emplace_back(group.begin() + i,
+                         group.begin() + std::min(group.size(), i + budget));
+    }
+  };
+  if (p.zone_parallel) {
+    std::vector<std::string> zones;  // In order of first appearance.
+    std::map<std::string, std::vector<Candidate>> by_zone;
+    for (const Candidate& c : followers) {
+      if (!by_zone.count(c.zone)) zones.push_back(c.zone);
+      by_zone[c.zone].push_back(c);
+    }
+    for (const std::string& z : zones) chunk(by_zone[z]);
+  } else {
+    chunk(followers);
+  }
+  for (const Candidate& c : leaders) waves.push_back({c});
+
+  std::string how = absl::StrCat(budget_why, ", ", order_note,
+                                 p.zone_parallel ? ", one zone at a time" : "");
+  for (size_t w = 0; w < waves.size(); ++w) {
+    std::vector<int32_t> ends;
+    for (const Candidate& c : waves[w]) {
+      Chain m = chain;
+      std::string name = NameOf(*c.pod);
+      std::string where = absl::StrCat("wave ", w + 1, " of ", waves.size(), " (", how,
+                                       p.zone_parallel
+                                           ? absl::StrCat(", zone ", c.zone.empty()
+                                                                          ? "unknown"
+                                                                          : c.zone)
+                                           : "",
+                                       c.leader && order == RolloutOrder::kFollowersFirst
+                                           ? ", leader"
+                                           : "",
+                                       ")");
+      if (p.gate.has_value()) {
+        Step g = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, c.ordinal),
+                          "update",
+                          absl::StrCat("gate: ", name,
+                                       " is Ready, so check it is safe to disrupt (exit 0) "
+                                       "before restarting it"));
+        g.command = p.gate->handler.command;
+        g.pod = name;
+        g.env = TargetEnv(name, c.ordinal);
+        g.timeout_seconds = p.gate->timeout_seconds;
+        g.hook = "gate";
+        b_.Then(m, std::move(g));
+        ++member_steps_;
+      }
+      b_.Then(m, MakeStep(Action::kRestart,
+                          PodTarget(role_.stateful_set, role_.name, c.ordinal), "update",
+                          absl::StrCat("restart ", name, " at the new spec (",
+                                       ChangeSummary(*c.pod, desired_sts_, role_), "); ",
+                                       where)));
+      ends.push_back(b_.Then(
+          m, PodWait(c.ordinal, "update",
+                     absl::StrCat("wait for ", name, " to be Ready",
+                                  p.min_ready_seconds > 0
+                                      ? absl::StrCat(" for minReadySeconds=",
+                                                     p.min_ready_seconds)
+                                      : "",
+                                  " before the next member"))));
+      member_steps_ += 2;
+      replaced_.insert(name);
+    }
+    chain.frontier = ends;
+  }
+}
+
+void RolePlanner::Cleanup(Chain& chain) {
+  std::string prefix = absl::StrCat(role_.stateful_set, "-config-");
+  for (const Json& cm : observed_.config_maps) {
+    std::string name = NameOf(cm);
+    if (!absl::StartsWith(name, prefix) || name == role_.config_map) continue;
+    if (LabelOf(cm, plan_internal::kManagedByLabel) != "strata") continue;
+    std::string component = LabelOf(cm, plan_internal::kComponentLabel);
+    if (!component.empty() && component != role_.name) continue;
+    std::vector<std::string> users;
+    bool blocked = false;
+    for (const Json& pod : observed_.pods) {
+      if (!plan_internal::OrdinalOf(NameOf(pod), role_.stateful_set)) continue;
+      if (!plan_internal::UsesConfigMap(pod, name)) continue;
+      users.push_back(NameOf(pod));
+      if (!replaced_.count(NameOf(pod))) blocked = true;
+    }
+    if (blocked) continue;  // Still mounted by a member this plan keeps.
+    Step d = MakeStep(Action::kDelete,
+                      Target{.kind = "ConfigMap", .name = name, .role = role_.name}, "cleanup",
+                      users.empty()
+                          ? absl::StrCat("old config ", name, " is no longer used by any pod")
+                          : absl::StrCat("old config ", name, " is used only by ",
+                                         absl::StrJoin(users, ", "),
+                                         ", which this plan restarts first"));
+    b_.Then(chain, std::move(d));
+  }
+  for (const auto& [kind, list] :
+       std::vector<std::pair<std::string, const std::vector<Json>*>>{
+           {"Service", &observed_.services},
+           {"PodDisruptionBudget", &observed_.pod_disruption_budgets}}) {
+    for (const Json& o : *list) {
+      if (LabelOf(o, plan_internal::kComponentLabel) != role_.name ||
+          LabelOf(o, plan_internal::kManagedByLabel) != "strata") {
+        continue;
+      }
+      std::string name = NameOf(o);
+      bool wanted = false;
+      for (const Object& d : desired_.objects) {
+        if (d.kind == kind && d.name == name) wanted = true;
+      }
+      if (wanted) continue;
+      b_.Then(chain,
+              MakeStep(Action::kDelete, Target{.kind = kind, .name = name, .role = role_.name},
+                       "cleanup",
+                       kind == "PodDisruptionBudget"
+                           ? absl::StrCat("role ", role_.name, " has ", Plural(n_, "member"),
+                                          " now and needs no PodDisruptionBudget ", name)
+                           : absl::StrCat("Service ", name, " is no longer part of role ",
+                                          role_.name)));
+    }
+  }
+}
+
+RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
+  RolePlanResult result;
+  AnalyzeStatefulSet();
+  if (desired_sts_ == nullptr) {
+    errors_.push_back(absl::StrCat("role ", role_.name,
+                                   ": the compiled objects have no StatefulSet"));
+    return result;
+  }
+  Chain chain{start};
+  size_t first_step = b_.plan().steps.size();
+  Objects(chain);
+  Resizes(chain);
+  if (Blocked(chain)) {
+    result.blocked = true;
+    return result;
+  }
+  // Waits for unready members only matter when something follows them; on
+  // their own, the roleReady wait below says the same in one step.
+  Chain before_repair = chain;
+  size_t repair_start = b_.plan().steps.size();
+  int member_steps_before = member_steps_;
+  Repair(chain);
+  size_t repair_end = b_.plan().steps.size();
+  bool repair_restarts = false;
+  for (size_t i = repair_start; i < repair_end; ++i) {
+    if (b_.plan().steps[i].action == Action::kRestart) repair_restarts = true;
+  }
+  Membership(chain);
+  Update(chain);
+  if (!repair_restarts && repair_end > repair_start &&
+      b_.plan().steps.size() == repair_end) {
+    b_.plan().steps.resize(repair_start);
+    chain = before_repair;
+    member_steps_ = member_steps_before;
+  }
+
+  bool all_available = members_.missing.empty() && observed_sts_ != nullptr;
+  for (const auto& [k, pod] : members_.by_ordinal) {
+    if (!Available(*pod) || !IsAtDesiredSpec(*pod, role_.spec_hash)) all_available = false;
+  }
+  if (member_steps_ > 0 || !all_available) {
+    b_.Then(chain,
+            RoleWait(n_, "ready",
+                     absl::StrCat("every member of ", role_.name, " (", n_, "/", n_,
+                                  ") must be Ready",
+                                  spec_.rollout.min_ready_seconds > 0
+                                      ? absl::StrCat(" for minReadySeconds=",
+                                                     spec_.rollout.min_ready_seconds)
+                                      : "",
+                                  " before the plan moves past this role")));
+  }
+  if (b_.plan().steps.size() > first_step) {
+    result.done = chain.frontier;
+  } else {
+    result.done = start;
+  }
+  Cleanup(chain);
+  return result;
+}
+
+// Deletes the objects of roles the App no longer has, newest role first.
+void PlanRemovals(const CompiledCluster& desired, const ObservedState& observed,
+                  PlanBuilder& b, Chain& chain) {
+  std::set<std::string> wanted;
+  for (const CompiledRole& r : desired.roles) wanted.insert(r.name);
+  struct Removed {
+    std::string role;
+    std::string created;  // The StatefulSet's creationTimestamp.
+    std::vector<std::pair<std::string, const Json*>> objects;  // kind, object.
+  };
+  std::map<std::string, Removed> removed;
+  auto consider = [&](const std::string& kind, const std::vector<Json>& list) {
+    for (const Json& o : list) {
+      std::string role = LabelOf(o, plan_internal::kComponentLabel);
+      if (role.empty() || wanted.count(role)) continue;
+      if (LabelOf(o, plan_internal::kManagedByLabel) != "strata") continue;
+      std::string instance = LabelOf(o, plan_internal::kInstanceLabel);
+      if (!instance.empty() && instance != desired.cluster) continue;
+      Removed& r = removed[role];
+      r.role = role;
+      if (kind == "StatefulSet") r.created = StringAt(o, {"metadata", "creationTimestamp"});
+      r.objects.push_back({kind, &o});
+    }
+  };
+  consider("StatefulSet", observed.stateful_sets);
+  consider("PodDisruptionBudget", observed.pod_disruption_budgets);
+  consider("Service", observed.services);
+  consider("ConfigMap", observed.config_maps);
+  std::vector<Removed> order;
+  for (auto& [name, r] : removed) order.push_back(std::move(r));
+  std::stable_sort(order.begin(), order.end(), [](const Removed& a, const Removed& b) {
+    if (a.created != b.created) return a.created > b.created;  // RFC 3339 sorts as text.
+    return a.role > b.role;
+  });
+  for (const Removed& r : order) {
+    for (const auto& [kind, o] : r.objects) {
+      std::string name = NameOf(*o);
+      std::string reason = absl::StrCat("role ", r.role, " is no longer in app ", desired.app,
+                                        ": delete ", kind, " ", name);
+      if (kind == "StatefulSet") {
+        bool deletes_pvcs =
+            StringAt(*o, {"spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"}) ==
+            "Delete";
+        absl::StrAppend(&reason, " and its pods; ",
+                        deletes_pvcs
+                            ? "its PVCs go with it (whenDeleted: Delete)"
+                            : "its PVCs stay (whenDeleted: Retain): strata never deletes "
+                              "volumes the storage policy keeps");
+      }
+      Step s;
+      s.action = Action::kDelete;
+      s.target = Target{.kind = kind, .name = name, .role = r.role};
+      s.phase = "removal";
+      s.reason = std::move(reason);
+      b.Then(chain, std::move(s));
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Plan> PlanRollout(const CompiledCluster& desired,
+                                 const ObservedState& observed,
+                                 const PlanOptions& options) {
+  Plan plan;
+  plan.cluster = desired.cluster;
+  plan.namespace_ = desired.namespace_;
+  Index index(observed);
+  PlanBuilder builder(plan);
+  std::vector<std::string> errors;
+  std::map<std::string, std::vector<int32_t>> done;  // Role -> what dependents wait for.
+  std::vector<int32_t> all_done;
+  bool blocked = false;
+  for (const CompiledRole& role : desired.roles) {
+    std::vector<int32_t> start;
+    for (const std::string& dep : role.depends_on) {
+      auto it = done.find(dep);
+      if (it != done.end()) start.insert(start.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(start.begin(), start.end());
+    start.erase(std::unique(start.begin(), start.end()), start.end());
+    RolePlanner planner(desired, role, observed, index, options, builder, errors);
+    RolePlanResult r = planner.Run(start);
+    done[role.name] = r.done;
+    all_done.insert(all_done.end(), r.done.begin(), r.done.end());
+    if (r.blocked) {
+      blocked = true;
+      break;
+    }
+  }
+  if (!errors.empty()) {
+    return absl::FailedPreconditionError(absl::StrJoin(errors, "\n"));
+  }
+  if (!blocked) {
+    std::sort(all_done.begin(), all_done.end());
+    all_done.erase(std::unique(all_done.begin(), all_done.end()), all_done.end());
+    Chain chain{all_done};
+    PlanRemovals(desired, observed, builder, chain);
+  }
+  for (const Step& s : plan.steps) {
+    if (s.after.empty()) plan.next.push_back(s.id);
+  }
+  plan.converged = plan.steps.empty();
+  return plan;
+}
+
+}  // namespace strata
