@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
 _active: list[harness.ControlPlane] = []
+_ns_counter: list[int] = []
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +59,9 @@ def control_plane(request, k8s_bin_dir):
 def namespace(request, control_plane) -> str:
     """A fresh namespace named after the test, enforcing the restricted Pod
     Security Standard (strata's output must pass it, SPEC §2.3)."""
+    _ns_counter.append(1)
     base = re.sub(r"[^a-z0-9-]+", "-", request.node.name.lower()).strip("-")
-    name = f"t-{base}"[:50].rstrip("-")
+    name = f"t{len(_ns_counter)}-{base}"[:50].rstrip("-")
     control_plane.create_namespace(name)
     return name
 

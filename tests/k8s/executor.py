@@ -168,6 +168,8 @@ class Event:
     old_uid: str = ""
     new_uid: str = ""
     unavailable_before: int = -1
+    # For StatefulSet applies: {role: number of Ready pods} just before.
+    ready_by_role: dict = dataclasses.field(default_factory=dict)
 
     @property
     def action(self) -> str:
@@ -219,12 +221,15 @@ class Executor:
     and the executor replans. With follow_after=False only `next` is run.
     """
 
-    def __init__(self, cp: ControlPlane, strata_bin: Path, files: Sequence[Path],
+    def __init__(self, cp: ControlPlane, strata_bin, files: Sequence[Path],
                  namespace: str, cluster: str, max_iterations: int = 80,
                  wait_timeout: float = 30.0, follow_after: bool = True,
-                 on_observe: Optional[Callable[[int, dict], None]] = None):
+                 on_observe: Optional[Callable[[int, dict], None]] = None,
+                 clock: Optional[VirtualClock] = None):
         self.cp = cp
-        self.strata = Path(strata_bin)
+        # The strata CLI, or a command prefix standing in for it (a list).
+        self.strata = [str(a) for a in strata_bin] if isinstance(strata_bin, (list, tuple)) \
+            else [str(strata_bin)]
         self.files = [str(f) for f in files]
         self.ns = namespace
         self.cluster = cluster
@@ -232,7 +237,7 @@ class Executor:
         self.wait_timeout = wait_timeout
         self.follow_after = follow_after
         self.on_observe = on_observe
-        self.clock = VirtualClock()
+        self.clock = clock or VirtualClock()
         self.kubelet = FakeKubelet(cp, namespace, self.clock)
         self.events: list[Event] = []
         self.iteration = 0
@@ -245,7 +250,7 @@ class Executor:
                                "-o", "yaml").stdout
 
     def plan(self, observed: str) -> tuple[dict, str]:
-        argv = [str(self.strata), "plan", *self.files, "--observed", "-", "-o", "json",
+        argv = [*self.strata, "plan", *self.files, "--observed", "-", "-o", "json",
                 "--now", self.clock.rfc3339()]
         r = subprocess.run(argv, input=observed, capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
@@ -367,11 +372,20 @@ class Executor:
         obj = step.get("object")
         if not isinstance(obj, dict):
             raise ExecutorError(f"apply step without an object: {json.dumps(step)}")
-        self.cp.kubectl("apply", "--server-side", "--force-conflicts",
-                        "--field-manager=strata", "-f", "-", input=json.dumps(obj))
         if obj.get("kind") == "StatefulSet":
             ev.note = f"replicas={obj.get('spec', {}).get('replicas')}"
+            ev.ready_by_role = self.ready_by_role()
+        self.cp.kubectl("apply", "--server-side", "--force-conflicts",
+                        "--field-manager=strata", "-f", "-", input=json.dumps(obj))
         return True, True
+
+    def ready_by_role(self) -> dict:
+        out: dict = {}
+        for p in self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]:
+            role = p["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+            if role:
+                out[role] = out.get(role, 0) + (1 if pod_ready(p) else 0)
+        return out
 
     def _do_delete(self, step: dict, ev: Event) -> tuple[bool, bool]:
         t = step["target"]
