@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "strata 0.1.0");
   std::map<CLI::App*, strata::cli::Command> commands;
   auto add = [&](strata::cli::Command command) {
-    commands[app.get_subcommands().back()] = std::move(command);
+    // get_subcommands() without a filter lists only the *parsed* ones.
+    commands[app.get_subcommands([](CLI::App*) { return true; }).back()] =
+        std::move(command);
   };
   add(strata::cli::AddValidateCommand(app));
   try {
