@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -82,6 +83,13 @@ def pod_ready(pod: dict) -> bool:
                for c in st.get("conditions") or [])
 
 
+def ready_since(pod: dict) -> dt.datetime:
+    for c in (pod.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "Ready" and c.get("lastTransitionTime"):
+            return parse_time(c["lastTransitionTime"])
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def _quantity_bytes(q: str) -> float:
     """Kubernetes quantity -> number, enough for storage sizes."""
     units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
@@ -95,25 +103,43 @@ def _quantity_bytes(q: str) -> float:
 class FakeKubelet:
     """Does, for one namespace, what kubelet and a volume provisioner would."""
 
-    def __init__(self, cp: ControlPlane, namespace: str, clock: VirtualClock):
+    def __init__(self, cp: ControlPlane, namespace: str, clock: VirtualClock,
+                 leaders: Optional[dict] = None):
         self.cp = cp
         self.ns = namespace
         self.clock = clock
         self._ip = 10
+        # {role: (leaderLabel, ordinal)}: the member that "is" the leader. What
+        # an executor learns by running the role's leaderProbe, it gets here by
+        # fiat: the label goes on that member whenever it is Ready.
+        self.leaders = leaders or {}
 
     def sync(self) -> int:
         """Marks every unready pod Ready and every PVC Bound/expanded; returns how
         many objects it changed."""
         changed = 0
-        for pvc in self.cp.kubectl_json("get", "persistentvolumeclaims", "-n", self.ns)["items"]:
+        for pvc in self.cp.list("persistentvolumeclaims", self.ns):
             changed += self.bind_pvc(pvc)
-        for pod in self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]:
+        for pod in self.cp.list("pods", self.ns):
             if not pod_ready(pod) and not pod["metadata"].get("deletionTimestamp"):
-                self.mark_ready(pod)
+                pod = self.mark_ready(pod)
                 changed += 1
+            changed += self.label_leader(pod)
         return changed
 
-    def mark_ready(self, pod: dict) -> None:
+    def label_leader(self, pod: dict) -> int:
+        md = pod["metadata"]
+        role = (md.get("labels") or {}).get("app.kubernetes.io/component")
+        if role not in self.leaders:
+            return 0
+        label, ordinal = self.leaders[role]
+        want = "true" if md["name"].endswith(f"-{ordinal}") and pod_ready(pod) else None
+        if (md.get("labels") or {}).get(label) == want:
+            return 0
+        self.cp.patch("pods", self.ns, md["name"], {"metadata": {"labels": {label: want}}})
+        return 1
+
+    def mark_ready(self, pod: dict) -> dict:
         t = self.clock.rfc3339()
         self._ip += 1
         spec = pod["spec"]
@@ -138,9 +164,8 @@ class FakeKubelet:
                 "state": {"terminated": {"exitCode": 0, "reason": "Completed",
                                          "startedAt": t, "finishedAt": t}},
             } for c in spec["initContainers"]]
-        self.cp.kubectl("patch", "pod", pod["metadata"]["name"], "-n", self.ns,
-                        "--subresource=status", "--type=merge",
-                        "-p", json.dumps({"status": status}))
+        return self.cp.patch("pods", self.ns, pod["metadata"]["name"], {"status": status},
+                             subresource="status")
 
     def bind_pvc(self, pvc: dict) -> int:
         want = ((pvc["spec"].get("resources") or {}).get("requests") or {}).get("storage")
@@ -152,9 +177,8 @@ class FakeKubelet:
         status = {"phase": "Bound",
                   "accessModes": pvc["spec"].get("accessModes") or ["ReadWriteOnce"],
                   "capacity": {"storage": want or have or "1Gi"}}
-        self.cp.kubectl("patch", "persistentvolumeclaim", pvc["metadata"]["name"], "-n", self.ns,
-                        "--subresource=status", "--type=merge",
-                        "-p", json.dumps({"status": status}))
+        self.cp.patch("persistentvolumeclaims", self.ns, pvc["metadata"]["name"],
+                      {"status": status}, subresource="status")
         return 1
 
 
@@ -225,7 +249,7 @@ class Executor:
                  namespace: str, cluster: str, max_iterations: int = 80,
                  wait_timeout: float = 30.0, follow_after: bool = True,
                  on_observe: Optional[Callable[[int, dict], None]] = None,
-                 clock: Optional[VirtualClock] = None):
+                 clock: Optional[VirtualClock] = None, leaders: Optional[dict] = None):
         self.cp = cp
         # The strata CLI, or a command prefix standing in for it (a list).
         self.strata = [str(a) for a in strata_bin] if isinstance(strata_bin, (list, tuple)) \
@@ -238,7 +262,7 @@ class Executor:
         self.follow_after = follow_after
         self.on_observe = on_observe
         self.clock = clock or VirtualClock()
-        self.kubelet = FakeKubelet(cp, namespace, self.clock)
+        self.kubelet = FakeKubelet(cp, namespace, self.clock, leaders)
         self.events: list[Event] = []
         self.iteration = 0
 
@@ -265,7 +289,6 @@ class Executor:
     def run(self) -> Result:
         plans: list[dict] = []
         stderrs: list[str] = []
-        previous = None
         stalled = 0
         for self.iteration in range(1, self.max_iterations + 1):
             observed = self.observe()
@@ -282,40 +305,39 @@ class Executor:
                         "plan is inconsistent: converged must be true exactly when "
                         f"there are no steps: {json.dumps(plan)[:2000]}")
                 return Result(True, self.iteration, self.events, plans, stderrs)
-            key = json.dumps(plan["steps"], sort_keys=True)
             progressed = self.execute(plan)
             # Make whatever the controller created since look alive, the way
             # kubelet would, before the next observation.
-            self.settle()
-            if key == previous and not progressed:
-                stalled += 1
-                # Nothing changed and the plan is the same: it can only be
-                # waiting for time (minReadySeconds, a timeout). Let it pass.
-                self.clock.advance(15)
-                if stalled > 8:
-                    raise ExecutorError("plan stalled: the same plan 8 times with no "
-                                        "progress\n" + Result(False, self.iteration, self.events,
-                                                              plans, stderrs).describe())
-            else:
+            progressed |= self.settle() > 0
+            if progressed:
                 stalled = 0
-            previous = key
+                continue
+            # Nothing changed: the plan can only be waiting for time (a
+            # minReadySeconds, a timeout). Let time pass, more each round.
+            stalled += 1
+            if stalled > 10:
+                raise ExecutorError("plan stalled: 10 plans in a row changed nothing, "
+                                    f"with the clock moved {self.clock.offset} ahead\n"
+                                    + Result(False, self.iteration, self.events, plans,
+                                             stderrs).describe())
+            self.clock.advance(min(15 * 2 ** (stalled - 1), 600))
         return Result(False, self.iteration, self.events, plans, stderrs)
 
-    def settle(self, timeout: float = 10.0) -> None:
+    def settle(self, timeout: float = 10.0) -> int:
         """Lets the StatefulSet controller catch up (pods for every desired
-        ordinal exist), then marks everything Ready/Bound."""
+        ordinal exist), then marks everything Ready/Bound; returns how many
+        objects that changed."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._controller_caught_up():
                 break
             time.sleep(0.2)
-        self.kubelet.sync()
+        return self.kubelet.sync()
 
     def _controller_caught_up(self) -> bool:
-        stss = self.cp.kubectl_json("get", "statefulsets.apps", "-n", self.ns,
-                                    "-l", f"app.kubernetes.io/instance={self.cluster}")["items"]
-        pods = {p["metadata"]["name"]: p for p in
-                self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]}
+        stss = self.cp.list("apps/statefulsets", self.ns,
+                            f"app.kubernetes.io/instance={self.cluster}")
+        pods = {p["metadata"]["name"]: p for p in self.cp.list("pods", self.ns)}
         for s in stss:
             if (s.get("status") or {}).get("observedGeneration", 0) < s["metadata"]["generation"]:
                 return False
@@ -381,7 +403,7 @@ class Executor:
 
     def ready_by_role(self) -> dict:
         out: dict = {}
-        for p in self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]:
+        for p in self.cp.list("pods", self.ns):
             role = p["metadata"].get("labels", {}).get("app.kubernetes.io/component")
             if role:
                 out[role] = out.get(role, 0) + (1 if pod_ready(p) else 0)
@@ -400,7 +422,7 @@ class Executor:
     def _do_restart(self, step: dict, ev: Event) -> tuple[bool, bool]:
         t = step["target"]
         name = t["name"]
-        pods = self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]
+        pods = self.cp.list("pods", self.ns)
         role = t.get("role")
         if role:
             members = [p for p in pods if p["metadata"].get("labels", {}).get(
@@ -413,9 +435,9 @@ class Executor:
         # The StatefulSet controller recreates the pod under the same name.
         deadline = time.monotonic() + self.wait_timeout
         while time.monotonic() < deadline:
-            r = self.cp.kubectl("get", "pod", name, "-n", self.ns, "-o", "json", check=False)
-            if r.returncode == 0:
-                uid = json.loads(r.stdout)["metadata"]["uid"]
+            p = self.cp.get("pods", self.ns, name)
+            if p is not None:
+                uid = p["metadata"]["uid"]
                 if uid != ev.old_uid:
                     ev.new_uid = uid
                     break
@@ -449,36 +471,48 @@ class Executor:
         if "gate" in cond:
             return True, "gates pass without a kubelet"
         if kind == "Pod":
-            r = self.cp.kubectl("get", "pod", name, "-n", self.ns, "-o", "json", check=False)
-            if r.returncode != 0:
+            pod = self.cp.get("pods", self.ns, name)
+            if pod is None:
                 return False, f"pod {name} does not exist"
-            return pod_ready(json.loads(r.stdout)), f"pod {name} not Ready"
+            if not pod_ready(pod):
+                return False, f"pod {name} not Ready"
+            self._sleep_min_ready(cond, [pod])
+            return True, ""
         if kind == "StatefulSet":
-            r = self.cp.kubectl("get", "statefulsets.apps", name, "-n", self.ns, "-o", "json",
-                                check=False)
-            if r.returncode != 0:
+            sts = self.cp.get("apps/statefulsets", self.ns, name)
+            if sts is None:
                 return False, f"statefulset {name} does not exist"
-            sts = json.loads(r.stdout)
-            pods = {p["metadata"]["name"]: p for p in
-                    self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]}
+            pods = {p["metadata"]["name"]: p for p in self.cp.list("pods", self.ns)}
             start = ((sts["spec"].get("ordinals") or {}).get("start") or 0)
+            members = []
             for i in range(start, start + sts["spec"].get("replicas", 1)):
                 p = pods.get(f"{name}-{i}")
                 if p is None or not pod_ready(p):
                     return False, f"{name}-{i} not Ready"
+                members.append(p)
+            self._sleep_min_ready(cond, members)
             return True, ""
         if kind == "PersistentVolumeClaim":
-            r = self.cp.kubectl("get", "persistentvolumeclaim", name, "-n", self.ns, "-o",
-                                "json", check=False)
-            if r.returncode != 0:
+            pvc = self.cp.get("persistentvolumeclaims", self.ns, name)
+            if pvc is None:
                 return False, f"pvc {name} does not exist"
-            pvc = json.loads(r.stdout)
             want = step.get("size") or pvc["spec"]["resources"]["requests"]["storage"]
             have = ((pvc.get("status") or {}).get("capacity") or {}).get("storage", "0")
             return _quantity_bytes(have) >= _quantity_bytes(want), f"capacity {have} < {want}"
         # A condition this executor cannot check: the kubelet sync above is all
         # a real cluster would do about it too.
         return True, "unchecked"
+
+    def _sleep_min_ready(self, cond: str, pods: list) -> None:
+        """For a condition like "podReady x-1 minReadySeconds=30", waits (in
+        virtual time) until every pod has been Ready that long."""
+        m = re.search(r"minreadyseconds[=: ]+(\d+)", cond)
+        if not m:
+            return
+        need = max((ready_since(p) + dt.timedelta(seconds=int(m.group(1))) - self.clock.now()
+                    for p in pods), default=dt.timedelta(0))
+        if need > dt.timedelta(0):
+            self.clock.advance(need.total_seconds() + 1)
 
     def _do_resize_pvc(self, step: dict, ev: Event) -> tuple[bool, bool]:
         t = step["target"]
@@ -489,9 +523,8 @@ class Executor:
                         "--type=merge",
                         "-p", json.dumps({"spec": {"resources": {"requests": {"storage": size}}}}))
         # No CSI driver: finish the expansion the way one would.
-        self.cp.kubectl("patch", "persistentvolumeclaim", t["name"], "-n", self.ns,
-                        "--subresource=status", "--type=merge",
-                        "-p", json.dumps({"status": {"capacity": {"storage": size}}}))
+        self.cp.patch("persistentvolumeclaims", self.ns, t["name"],
+                      {"status": {"capacity": {"storage": size}}}, subresource="status")
         ev.note = f"size={size}"
         return True, True
 

@@ -167,8 +167,17 @@ def plan(app, cluster, observed):
         stale = sorted((i for i in range(n) if role_pods[f"{name}-{i}"]["metadata"].get(
             "annotations", {}).get("strata.dev/spec-hash") != spec_hash), reverse=True)
         if stale:
+            rollout = role.get("rollout") or {}
+            if rollout.get("order") == "followersFirst":
+                label = rollout["leaderLabel"]
+                lead = lambda i: role_pods[f"{name}-{i}"]["metadata"]["labels"].get(label) == "true"  # noqa
+                stale = [i for i in stale if not lead(i)] + [i for i in stale if lead(i)]
             prev = []
             for i in stale:
+                if rollout.get("gate"):
+                    prev = [add("exec", "Pod", f"{name}-{i}", r, after=prev, ordinal=i,
+                                pod=f"{name}-{i}", hook="gate",
+                                command=rollout["gate"]["exec"]["command"])]
                 x = add("restart", "Pod", f"{name}-{i}", r, after=prev, ordinal=i)
                 prev = [add("wait", "Pod", f"{name}-{i}", r, after=[x], ordinal=i,
                             condition="pod Ready")]

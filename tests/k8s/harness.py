@@ -21,6 +21,7 @@ system:masters, because it runs without --use-service-account-credentials.
 from __future__ import annotations
 
 import atexit
+import http.client
 import json
 import os
 import secrets
@@ -32,6 +33,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
@@ -159,6 +161,7 @@ class ControlPlane:
         self.kcm_port = 0
         self.keep = False
         self._stopped = False
+        self._ssl_ctx: Optional[ssl.SSLContext] = None
 
     # --- lifecycle -------------------------------------------------------
 
@@ -383,6 +386,51 @@ class ControlPlane:
                 f"kubectl {' '.join(args)} exited {r.returncode}:\n{r.stderr.strip()}")
         return r
 
+    def api(self, method: str, path: str, body: Optional[dict] = None,
+            content_type: str = "application/merge-patch+json",
+            missing_ok: bool = False) -> Optional[dict]:
+        """One REST call as the admin (bearer token), for the hot loops of the
+        tests (fake kubelet, polling) where a kubectl process per call is too
+        slow on 2 busy cores. Returns the decoded JSON body; None for a 404
+        when `missing_ok`; raises ControlPlaneError with the server's message
+        otherwise."""
+        if self._ssl_ctx is None:
+            self._ssl_ctx = ssl.create_default_context(cafile=str(self.pki / "ca.crt"))
+        headers = {"Authorization": f"Bearer {self.admin_token}",
+                   "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = content_type
+        conn = http.client.HTTPSConnection("127.0.0.1", self.api_port, context=self._ssl_ctx,
+                                           timeout=60)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            raw = resp.read()
+        finally:
+            conn.close()
+        if resp.status == 404 and missing_ok:
+            return None
+        if resp.status >= 300:
+            raise ControlPlaneError(f"{method} {path}: HTTP {resp.status}: "
+                                    f"{raw.decode(errors='replace')[:2000]}")
+        return json.loads(raw) if raw else {}
+
+    def list(self, resource: str, namespace: str, selector: str = "") -> list[dict]:
+        """Items of a namespaced resource: "pods", "persistentvolumeclaims",
+        "apps/statefulsets" (group/resource for non-core groups)."""
+        q = f"?labelSelector={urllib.parse.quote(selector)}" if selector else ""
+        return self.api("GET", _path(resource, namespace) + q)["items"]
+
+    def get(self, resource: str, namespace: str, name: str) -> Optional[dict]:
+        return self.api("GET", f"{_path(resource, namespace)}/{name}", missing_ok=True)
+
+    def patch(self, resource: str, namespace: str, name: str, patch: dict,
+              subresource: str = "") -> dict:
+        sub = f"/{subresource}" if subresource else ""
+        return self.api("PATCH", f"{_path(resource, namespace)}/{name}{sub}", patch)
+
     def kubectl_json(self, *args: str) -> dict:
         return json.loads(self.kubectl(*args, "-o", "json").stdout)
 
@@ -417,6 +465,13 @@ class ControlPlane:
             out.append(f"--- {name} ({state}), last {lines} lines of {p.log_path} ---")
             out.append(_tail(p.log_text(), lines))
         return "\n".join(out)
+
+
+def _path(resource: str, namespace: str) -> str:
+    if "/" in resource:
+        group, res = resource.split("/", 1)
+        return f"/apis/{group}/v1/namespaces/{namespace}/{res}"
+    return f"/api/v1/namespaces/{namespace}/{resource}"
 
 
 def _tail(text: str, lines: int) -> str:

@@ -33,6 +33,14 @@ class Scenario:
             "storageClassName")}} for r in ex.cluster["spec"].get("roles") or []
             for s in r.get("storage") or []]
         ensure_storage_classes(cp, classes)
+        # followersFirst roles get a leader that is neither the first nor the
+        # last ordinal, so "leader last" differs from both ordinal orders.
+        self.leaders = {}
+        for role in ex.role_names():
+            rollout = ex.app_role(role).get("rollout") or {}
+            if rollout.get("order") == "followersFirst" and rollout.get("leaderLabel"):
+                n = ex.members(role)
+                self.leaders[role] = (rollout["leaderLabel"], 1 if n >= 3 else 0)
 
     @property
     def ns(self) -> str:
@@ -41,18 +49,17 @@ class Scenario:
     def converge(self) -> Result:
         self.runs += 1
         files = self.ex.write()  # the current edits, over the previous files
-        ex = Executor(self.cp, self.planner, files, self.ns, self.ex.name, clock=self.clock)
+        ex = Executor(self.cp, self.planner, files, self.ns, self.ex.name, clock=self.clock,
+                      leaders=self.leaders)
         res = ex.run()
         assert res.converged, f"plan did not converge:\n{res.describe()}"
         return res
 
     def pods(self) -> dict:
-        return {p["metadata"]["name"]: p for p in
-                self.cp.kubectl_json("get", "pods", "-n", self.ns)["items"]}
+        return {p["metadata"]["name"]: p for p in self.cp.list("pods", self.ns)}
 
     def pvcs(self) -> dict:
-        return {c["metadata"]["name"]: c for c in
-                self.cp.kubectl_json("get", "persistentvolumeclaims", "-n", self.ns)["items"]}
+        return {c["metadata"]["name"]: c for c in self.cp.list("persistentvolumeclaims", self.ns)}
 
     def role_pods(self, role: str) -> dict:
         return {n: p for n, p in self.pods().items()
@@ -64,8 +71,8 @@ class Scenario:
         pvcs = self.pvcs()
         for role in self.ex.role_names():
             n = self.ex.members(role)
-            sts = self.cp.kubectl_json("get", "statefulsets.apps", self.ex.sts_name(role),
-                                       "-n", self.ns)
+            sts = self.cp.get("apps/statefulsets", self.ns, self.ex.sts_name(role))
+            assert sts is not None, f"StatefulSet {self.ex.sts_name(role)} missing"
             assert sts["spec"]["replicas"] == n, f"{role}: replicas {sts['spec']['replicas']} != {n}"
             want = {f"{self.ex.sts_name(role)}-{i}" for i in range(n)}
             have = {k for k, p in pods.items() if p["metadata"].get("labels", {}).get(
@@ -246,12 +253,24 @@ def test_image_rollout_restarts_in_planned_order(kafka):
             assert after[name]["spec"]["containers"][0]["image"] == new_image[role]
         for e in restarts:
             assert e.new_uid, f"StatefulSet controller did not recreate {e.target['name']}"
-        # Planned order: by ordinal as rollout.order says (followersFirst falls
-        # back to ordinalDescending when no pod carries the leader label).
+        # Planned order: by ordinal as rollout.order says; followersFirst puts
+        # the member carrying the leader label last.
         ordinals = [int(e.target["name"].rsplit("-", 1)[1]) for e in restarts]
         order = (kafka.ex.app_role(role).get("rollout") or {}).get("order", "ordinalDescending")
         expected = sorted(ordinals, reverse=order != "ordinalAscending")
-        assert ordinals == expected, f"{role} restarted in order {ordinals}, want {expected}"
+        if order == "followersFirst" and role in kafka.leaders:
+            leader = kafka.leaders[role][1]
+            expected = [o for o in expected if o != leader] + [leader]
+        assert ordinals == expected, \
+            f"{role} restarted in order {ordinals}, want {expected}:\n{res.describe()}"
+        # A gate runs before every restart of a Ready member (rule 3).
+        if (kafka.ex.app_role(role).get("rollout") or {}).get("gate"):
+            for e in restarts:
+                i = res.events.index(e)
+                gated = [g for g in res.events[:i] if g.action in ("exec", "wait") and
+                         g.target.get("name") == e.target["name"] and
+                         ("gate" in json.dumps(g.step).lower())]
+                assert gated, f"no gate before restarting {e.target['name']}:\n{res.describe()}"
         # The controller recreated them in that order too.
         created = [after[e.target["name"]]["metadata"]["creationTimestamp"] for e in restarts]
         assert created == sorted(created), f"{role}: pods recreated out of order: {created}"
