@@ -8,6 +8,7 @@ describes, emitting whole chains (restart -> wait -> restart ...) so the
 executor's `after` handling is exercised.
 
     fake_strata.py plan FILE... --observed - -o json --now RFC3339
+    fake_strata.py compile FILE... -o yaml
 """
 
 from __future__ import annotations
@@ -190,13 +191,17 @@ def plan(app, cluster, observed):
 
 def main(argv):
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["plan"])
+    ap.add_argument("command", choices=["plan", "compile"])
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--observed", required=True)
+    ap.add_argument("--observed")
     ap.add_argument("-o", default="json")
     ap.add_argument("--now")
     a = ap.parse_args(argv)
     app, cluster = load(a.files)
+    if a.command == "compile":  # Services and StatefulSets only, as YAML documents
+        objs = [o for role in role_order(app) for o in compile_role(app, cluster, role)[:2]]
+        yaml.safe_dump_all(objs, sys.stdout, sort_keys=False)
+        return 0
     text = sys.stdin.read() if a.observed == "-" else open(a.observed).read()
     observed = yaml.safe_load(text) or {}
     json.dump(plan(app, cluster, observed), sys.stdout, indent=1)
