@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import time
 
@@ -14,10 +15,26 @@ import harness
 from executor import FakeKubelet, VirtualClock, ensure_storage_classes, pod_ready
 
 
-def test_start_and_stop_leave_nothing_behind(k8s_bin_dir):
+def test_start_and_stop_leave_nothing_behind(k8s_bin_dir, monkeypatch):
+    # The first port handed out is taken: etcd must fail to bind it and the
+    # harness must retry with fresh ports.
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    taken = squatter.getsockname()[1]
+    real_free_port = harness.free_port
+    handed = []
+
+    def free_port():
+        handed.append(taken if not handed else real_free_port())
+        return handed[-1]
+
+    monkeypatch.setattr(harness, "free_port", free_port)
     cp = harness.ControlPlane(k8s_bin_dir)
     try:
         cp.start()
+        assert cp.etcd_port != taken
+        assert "address already in use" in cp.procs["etcd"].log_text()
         assert cp.kubectl("get", "--raw", "/readyz").stdout.strip() == "ok"
         version = cp.kubectl_json("version")["serverVersion"]["gitVersion"]
         assert version.startswith("v1."), version
@@ -26,6 +43,7 @@ def test_start_and_stop_leave_nothing_behind(k8s_bin_dir):
         work = cp.work_dir
     finally:
         cp.stop()
+        squatter.close()
     for pgid in pgids:
         with pytest.raises(ProcessLookupError):
             os.killpg(pgid, 0)  # no process of any group is left
