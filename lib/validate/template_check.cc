@@ -1,0 +1,213 @@
+#include "validate/template_check.h"
+
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "kainjow/mustache.hpp"
+
+namespace strata::validate_internal {
+namespace {
+
+constexpr absl::string_view kMemberFields[] = {"ordinal", "name", "fqdn"};
+
+// One enclosing section: the object or list element its body sees.
+struct Frame {
+  std::string name;         // The section's tag name, to match {{/name}}.
+  std::string prefix;       // Dotted object path, or the list path for lists.
+  bool is_list = false;     // True when iterating a list (element context).
+  bool inverted = false;    // {{^x}}: the body sees no new context.
+};
+
+class Checker {
+ public:
+  Checker(const TemplateScope& scope, TemplateReport* report)
+      : scope_(scope), report_(report) {}
+
+  void Run(absl::string_view text) {
+    size_t pos = 0;
+    while (true) {
+      size_t open = text.find("{{", pos);
+      if (open == absl::string_view::npos) break;
+      bool triple = open + 2 < text.size() && text[open + 2] == '{';
+      absl::string_view close_delim = triple ? "}}}" : "}}";
+      size_t body = open + (triple ? 3 : 2);
+      size_t close = text.find(close_delim, body);
+      if (close == absl::string_view::npos) {
+        Error(absl::StrCat("unclosed tag \"", text.substr(open, 12), "\""));
+        return;
+      }
+      absl::string_view tag = absl::StripAsciiWhitespace(text.substr(body, close - body));
+      pos = close + close_delim.size();
+      if (triple) {
+        Variable(tag);
+        continue;
+      }
+      if (tag.empty()) {
+        Error("empty tag \"{{}}\"");
+        continue;
+      }
+      char sigil = tag.front();
+      absl::string_view name = absl::StripAsciiWhitespace(tag.substr(1));
+      switch (sigil) {
+        case '!':
+          break;  // Comment.
+        case '#':
+        case '^':
+          OpenSection(name, sigil == '^');
+          break;
+        case '/':
+          CloseSection(name);
+          break;
+        case '>':
+          Error(absl::StrCat("partials are not supported: \"{{", tag, "}}\""));
+          break;
+        case '=':
+          Error(absl::StrCat("set-delimiter tags are not supported: \"{{", tag, "}}\""));
+          return;  // What follows cannot be read with the default delimiters.
+        case '&':
+          Variable(name);
+          break;
+        default:
+          Variable(tag);
+          break;
+      }
+    }
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) {
+      Error(absl::StrCat("section \"", it->name, "\" is not closed"));
+    }
+  }
+
+ private:
+  void Error(std::string message) { report_->errors.push_back(std::move(message)); }
+
+  // Returns what `name` resolves to: the dotted path of the object or value,
+  // "<list>[]" element paths for list fields, or nullopt when undefined.
+  struct Resolved {
+    std::string path;
+    bool is_list = false;
+  };
+  std::optional<Resolved> Resolve(absl::string_view name) {
+    if (name == ".") {
+      if (frames_.empty()) return std::nullopt;
+      return Resolved{.path = frames_.back().prefix, .is_list = false};
+    }
+    // Innermost context first, as Mustache looks names up.
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) {
+      if (it->inverted) continue;
+      if (it->is_list) {
+        auto fields = scope_.lists.find(it->prefix);
+        if (fields != scope_.lists.end() && fields->second.count(std::string(name))) {
+          return Resolved{.path = absl::StrCat(it->prefix, "[].", name)};
+        }
+        continue;
+      }
+      std::string full = absl::StrCat(it->prefix, ".", name);
+      if (auto r = Lookup(full)) return r;
+    }
+    return Lookup(name);
+  }
+
+  std::optional<Resolved> Lookup(absl::string_view full) {
+    std::string key(full);
+    if (scope_.variables.count(key)) return Resolved{.path = key};
+    if (scope_.lists.count(key)) return Resolved{.path = key, .is_list = true};
+    if (scope_.any_connection) {
+      std::vector<absl::string_view> parts = absl::StrSplit(full, '.');
+      if (parts[0] == "connections" && parts.size() <= 3 &&
+          (parts.size() < 3 || parts[2] == "endpoint") &&
+          (parts.size() < 2 || !parts[1].empty())) {
+        if (parts.size() >= 2) report_->connections.insert(std::string(parts[1]));
+        return Resolved{.path = key};
+      }
+    } else if (absl::StartsWith(full, "connections.")) {
+      std::vector<absl::string_view> parts = absl::StrSplit(full, '.');
+      if (parts.size() >= 2) report_->connections.insert(std::string(parts[1]));
+    }
+    return std::nullopt;
+  }
+
+  void Variable(absl::string_view name) {
+    if (name.empty()) {
+      Error("empty tag");
+      return;
+    }
+    std::optional<Resolved> r = Resolve(name);
+    if (!r) {
+      Error(absl::StrCat("undefined variable \"", name, "\""));
+    } else if (r->is_list) {
+      Error(absl::StrCat("\"", name, "\" is a list: iterate it with {{#", name,
+                         "}}...{{/", name, "}}"));
+    }
+  }
+
+  void OpenSection(absl::string_view name, bool inverted) {
+    Frame frame{.name = std::string(name), .inverted = inverted};
+    std::optional<Resolved> r = Resolve(name);
+    if (!r) {
+      Error(absl::StrCat("undefined variable \"", name, "\""));
+    } else {
+      frame.prefix = r->path;
+      frame.is_list = r->is_list;
+    }
+    frames_.push_back(std::move(frame));
+  }
+
+  void CloseSection(absl::string_view name) {
+    if (frames_.empty()) {
+      Error(absl::StrCat("\"{{/", name, "}}\" closes no open section"));
+      return;
+    }
+    if (frames_.back().name != name) {
+      Error(absl::StrCat("\"{{/", name, "}}\" closes section \"", frames_.back().name, "\""));
+    }
+    frames_.pop_back();
+  }
+
+  const TemplateScope& scope_;
+  TemplateReport* report_;
+  std::vector<Frame> frames_;
+};
+
+}  // namespace
+
+TemplateScope TemplateScopeFor(const App& app) {
+  TemplateScope scope;
+  for (const char* v : {"cluster", "cluster.name", "cluster.namespace", "cluster.domain",
+                        "app", "app.name", "app.version", "roles", "connections"}) {
+    scope.variables.insert(v);
+  }
+  for (const Role& role : app.roles) {
+    if (role.name.empty()) continue;
+    std::string r = absl::StrCat("roles.", role.name);
+    scope.variables.insert(r);
+    for (const char* field : {"name", "count", "service", "hosts", "ports"}) {
+      scope.variables.insert(absl::StrCat(r, ".", field));
+    }
+    for (const Port& port : role.ports) {
+      if (!port.name.empty()) scope.variables.insert(absl::StrCat(r, ".ports.", port.name));
+    }
+    auto& fields = scope.lists[absl::StrCat(r, ".members")];
+    for (absl::string_view f : kMemberFields) fields.insert(std::string(f));
+  }
+  scope.any_connection = true;
+  return scope;
+}
+
+TemplateReport CheckTemplate(absl::string_view text, const TemplateScope& scope) {
+  TemplateReport report;
+  if (text.find("{{") == absl::string_view::npos) return report;
+  Checker(scope, &report).Run(text);
+  if (report.errors.empty()) {
+    kainjow::mustache::mustache parsed{std::string(text)};
+    if (!parsed.is_valid()) {
+      report.errors.push_back(
+          absl::StrCat("not a valid Mustache template: ", parsed.error_message()));
+    }
+  }
+  return report;
+}
+
+}  // namespace strata::validate_internal
