@@ -36,7 +36,9 @@ class Checker {
       size_t body = open + (triple ? 3 : 2);
       size_t close = text.find(close_delim, body);
       if (close == absl::string_view::npos) {
-        Error(absl::StrCat("unclosed tag \"", text.substr(open, 12), "\""));
+        absl::string_view rest = text.substr(open, 40);
+        rest = rest.substr(0, rest.find('\n'));
+        Error(absl::StrCat("unclosed tag \"", rest, "\""));
         return;
       }
       absl::string_view tag = absl::StripAsciiWhitespace(text.substr(body, close - body));

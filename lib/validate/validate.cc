@@ -176,9 +176,9 @@ void CheckPortRef(Reporter& r, const FieldPath& path, const PortRef& ref, const 
     if (role.FindPort(ref.name) == nullptr) {
       std::vector<std::string> names;
       for (const Port& p : role.ports) names.push_back(p.name);
-      r.Error(path, absl::StrCat("unknown port ", Quote(ref.name), ": role ", Quote(role.name),
-                                 names.empty() ? " has no ports"
-                                               : absl::StrCat(" has ", absl::StrJoin(names, ", "))));
+      r.Error(path, absl::StrCat("unknown port ", Quote(ref.name), " (role ", Quote(role.name),
+                                 names.empty() ? " has no ports)"
+                                               : absl::StrCat(" has ports: ", absl::StrJoin(names, ", "), ")")));
     }
     return;
   }
@@ -432,7 +432,7 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
     CheckName(r, at.Child("name"), p.name, IsIanaServiceName, kIanaRule);
     port_names.emplace_back(at.Child("name"), p.name);
     if (p.port < 1 || p.port > 65535) {
-      r.Error(at.Child("port"), p.port == 0 ? std::string("required field is missing")
+      r.Error(at.Child("port"), p.port == 0 ? std::string("required field is missing (a port number 1..65535)")
                                             : absl::StrCat("invalid port ", p.port,
                                                            ": must be 1..65535"));
     } else {
@@ -579,12 +579,17 @@ void CheckCollisions(Reporter& r, absl::string_view kind, const std::vector<Gene
     const GeneratedName& other = *it->second;
     if (only_per_member && !g.per_member && !other.per_member) continue;
     if (g.origin == other.origin) continue;  // A duplicate name, reported as such.
-    r.Error(g.path, absl::StrCat(kind, " name ", shown_prefix, g.name, " of ", g.origin,
+    const FieldPath& at = only_per_member && !g.per_member ? other.path : g.path;
+    r.Error(at, absl::StrCat(kind, " name ", shown_prefix, g.name, " of ", g.origin,
                                  " is also the name of ", other.origin));
   }
 }
 
+// The Service names of `app` (without the "<cluster>-" prefix when `prefix`
+// is empty). With `members`, per-member names too, reported at
+// `member_paths[i]` (the Cluster's path for role i).
 std::vector<GeneratedName> ServiceNames(const App& app, const std::vector<int32_t>* members,
+                                        const std::vector<FieldPath>* member_paths,
                                         const std::string& prefix) {
   std::vector<GeneratedName> out;
   for (size_t i = 0; i < app.roles.size(); ++i) {
@@ -603,7 +608,8 @@ std::vector<GeneratedName> ServiceNames(const App& app, const std::vector<int32_
       if (s.per_member && members != nullptr) {
         for (int32_t k = 0; k < (*members)[i]; ++k) {
           out.push_back({absl::StrCat(prefix, role.name, "-", k, "-", s.name),
-                         absl::StrCat("the per-member ", origin), at, /*per_member=*/true});
+                         absl::StrCat("the per-member ", origin), (*member_paths)[i],
+                         /*per_member=*/true});
         }
       }
     }
@@ -628,7 +634,7 @@ void CheckApp(Reporter& r, const App& app) {
   }
   CheckUnique(r, names, "role name");
   CheckDependencyCycles(r, app);
-  CheckCollisions(r, "Service", ServiceNames(app, nullptr, ""), false, "<cluster>-");
+  CheckCollisions(r, "Service", ServiceNames(app, nullptr, nullptr, ""), false, "<cluster>-");
   // ConfigMaps are named <cluster>-<role>-config-<hash>; one role's names must
   // not start with another's prefix, or cleaning up one would touch the other.
   for (size_t i = 0; i < app.roles.size(); ++i) {
@@ -830,6 +836,9 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
 
   // Per App role: member counts, warnings, name budgets, generated names.
   std::vector<int32_t> members(app.roles.size(), 0);
+  // Where member-count-driven problems are reported: the override's members,
+  // else the Cluster's name (the other part of every generated name).
+  std::vector<FieldPath> budget_paths(app.roles.size(), FieldPath("metadata").Child("name"));
   for (size_t i = 0; i < app.roles.size(); ++i) {
     const Role& role = app.roles[i];
     auto o = std::find_if(c.roles.begin(), c.roles.end(),
@@ -839,6 +848,7 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
     int32_t n = members[i];
     FieldPath role_path = index >= 0 ? spec.Child("roles").Index(index) : spec.Child("roles");
     FieldPath members_path = index >= 0 && o->members ? role_path.Child("members") : role_path;
+    if (index >= 0 && o->members) budget_paths[i] = members_path;
     std::string which = index >= 0 && o->members
                             ? std::string()
                             : absl::StrCat("role ", Quote(role.name), " gets ", n,
@@ -857,14 +867,14 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
     std::string base = absl::StrCat(c.name, "-", role.name);
     CheckLength(r, name_path, "StatefulSet", base, kMaxStatefulSetName,
                 " (the controller-revision-hash label must fit in 63)");
-    CheckLength(r, members_path, "pod",
+    CheckLength(r, budget_paths[i], "pod",
                 absl::StrCat(base, "-", n - 1), kMaxDnsLabel);
     CheckLength(r, name_path, "Service", base, kMaxDnsLabel);
     for (const ServiceSpec& s : role.services) {
       if (s.name.empty()) continue;
       CheckLength(r, name_path, "Service", absl::StrCat(base, "-", s.name), kMaxDnsLabel);
       if (s.per_member) {
-        CheckLength(r, members_path, "Service", absl::StrCat(base, "-", n - 1, "-", s.name),
+        CheckLength(r, budget_paths[i], "Service", absl::StrCat(base, "-", n - 1, "-", s.name),
                     kMaxDnsLabel);
       }
     }
@@ -874,7 +884,8 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
                   absl::StrCat(s.name, "-", base, "-", n - 1), kMaxPvcName);
     }
   }
-  CheckCollisions(r, "Service", ServiceNames(app, &members, absl::StrCat(c.name, "-")),
+  CheckCollisions(r, "Service",
+                  ServiceNames(app, &members, &budget_paths, absl::StrCat(c.name, "-")),
                   /*only_per_member=*/true, "");
 }
 
