@@ -447,7 +447,9 @@ class Executor:
 
     def _do_exec(self, step: dict, ev: Event) -> tuple[bool, bool]:
         # No kubelet, so nothing to exec into: hooks and gates succeed.
-        ev.note = f"pod={step.get('pod')} command={step.get('command')}"
+        hook = f"{step['hook']} " if step.get("hook") else ""
+        cmd = " ".join(step.get("command") or [])
+        ev.note = f"{hook}in {step.get('pod')}: {cmd[:60] + '...' if len(cmd) > 60 else cmd}"
         return True, False
 
     def _do_wait(self, step: dict, ev: Event) -> tuple[bool, bool]:
