@@ -93,6 +93,16 @@ def _openssl(*args: str, cwd: Path) -> None:
         raise ControlPlaneError(f"openssl {' '.join(args)} failed:\n{r.stderr}")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGKILL it when the test process
+    dies, so even a killed pytest (CI timeout, SIGKILL) leaves no server behind."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class _Proc:
     def __init__(self, name: str, argv: list[str], log_path: Path):
         self.name = name
@@ -104,6 +114,7 @@ class _Proc:
         self.popen = subprocess.Popen(
             argv, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # own process group: killpg reaches any children
+            preexec_fn=_die_with_parent,
         )
 
     def alive(self) -> bool:
