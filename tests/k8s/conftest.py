@@ -5,8 +5,9 @@ Environment:
   STRATA_K8S_BIN_DIR   where build.sh put etcd/kube-apiserver/kube-controller-manager
   STRATA_K8S_REQUIRE=1 fail (instead of skip) when those binaries are missing;
                        run.sh sets it, so CI never skips the suite silently
-  STRATA_BIN           the strata CLI (default build/tools/strata/strata); tests
-                       that need it skip while it does not exist
+  STRATA_BIN           the strata CLI (default build/tools/strata/strata, then
+                       build/strata); tests that need it skip while it, or the
+                       subcommand they use, does not exist yet
   STRATA_K8S_KEEP=1    keep the control plane's work dir (certs, logs, etcd data)
   KUBECTL              the kubectl to use (default: kubectl on PATH)
 """
@@ -23,6 +24,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
+import strata_cli  # noqa: E402
 
 _active: list[harness.ControlPlane] = []
 _ns_counter: list[int] = []
@@ -68,12 +70,17 @@ def namespace(request, control_plane) -> str:
 
 @pytest.fixture(scope="session")
 def strata_bin() -> Path:
-    p = Path(os.environ.get("STRATA_BIN", "build/tools/strata/strata"))
-    if not p.is_absolute():
-        p = harness.REPO / p
-    if not os.access(p, os.X_OK):
-        pytest.skip(f"strata CLI not built yet at {p} (set STRATA_BIN or build it)")
+    p, tried = strata_cli.find_strata()
+    if p is None:
+        pytest.skip("strata CLI not built yet (looked at "
+                    + ", ".join(str(t) for t in tried) + "; set STRATA_BIN)")
     return p
+
+
+@pytest.fixture(scope="session")
+def strata_commands(strata_bin) -> set[str]:
+    """The subcommands `strata --help` lists."""
+    return strata_cli.subcommands(strata_bin)
 
 
 @pytest.hookimpl(hookwrapper=True)

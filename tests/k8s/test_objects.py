@@ -10,6 +10,7 @@ import time
 import pytest
 import yaml
 
+from strata_cli import require_strata
 from example_files import example_dirs, yaml_files
 from executor import ensure_storage_classes
 
@@ -22,9 +23,10 @@ def _strata(strata_bin, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("example", EXAMPLES or [None],
                          ids=[d.name for d in EXAMPLES] or ["no-examples"])
-def test_compiled_objects_are_accepted(control_plane, strata_bin, example):
+def test_compiled_objects_are_accepted(control_plane, strata_bin, strata_commands, example):
     if example is None:
         pytest.skip("no examples/*/ with App + Cluster documents yet")
+    require_strata(strata_commands, "compile")
     cp = control_plane
     files = [str(f) for f in yaml_files(example)]
 

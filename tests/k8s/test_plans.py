@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from strata_cli import require_strata
 from example_files import ExampleCopy
 from executor import Executor, Result, VirtualClock, ensure_storage_classes, pod_ready
 from harness import REPO
@@ -90,7 +91,11 @@ class Scenario:
 @pytest.fixture
 def kafka(control_plane, namespace, tmp_path, request) -> Scenario:
     planner = os.environ.get("STRATA_K8S_PLANNER")
-    strata = Path(planner) if planner else request.getfixturevalue("strata_bin")
+    if planner:
+        strata = Path(planner)
+    else:
+        strata = request.getfixturevalue("strata_bin")
+        require_strata(request.getfixturevalue("strata_commands"), "plan")
     if not KAFKA.is_dir():
         pytest.skip(f"{KAFKA} does not exist yet")
     ex = ExampleCopy(KAFKA, tmp_path / "files", namespace=namespace)
