@@ -70,10 +70,11 @@ echo "build.sh: building k8s $k8s_version + etcd $etcd_version into $bin_dir (ta
 start=$(date +%s)
 # One `go build` for all three so shared packages compile once, in parallel.
 # CGO off as upstream builds these server binaries (static, no C toolchain).
-# GOFLAGS=-mod=mod would let go.mod drift; readonly insists on the committed sums.
+# GOFLAGS=-mod=mod would let go.mod drift; readonly insists on the committed sums;
+# -buildvcs=false: no git stamp (a CI clone may not let go run git on it).
 (
   cd "$here"
-  CGO_ENABLED=0 GOFLAGS=-mod=readonly nice -n "${STRATA_K8S_NICE:-10}" \
+  CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" nice -n "${STRATA_K8S_NICE:-10}" \
     go build -trimpath -ldflags="$ldflags" -o "$tmp/" \
       go.etcd.io/etcd/server/v3 \
       k8s.io/kubernetes/cmd/kube-apiserver \
