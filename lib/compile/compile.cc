@@ -33,6 +33,15 @@ using compile_internal::Hex16;
 using compile_internal::TemplateContext;
 
 constexpr char kConfigVolume[] = "strata-config";
+
+// InvalidArgument carrying one Diagnostic at `path` (relative to the App
+// document for role fields), so front ends print it like validation errors.
+absl::Status FieldError(std::string path, std::string message) {
+  Diagnostic d;
+  d.path = std::move(path);
+  d.message = std::move(message);
+  return StatusFromDiagnostics({d});
+}
 constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
 constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
 
@@ -105,8 +114,8 @@ absl::StatusOr<std::vector<size_t>> DependsOnOrder(const std::vector<Role>& role
     for (const std::string& dep : roles[i].depends_on) {
       auto it = index.find(dep);
       if (it == index.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "role ", roles[i].name, " depends on unknown role ", dep));
+        return FieldError(absl::StrCat("spec.roles[", i, "].dependsOn"),
+                          absl::StrCat("unknown role \"", dep, "\""));
       }
       ++pending[i];
       dependents[it->second].push_back(i);
@@ -126,7 +135,7 @@ absl::StatusOr<std::vector<size_t>> DependsOnOrder(const std::vector<Role>& role
     }
   }
   if (order.size() != roles.size()) {
-    return absl::InvalidArgumentError("dependsOn forms a cycle");
+    return FieldError("spec.roles", "dependsOn forms a cycle");
   }
   return order;
 }
@@ -182,7 +191,9 @@ class RoleCompiler {
 
  private:
   absl::Status RenderInPlace(std::string& s, const std::string& where) {
-    STRATA_ASSIGN_OR_RETURN(s, context_.Render(s, where));
+    absl::StatusOr<std::string> out = context_.Render(s);
+    if (!out.ok()) return FieldError(where, std::string(out.status().message()));
+    s = *std::move(out);
     return absl::OkStatus();
   }
 
@@ -247,8 +258,8 @@ class RoleCompiler {
       const ConfigFile& f = r_.config[i];
       absl::StatusOr<std::string> content = FormatConfig(f.format, f.data, f.template_text);
       if (!content.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where_, ".config[", i, "]: ", content.status().message()));
+        return FieldError(absl::StrCat(where_, ".config[", i, "]"),
+                          std::string(content.status().message()));
       }
       contents_.push_back(*content);
       all.Begin("file");
@@ -269,8 +280,7 @@ class RoleCompiler {
     if (ref.name.empty()) return ref.number;
     const Port* p = r_.FindPort(ref.name);
     if (p == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": no port named \"", ref.name, "\""));
+      return FieldError(where, absl::StrCat("no port named \"", ref.name, "\""));
     }
     return p->port;
   }
@@ -519,8 +529,7 @@ class RoleCompiler {
     for (const std::string& pn : s.ports) {
       const Port* p = r_.FindPort(pn);
       if (p == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where_, ".services: no port named \"", pn, "\""));
+        return FieldError(where_ + ".services", absl::StrCat("no port named \"", pn, "\""));
       }
       ports.push_back(ServicePort(*p));
     }
@@ -554,7 +563,7 @@ class RoleCompiler {
       }
       case Handler::Kind::kGrpc: {
         if (!probe) {
-          return absl::InvalidArgumentError(absl::StrCat(where, ": grpc is only allowed in probes"));
+          return FieldError(where, "grpc is only allowed in probes");
         }
         STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
         Json g = Json{{"port", port}};
@@ -563,7 +572,7 @@ class RoleCompiler {
         break;
       }
       case Handler::Kind::kNone:
-        return absl::InvalidArgumentError(absl::StrCat(where, ": no handler"));
+        return FieldError(where, "no handler: exactly one of exec, http, tcp or grpc must be set");
     }
     return j;
   }
@@ -710,8 +719,8 @@ class RoleCompiler {
   absl::StatusOr<Object> StatefulSet() const {
     for (const Storage& s : r_.storage) {
       if (s.name == kConfigVolume) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where_, ".storage: the name \"", kConfigVolume, "\" is reserved for config files"));
+        return FieldError(where_ + ".storage",
+                          absl::StrCat("the name \"", kConfigVolume, "\" is reserved for config files"));
       }
     }
     Json spec = Json::object();

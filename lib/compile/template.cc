@@ -78,20 +78,19 @@ TemplateContext::TemplateContext(const App& app, const Cluster& cluster,
 
 TemplateContext::~TemplateContext() = default;
 
-absl::StatusOr<std::string> TemplateContext::Render(
-    const std::string& text, const std::string& where) const {
+absl::StatusOr<std::string> TemplateContext::Render(const std::string& text) const {
   // Fast path: no tag, nothing to render (and the text stays byte-exact).
   if (text.find("{{") == std::string::npos) return text;
   kainjow::mustache::mustache tmpl{text};
   tmpl.set_custom_escape([](const std::string& s) { return s; });
   if (!tmpl.is_valid()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ": invalid template: ", tmpl.error_message()));
+        absl::StrCat("invalid template: ", tmpl.error_message()));
   }
   std::string out = tmpl.render(data_->root);
   if (!tmpl.is_valid()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ": invalid template: ", tmpl.error_message()));
+        absl::StrCat("invalid template: ", tmpl.error_message()));
   }
   return out;
 }

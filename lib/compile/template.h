@@ -44,10 +44,9 @@ class TemplateContext {
   TemplateContext& operator=(const TemplateContext&) = delete;
 
   // Returns `text` rendered without any escaping (formats escape their own
-  // output), or InvalidArgument naming `where` when the template does not
+  // output), or InvalidArgument "invalid template: ..." when it does not
   // parse. Undefined variables render empty (validation rejects them).
-  absl::StatusOr<std::string> Render(const std::string& text,
-                                     const std::string& where) const;
+  absl::StatusOr<std::string> Render(const std::string& text) const;
 
  private:
   struct Data;

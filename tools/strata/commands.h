@@ -16,6 +16,9 @@ using Command = std::function<int()>;
 
 Command AddValidateCommand(CLI::App& app);
 
+// `strata compile FILE... [-o yaml|json] [--out-dir DIR]` (compile_cmd.cc).
+Command AddCompileCommand(CLI::App& app);
+
 }  // namespace strata::cli
 
 #endif  // STRATA_TOOLS_STRATA_COMMANDS_H_

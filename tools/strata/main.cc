@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
         std::move(command);
   };
   add(strata::cli::AddValidateCommand(app));
+  add(strata::cli::AddCompileCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
