@@ -38,7 +38,7 @@ else
 fi
 
 # --- Python packages -----------------------------------------------------------
-if [ -f tests/python/requirements.txt ]; then
+if compgen -G "tests/python/requirements*.txt" >/dev/null; then
   stamp="$ROOT/$BUILD_DIR/.pip-requirements.sha1"
   want=$(cat tests/python/requirements*.txt | sha1sum | cut -d' ' -f1)-$($PYTHON -c 'import sys; print(sys.executable)' | sha1sum | cut -c1-8)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
