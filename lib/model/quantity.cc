@@ -97,24 +97,39 @@ absl::StatusOr<Quantity> Quantity::Parse(absl::string_view text) {
     return NotAQuantity(text);
   }
 
-  // nanos = mantissa * 10^(scale10 + pow10 + 9) * 2^pow2, exactly.
+  // nanos = mantissa * 10^(scale10 + pow10 + 9) * 2^pow2, exactly. Divide
+  // before multiplying so a value that fits is never rejected as too large
+  // because of an intermediate product ("1.00000000000000000000Ei").
+  while (mantissa != 0 && mantissa % 10 == 0) {
+    mantissa /= 10;
+    ++scale10;
+  }
   __int128 nanos = mantissa;
+  int exp10 = scale10 + pow10 + 9;
+  if (nanos == 0) exp10 = 0;
+  if (exp10 < 0) {
+    // Divide by 10^k = 5^k * 2^k; the 2s may come from the binary suffix.
+    int k = -exp10;
+    for (int j = 0; j < k; ++j) {
+      if (nanos % 5 != 0) return Malformed(text, "finer than 1n (one billionth of a unit)");
+      nanos /= 5;
+    }
+    pow2 -= k;
+    for (; pow2 < 0; ++pow2) {
+      if (nanos % 2 != 0) return Malformed(text, "finer than 1n (one billionth of a unit)");
+      nanos /= 2;
+    }
+    exp10 = 0;
+  }
   for (int b = 0; b < pow2; ++b) {
     nanos *= 2;
     if (nanos > kMaxNanos) return Malformed(text, "too large");
   }
-  int exp10 = scale10 + pow10 + 9;
   for (; exp10 > 0; --exp10) {
-    if (nanos == 0) break;
     nanos *= 10;
     if (nanos > kMaxNanos) return Malformed(text, "too large");
   }
-  for (; exp10 < 0; ++exp10) {
-    if (nanos % 10 != 0) {
-      return Malformed(text, "finer than 1n (one billionth of a unit)");
-    }
-    nanos /= 10;
-  }
+  if (nanos > kMaxNanos) return Malformed(text, "too large");
   Quantity q;
   q.nanos_ = nanos;
   q.text_ = std::string(text);

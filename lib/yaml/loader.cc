@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -28,6 +29,7 @@
 #include "strata/documents.h"
 #include "strata/v1/topology.pb.h"
 #include "validate/field_path.h"
+#include "yaml/yaml_proto.h"
 #include "yaml-cpp/yaml.h"
 
 namespace strata {
@@ -474,30 +476,60 @@ void LoadSource(const Source& source, Documents* documents,
 
 }  // namespace
 
+namespace {
+
+// Runs `body` on the YAML of `source_name`, turning yaml-cpp's exceptions
+// into diagnostics: the one place this library catches them.
+void Guarded(const std::string& source_name, const std::function<void()>& body,
+             std::vector<Diagnostic>* diagnostics) {
+  try {
+    body();
+  } catch (const YAML::ParserException& e) {
+    Location at = ToLocation(e.mark);
+    diagnostics->push_back(Diagnostic{.file = source_name,
+                                      .line = at.line,
+                                      .column = at.column,
+                                      .message = absl::StrCat("syntax error: ", e.msg)});
+  } catch (const YAML::Exception& e) {
+    Location at = ToLocation(e.mark);
+    diagnostics->push_back(Diagnostic{.file = source_name,
+                                      .line = at.line,
+                                      .column = at.column,
+                                      .message = absl::StrCat("cannot read YAML: ", e.msg)});
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<Documents> Load(const std::vector<Source>& sources) {
   Documents documents;
   std::vector<Diagnostic> diagnostics;
   for (const Source& source : sources) {
-    // The one place yaml-cpp exceptions are caught.
-    try {
-      LoadSource(source, &documents, &diagnostics);
-    } catch (const YAML::ParserException& e) {
-      Location at = ToLocation(e.mark);
-      diagnostics.push_back(Diagnostic{.file = source.name,
-                                       .line = at.line,
-                                       .column = at.column,
-                                       .message = absl::StrCat("syntax error: ", e.msg)});
-    } catch (const YAML::Exception& e) {
-      Location at = ToLocation(e.mark);
-      diagnostics.push_back(Diagnostic{.file = source.name,
-                                       .line = at.line,
-                                       .column = at.column,
-                                       .message = absl::StrCat("cannot read YAML: ", e.msg)});
-    }
+    Guarded(source.name, [&] { LoadSource(source, &documents, &diagnostics); }, &diagnostics);
   }
   if (HasErrors(diagnostics)) return StatusFromDiagnostics(std::move(diagnostics));
   return documents;
 }
+
+namespace yaml_internal {
+
+absl::Status ParseYamlInto(const Source& source, google::protobuf::Message* message,
+                           SourceMap* source_map) {
+  std::vector<Diagnostic> diagnostics;
+  SourceMap local;
+  SourceMap* map = source_map != nullptr ? source_map : &local;
+  Guarded(
+      source.name,
+      [&] {
+        YAML::Node node = YAML::Load(source.text);
+        (*map)[""] = ToLocation(node.Mark());
+        Walker(source.name, 0, map, &diagnostics).WalkMessage(node, message, FieldPath());
+      },
+      &diagnostics);
+  return StatusFromDiagnostics(std::move(diagnostics));
+}
+
+}  // namespace yaml_internal
 
 Location Locate(const SourceMap& source, absl::string_view path) {
   std::optional<std::string> at = std::string(path);

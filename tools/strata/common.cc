@@ -1,27 +1,40 @@
 #include "common.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 namespace strata::cli {
 namespace {
 
-std::optional<std::string> ReadAll(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream text;
-    text << std::cin.rdbuf();
-    if (std::cin.bad()) return std::nullopt;
-    return text.str();
+// Reads all of `fd`; nullopt (errno set) on a read error.
+std::optional<std::string> ReadFd(int fd) {
+  std::string text;
+  char buffer[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) return text;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    text.append(buffer, static_cast<size_t>(n));
   }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::nullopt;
+}
+
+// Returns the contents of `path` ('-' = standard input), or nullopt with
+// errno set.
+std::optional<std::string> ReadAll(const std::string& path) {
+  if (path == "-") return ReadFd(STDIN_FILENO);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::optional<std::string> text = ReadFd(fd);
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
   return text;
 }
 

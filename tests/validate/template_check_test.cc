@@ -1,0 +1,97 @@
+#include "validate/template_check.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace strata::validate_internal {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+App KafkaApp() {
+  App app{.name = "kafka", .version = "3.7.0"};
+  app.roles.push_back(Role{.name = "zookeeper", .ports = {{.name = "client", .port = 2181}}});
+  app.roles.push_back(Role{.name = "broker", .ports = {{.name = "kafka", .port = 9092}}});
+  return app;
+}
+
+std::vector<std::string> Errors(const std::string& text) {
+  return CheckTemplate(text, TemplateScopeFor(KafkaApp())).errors;
+}
+
+struct Case {
+  std::string text;
+  std::vector<std::string> errors;
+};
+
+class TemplateCheckTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(TemplateCheckTest, ReportsExactly) { EXPECT_EQ(Errors(GetParam().text), GetParam().errors); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TemplateCheckTest,
+    ::testing::Values(
+        // Defined variables, every tag form.
+        Case{"plain text, no tags { } }}", {}},
+        Case{"{{cluster.name}}.{{cluster.namespace}}.svc.{{cluster.domain}}", {}},
+        Case{"{{app.name}}-{{app.version}}", {}},
+        Case{"{{ roles.zookeeper.hosts }}/{{roles.broker.count}}", {}},
+        Case{"{{roles.zookeeper.service}}:{{roles.zookeeper.ports.client}}", {}},
+        Case{"{{{roles.broker.name}}} {{&roles.broker.ports.kafka}}", {}},
+        Case{"{{! a comment {{undefined}} is fine }}", {}},
+        Case{"{{#roles.zookeeper.members}}server.{{ordinal}}={{fqdn}}:{{name}}"
+             "{{roles.zookeeper.ports.client}}{{/roles.zookeeper.members}}",
+             {}},
+        Case{"{{^roles.broker.members}}none{{/roles.broker.members}}", {}},
+        Case{"{{#roles.broker}}{{name}}:{{ports.kafka}}{{/roles.broker}}", {}},
+        Case{"{{#cluster.name}}{{.}}{{/cluster.name}}", {}},
+        Case{"{{connections.metadata-db.endpoint}}", {}},
+        // Undefined.
+        Case{"{{cluster.nam}}", {"undefined variable \"cluster.nam\""}},
+        Case{"{{roles.kafka.hosts}}", {"undefined variable \"roles.kafka.hosts\""}},
+        Case{"{{roles.broker.ports.client}}", {"undefined variable \"roles.broker.ports.client\""}},
+        Case{"{{ordinal}}", {"undefined variable \"ordinal\""}},
+        Case{"{{#roles.broker.members}}{{port}}{{/roles.broker.members}}",
+             {"undefined variable \"port\""}},
+        Case{"{{^roles.broker.members}}{{fqdn}}{{/roles.broker.members}}",
+             {"undefined variable \"fqdn\""}},
+        Case{"{{roles.broker.members}}",
+             {"\"roles.broker.members\" is a list: iterate it with "
+              "{{#roles.broker.members}}...{{/roles.broker.members}}"}},
+        Case{"{{#nope}}x{{/nope}}", {"undefined variable \"nope\""}},
+        Case{"{{.}}", {"undefined variable \".\""}},
+        Case{"{{connections.db.host}}", {"undefined variable \"connections.db.host\""}},
+        // Structure.
+        Case{"{{> partial}}", {"partials are not supported: \"{{> partial}}\""}},
+        Case{"{{=<% %>=}}<%x%>", {"set-delimiter tags are not supported: \"{{=<% %>=}}\""}},
+        Case{"{{#cluster.name}}x", {"section \"cluster.name\" is not closed"}},
+        Case{"x{{/cluster.name}}", {"\"{{/cluster.name}}\" closes no open section"}},
+        Case{"{{#cluster.name}}{{#app.name}}{{/cluster.name}}{{/app.name}}",
+             {"\"{{/cluster.name}}\" closes section \"app.name\"",
+              "\"{{/app.name}}\" closes section \"cluster.name\""}},
+        Case{"{{cluster.name", {"unclosed tag \"{{cluster.name\""}},
+        Case{"{{}}", {"empty tag \"{{}}\""}}));
+
+TEST(TemplateCheckTest, RecordsConnectionsUsed) {
+  TemplateReport r = CheckTemplate("{{connections.a.endpoint}} {{connections.b.endpoint}}",
+                                   TemplateScopeFor(KafkaApp()));
+  EXPECT_THAT(r.errors, IsEmpty());
+  EXPECT_THAT(r.connections, ElementsAre("a", "b"));
+}
+
+TEST(TemplateCheckTest, ConcreteConnectionsWhenNotAny) {
+  TemplateScope scope = TemplateScopeFor(KafkaApp());
+  scope.any_connection = false;
+  scope.variables.insert("connections.a");
+  scope.variables.insert("connections.a.endpoint");
+  EXPECT_THAT(CheckTemplate("{{connections.a.endpoint}}", scope).errors, IsEmpty());
+  EXPECT_THAT(CheckTemplate("{{connections.b.endpoint}}", scope).errors,
+              ElementsAre("undefined variable \"connections.b.endpoint\""));
+}
+
+}  // namespace
+}  // namespace strata::validate_internal
