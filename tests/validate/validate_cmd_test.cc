@@ -26,7 +26,7 @@ std::string ReadFile(const fs::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-fs::path Binary() { return fs::path(STRATA_BINARY_DIR) / "strata"; }
+fs::path Binary() { return fs::path(STRATA_BINARY_DIR) / "tools" / "strata" / "strata"; }
 
 // Runs `strata ARGS` in directory `cwd` through the shell.
 CliRun Strata(const std::string& args, const fs::path& cwd = STRATA_SOURCE_DIR) {
