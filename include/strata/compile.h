@@ -51,7 +51,10 @@ struct CompiledRole {
   std::vector<std::string> depends_on;
   std::vector<Storage> storage;   // After the Cluster's overrides.
   // The merged Role (Cluster overrides applied) this was compiled from: its
-  // rollout policy, quorum and lifecycle drive the plan.
+  // rollout policy, quorum and lifecycle drive the plan. Every template in it
+  // is rendered (command, args, env values, config data and text, the exec
+  // commands of probes, lifecycle hooks, gate and leaderProbe), so an
+  // executor runs lifecycle.member_leave->command as is (lib/compile/README.md).
   Role role;
 
   bool operator==(const CompiledRole&) const = default;

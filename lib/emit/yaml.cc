@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -33,14 +34,16 @@ bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Strings a YAML 1.1 or 1.2 reader resolves to bool or null.
 bool IsBoolOrNullWord(const std::string& s) {
-  static const char* const kWords[] = {
+  if (s.size() > 6) return false;  // The longest word is 6 characters.
+  static constexpr std::string_view kWords[] = {
       "y",     "Y",     "yes",  "Yes",  "YES",  "n",     "N",     "no",
       "No",    "NO",    "true", "True", "TRUE", "false", "False", "FALSE",
       "on",    "On",    "ON",   "off",  "Off",  "OFF",   "null",  "Null",
       "NULL",  "~",     "<<",   "=",    ".inf", ".Inf",  ".INF",  "+.inf",
       "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
-  for (const char* w : kWords) {
-    if (s == w) return true;
+  const std::string_view sv(s);
+  for (std::string_view w : kWords) {
+    if (sv == w) return true;  // Compares sizes first.
   }
   return false;
 }
@@ -211,16 +214,18 @@ void AppendLiteralBlock(const std::string& s, int indent, std::string& out) {
   for (size_t k = 1; k < trailing; ++k) out += "\n";
 }
 
+std::string StringScalar(const std::string& s) {
+  return IsPlainSafe(s) ? s : DoubleQuoted(s);
+}
+
 std::string Scalar(const Json& v) {
   switch (v.type()) {
     case Json::value_t::null:
       return "null";
     case Json::value_t::boolean:
       return v.get<bool>() ? "true" : "false";
-    case Json::value_t::string: {
-      const std::string& s = v.get_ref<const std::string&>();
-      return IsPlainSafe(s) ? s : DoubleQuoted(s);
-    }
+    case Json::value_t::string:
+      return StringScalar(v.get_ref<const std::string&>());
     default:
       return v.dump();
   }
@@ -260,7 +265,9 @@ void Emit(const Json& v, int indent, std::string& out) {
   std::string pad(indent, ' ');
   if (v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it) {
-      out += pad + Scalar(Json(it.key())) + ":";
+      out += pad;
+      out += StringScalar(it.key());
+      out += ":";
       EmitAfterIndicator(it.value(), indent + 2, out);
     }
   } else if (v.is_array()) {
