@@ -2,7 +2,8 @@
 //
 // It loads an App and a Cluster, compiles them once, then reconciles:
 // observe (kubectl get ... -o json) -> PlanRollout -> run the steps in
-// `next` -> observe again, until the plan is empty. strata itself does no
+// `next` and those that follow them, up to the first `wait` -> observe
+// again, until the plan is empty. strata itself does no
 // I/O; everything that touches the cluster is in the Kubectl class below,
 // the side-effect layer (the StatefulSet controller's StatefulPodControl
 // split), so a real operator swaps it for its own client.
@@ -13,6 +14,7 @@
 // (observing still runs kubectl). Exit 0 when converged, 1 on error, 3 when
 // --once/--max-rounds stopped before convergence.
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +22,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -205,16 +208,31 @@ int Main(int argc, char** argv) {
       std::cout << "round " << round << ": converged\n";
       return 0;
     }
-    // Act on what may run now.
-    std::cout << "round " << round << ": " << plan->steps.size() << " steps, running "
-              << plan->next.size() << "\n";
-    for (int32_t id : plan->next) {
-      const strata::Step& step = plan->steps[id - 1];
-      std::cout << "  #" << id << " " << strata::ActionName(step.action) << " "
-                << step.target.kind << "/" << step.target.name << ": " << step.reason << "\n";
-      if (absl::Status s = Execute(step, desired->namespace_, kubectl); !s.ok()) {
-        std::cerr << "  step " << id << " failed: " << s.message() << "\n";
-        return 1;
+    // Act: run `next`, then every step whose `after` steps have all
+    // succeeded (a gate's success is not observable, so the restart it
+    // guards must follow it in the same pass). Stop at a `wait` (the next
+    // observation tells whether it holds) or at a failure, and plan again.
+    std::cout << "round " << round << ": " << plan->steps.size() << " steps, "
+              << plan->next.size() << " ready now\n";
+    std::set<int32_t> done;
+    bool progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (const strata::Step& step : plan->steps) {
+        if (done.count(step.id) || step.action == strata::Action::kWait) continue;
+        bool ready = std::all_of(step.after.begin(), step.after.end(),
+                                 [&](int32_t id) { return done.count(id) > 0; });
+        if (!ready) continue;
+        std::cout << "  #" << step.id << " " << strata::ActionName(step.action) << " "
+                  << step.target.kind << "/" << step.target.name << ": " << step.reason << "\n";
+        if (absl::Status s = Execute(step, desired->namespace_, kubectl); !s.ok()) {
+          // A failed gate or hook is retried after the next observation.
+          std::cerr << "  step " << step.id << " failed: " << s.message() << "\n";
+          progressed = false;
+          break;
+        }
+        done.insert(step.id);
+        progressed = true;
       }
     }
     if (round < max_rounds) std::this_thread::sleep_for(std::chrono::seconds(dry_run ? 0 : 2));
