@@ -1,0 +1,300 @@
+"""The strata entry points (SPEC §5): load, validate, compile, plan, simulate.
+
+Each takes its input as any mix of:
+  * a path (``str`` or ``os.PathLike``) to a YAML/JSON file, or to a directory
+    (its ``*.yaml``, ``*.yml`` and ``*.json`` files, sorted by name);
+  * YAML or JSON text (a ``str`` holding a newline, or ``bytes``);
+  * loaded or built objects: ``Documents``, ``App``, ``Cluster``, ``Topology``;
+  * a list or tuple of the above.
+Errors read exactly as the CLI prints them, with paths as given.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import Any, Iterable, Optional, Sequence, Union
+
+from . import _strata
+from ._results import CompiledObjects, Documents, Plan, Timeline, to_objects
+
+Input = Any  # A path, text, Documents, App, Cluster, Topology, or a list of them.
+Observed = Any  # None, ObservedState, a List dict, a list of dicts, text or a path.
+TimeLike = Union[_dt.datetime, str, int, float, None]
+
+_DOC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _is_path(value: Any) -> bool:
+    if isinstance(value, os.PathLike):
+        return True
+    if not isinstance(value, str) or "\n" in value:
+        return False
+    # One line: a path when it exists or cannot be YAML/JSON text (a missing
+    # file then raises FileNotFoundError rather than a puzzling YAML error).
+    return bool(value.strip()) and (os.path.exists(value) or not any(c in value for c in ":{["))
+
+
+def _read(path: Union[str, os.PathLike]) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _flatten(items: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, (list, tuple)) and not isinstance(item, CompiledObjects):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _sources_and_objects(inputs: Sequence[Any]) -> tuple[list[_strata.Source], list[Any]]:
+    items = _flatten(inputs)
+    if not items:
+        raise TypeError("no input: give a path, YAML/JSON text, Documents, App or Cluster")
+    texts = [i for i in items if isinstance(i, bytes) or (isinstance(i, str) and not _is_path(i))]
+    sources: list[_strata.Source] = []
+    objects: list[Any] = []
+    n_text = 0
+    for item in items:
+        if _is_path(item):
+            path = os.fspath(item)
+            if os.path.isdir(path):
+                names = sorted(n for n in os.listdir(path) if n.endswith(_DOC_SUFFIXES))
+                for n in names:
+                    p = os.path.join(path, n)
+                    sources.append(_strata.Source(name=p, text=_read(p)))
+            else:
+                sources.append(_strata.Source(name=path, text=_read(path)))
+        elif isinstance(item, (str, bytes)):
+            n_text += 1
+            text = item.decode("utf-8") if isinstance(item, bytes) else item
+            name = "<text>" if len(texts) == 1 else f"<text {n_text}>"
+            sources.append(_strata.Source(name=name, text=text))
+        elif isinstance(
+            item, (Documents, _strata.Documents, _strata.App, _strata.Cluster, _strata.Topology)
+        ):
+            objects.append(item)
+        else:
+            raise TypeError(
+                f"cannot use {type(item).__name__} as strata input: give a path, YAML/JSON "
+                "text, Documents, App, Cluster or Topology"
+            )
+    return sources, objects
+
+
+def _documents(inputs: Sequence[Any]) -> _strata.Documents:
+    """The C++ Documents of `inputs`. A single Documents is used as is (edits
+    to it are seen; its source locations are kept)."""
+    items = _flatten(inputs)
+    if len(items) == 1 and isinstance(items[0], Documents):
+        return items[0].raw
+    if len(items) == 1 and isinstance(items[0], _strata.Documents):
+        return items[0]
+    sources, objects = _sources_and_objects(items)
+    docs = _strata.load(sources) if sources else _strata.Documents()
+    for obj in objects:
+        raw = obj.raw if isinstance(obj, Documents) else obj
+        if isinstance(raw, _strata.Documents):
+            for a in raw.apps:
+                docs.apps.append(a)
+            for c in raw.clusters:
+                docs.clusters.append(c)
+        elif isinstance(raw, _strata.App):
+            docs.apps.append(_strata.AppDocument(app=raw))
+        elif isinstance(raw, _strata.Cluster):
+            docs.clusters.append(_strata.ClusterDocument(cluster=raw))
+        else:  # Topology
+            docs.apps.append(_strata.AppDocument(app=raw.app))
+            docs.clusters.append(_strata.ClusterDocument(cluster=raw.cluster))
+    return docs
+
+
+def _checked(docs: _strata.Documents) -> list[_strata.Diagnostic]:
+    """Raises ValidationError (the CLI's text) on errors; returns the warnings."""
+    _strata.validate(docs)
+    return _strata.check(docs)
+
+
+def _topologies(inputs: Sequence[Any], cluster: Optional[str]) -> tuple[list[Any], list[Any]]:
+    docs = _documents(inputs)
+    warnings = _checked(docs)
+    topologies = _strata.resolve(docs)
+    if cluster is not None:
+        topologies = [t for t in topologies if t.cluster.name == cluster]
+        if not topologies:
+            raise KeyError(f"no Cluster named {cluster!r}")
+    return topologies, warnings
+
+
+def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.CompiledCluster:
+    items = _flatten(inputs)
+    if len(items) == 1 and isinstance(items[0], _strata.CompiledCluster):
+        return items[0]
+    if len(items) == 1 and isinstance(items[0], CompiledObjects):
+        compiled = items[0].compiled
+        if cluster is not None:
+            compiled = [c for c in compiled if c.cluster == cluster]
+    else:
+        topologies, _ = _topologies(items, cluster)
+        compiled = [_strata.compile(t) for t in topologies]
+    if len(compiled) != 1:
+        names = [c.cluster for c in compiled] if compiled else []
+        raise ValueError(
+            f"plan and simulate need exactly one Cluster, found {len(compiled)} {names}: "
+            "pass cluster=NAME"
+        )
+    return compiled[0]
+
+
+def _time(value: TimeLike, default: Optional[_dt.datetime] = None) -> _dt.datetime:
+    if value is None:
+        return default if default is not None else _dt.datetime.now(_dt.timezone.utc)
+    if isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        parsed = _dt.datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    raise TypeError(f"expected a datetime, an RFC 3339 string or Unix seconds, got {value!r}")
+
+
+def _kubernetes_to_json(value: Any) -> Any:
+    """A kubernetes-client model (V1PodList, ...) as plain JSON, else `value`."""
+    if hasattr(value, "openapi_types") and hasattr(value, "attribute_map"):
+        from kubernetes.client import ApiClient  # type: ignore[import-not-found]
+
+        return ApiClient().sanitize_for_serialization(value)
+    return value
+
+
+def observed_state(observed: Observed = None) -> _strata.ObservedState:
+    """Returns the ObservedState of `observed`: None (nothing exists yet), an
+    ObservedState, a ``kind: List`` dict, one object dict, a list of object
+    dicts (or kubernetes-client models), YAML/JSON text (e.g. what
+    ``kubectl get ... -o yaml`` prints), or a path to such a file."""
+    if observed is None:
+        return _strata.ObservedState()
+    if isinstance(observed, _strata.ObservedState):
+        return observed
+    if _is_path(observed):
+        path = os.fspath(observed)
+        return _strata.parse_observed_state(_read(path), path)
+    if isinstance(observed, bytes):
+        observed = observed.decode("utf-8")
+    if isinstance(observed, str):
+        return _strata.parse_observed_state(observed, "<observed>")
+    observed = _kubernetes_to_json(observed)
+    if isinstance(observed, (list, tuple)):
+        observed = [_kubernetes_to_json(o) for o in observed]
+    return _strata.observed_state_from_json(observed, "<observed>")
+
+
+def load(*inputs: Input) -> Documents:
+    """Loads App and Cluster documents (paths, YAML/JSON text or objects).
+
+    Returns a Documents whose ``apps`` and ``clusters`` can be edited and
+    compiled again. Raises ValidationError for syntax and schema problems
+    (unknown keys, wrong types, bad quantities), worded as the CLI words them.
+    Semantic rules are checked by validate() and compile().
+    """
+    return Documents(_documents(inputs))
+
+
+def validate(*inputs: Input) -> list[_strata.Diagnostic]:
+    """Checks every rule of SPEC §1.3 (like ``strata validate``).
+
+    Returns the warnings (an empty list when all is clean). Raises
+    ValidationError when there is any error: its ``errors`` are every
+    diagnostic (errors and warnings, sorted) and ``str(e)`` is exactly what
+    the CLI prints on stderr.
+    """
+    return _checked(_documents(inputs))
+
+
+def compile(*inputs: Input, cluster: Optional[str] = None) -> CompiledObjects:
+    """Compiles every Cluster (or the one named `cluster`) with its App.
+
+    Returns a CompiledObjects: a list of plain Kubernetes object dicts in
+    SPEC §2 order, identical to ``strata compile -o json``'s items;
+    ``.to_yaml()`` gives the CLI's YAML. Raises ValidationError on invalid
+    input. Releases the GIL while compiling, so threads compile in parallel.
+    """
+    topologies, warnings = _topologies(inputs, cluster)
+    compiled = [_strata.compile(t) for t in topologies]
+    objects = [o.body for c in compiled for o in c.objects]
+    return CompiledObjects(objects, compiled, warnings)
+
+
+def plan(
+    *inputs: Input,
+    observed: Observed = None,
+    now: TimeLike = None,
+    cluster: Optional[str] = None,
+) -> Plan:
+    """Plans the steps from `observed` to the compiled desired state (SPEC §4).
+
+    `inputs` name exactly one Cluster (or pick it with `cluster`); a
+    CompiledObjects from compile() is accepted too. `observed` is what
+    ``kubectl get ... -o yaml`` prints (see observed_state()); None means
+    nothing exists yet. `now` is when it was read (a datetime, an RFC 3339
+    string or Unix seconds; default: the clock). Raises ValidationError on
+    invalid input and Error (FAILED_PRECONDITION) when the change cannot be
+    made safely. Releases the GIL while planning.
+    """
+    desired = _compiled_one(inputs, cluster)
+    options = _strata.PlanOptions(now=_time(now))
+    return Plan(_strata.plan_rollout(desired, observed_state(observed), options))
+
+
+def simulate(
+    *inputs: Input,
+    observed: Observed = None,
+    faults: Union[str, _strata.Fault, Sequence[Union[str, _strata.Fault]], None] = None,
+    cluster: Optional[str] = None,
+    start: TimeLike = None,
+    ready_delay: Union[_dt.timedelta, float, None] = None,
+    max_plans: Optional[int] = None,
+) -> Timeline:
+    """Runs plans against an in-memory cluster until it converges (like
+    ``strata simulate``) and returns the Timeline.
+
+    `faults` is a spec such as ``"never-ready=events-broker-2;gate-fails=events-broker-4x2"``,
+    Fault objects, or a list of either. `start`, `ready_delay` and
+    `max_plans` override the simulation defaults (2026-01-01T00:00:00Z,
+    10 s, 10000). Releases the GIL while simulating.
+    """
+    desired = _compiled_one(inputs, cluster)
+    options = _strata.SimulateOptions()
+    fault_list: list[_strata.Fault] = []
+    if faults is not None:
+        for f in faults if isinstance(faults, (list, tuple)) else [faults]:
+            fault_list.extend(_strata.parse_faults(f) if isinstance(f, str) else [f])
+    options.faults = fault_list
+    if start is not None:
+        options.start = _time(start)
+    if ready_delay is not None:
+        options.ready_delay = (
+            ready_delay
+            if isinstance(ready_delay, _dt.timedelta)
+            else _dt.timedelta(seconds=ready_delay)
+        )
+    if max_plans is not None:
+        options.max_plans = max_plans
+    return Timeline(_strata.simulate(desired, observed_state(observed), options))
+
+
+def to_yaml(objects: Sequence[Any]) -> str:
+    """Kubernetes objects (dicts) as YAML documents, exactly as ``strata compile`` prints them."""
+    return _strata.to_yaml(to_objects(objects))
+
+
+def to_json(objects: Sequence[Any]) -> str:
+    """Kubernetes objects (dicts) as a ``kind: List``, exactly as ``strata compile -o json``."""
+    return _strata.to_json_list(to_objects(objects))
