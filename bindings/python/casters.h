@@ -93,12 +93,12 @@ struct type_caster<strata::Json> {
         pybind11::list out(j.size());
         size_t i = 0;
         for (const strata::Json& item : j) out[i++] = FromJson(item);
-        return std::move(out);
+        return out;
       }
       case strata::Json::value_t::object: {
         pybind11::dict out;
         for (const auto& [key, item] : j.items()) out[pybind11::str(key)] = FromJson(item);
-        return std::move(out);
+        return out;
       }
       case strata::Json::value_t::binary: {
         const auto& bin = j.get_binary();

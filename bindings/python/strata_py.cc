@@ -130,7 +130,8 @@ class ValueClass : public py::class_<T> {
 // bind_vector plus construction from (and implicit conversion of) a list.
 template <typename T>
 void BindList(py::module_& m, const char* name) {
-  py::bind_vector<std::vector<T>>(m, name, py::module_local(false));
+  py::bind_vector<std::vector<T>>(m, name, py::module_local(false),
+                                  "A list bound to C++ storage: edits apply to the owning object.");
   py::implicitly_convertible<py::list, std::vector<T>>();
   py::implicitly_convertible<py::tuple, std::vector<T>>();
 }
@@ -139,7 +140,8 @@ void BindList(py::module_& m, const char* name) {
 template <typename V>
 void BindMap(py::module_& m, const char* name) {
   using Map = std::map<std::string, V>;
-  py::bind_map<Map>(m, name, py::module_local(false))
+  py::bind_map<Map>(m, name, py::module_local(false),
+                    "A dict bound to C++ storage: edits apply to the owning object.")
       .def(py::init([](const py::dict& d) {
              Map out;
              for (auto item : d) out.emplace(item.first.cast<std::string>(), item.second.cast<V>());
