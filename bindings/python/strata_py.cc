@@ -514,8 +514,10 @@ PYBIND11_MODULE(_strata, m) {
   ValueClass<Documents>(m, "Documents", "Every App and Cluster of some sources, in order.")
       .Field("apps", &Documents::apps, "AppDocumentList.")
       .Field("clusters", &Documents::clusters, "ClusterDocumentList.")
-      .def("find_app", &Documents::FindApp, py::arg("name"),
-           py::return_value_policy::reference_internal, "The AppDocument named `name`, or None.");
+      .def("find_app",
+           [](const Documents& self, const std::string& name) { return self.FindApp(name); },
+           py::arg("name"), py::return_value_policy::reference_internal,
+           "The AppDocument named `name` (editable in place), or None.");
   ValueClass<Source>(m, "Source", "One input text and the name errors use for it.")
       .Field("name", &Source::name, "\"kafka/app.yaml\", \"<stdin>\", \"<text>\".")
       .Field("text", &Source::text, "YAML or JSON; one or more documents.");
@@ -523,7 +525,9 @@ PYBIND11_MODULE(_strata, m) {
         py::arg("sources"),
         "Returns the Documents of `sources` (a list of Source), or raises "
         "strata.ValidationError listing every syntax and schema problem.");
-  m.def("locate", &Locate, py::arg("source"), py::arg("path"),
+  m.def("locate",
+        [](const SourceMap& source, const std::string& path) { return Locate(source, path); },
+        py::arg("source"), py::arg("path"),
         "The Location recorded for `path` or its nearest ancestor in `source`.");
 
   // ------------------------------------------------ strata/validate.h

@@ -281,14 +281,15 @@ def test_converged_plan_after_simulation_and_scale_out():
     t = strata.simulate(docs)
     assert t.converged and not t.blocked and t.violations == []
     state = t.final_state
+    later = t.events[-1].time + dt.timedelta(hours=1)  # past every minReadySeconds
     assert not state.empty() and state.pods
     listed = strata._strata.observed_state_to_list(state)
     for observed in (state, listed, listed["items"], json.dumps(listed), strata._strata.to_yaml(listed)):
-        p = strata.plan(docs, observed=observed, now=NOW)
+        p = strata.plan(docs, observed=observed, now=later)
         assert p.converged and p.steps == [] and p.next == [], p.to_text()
         assert "converged" in p._repr_html_()
     docs.cluster().role("broker").members = 6
-    p = strata.plan(docs, observed=state, now=NOW)
+    p = strata.plan(docs, observed=state, now=later)
     assert not p.converged
     assert any(s.target.name in ("events-broker", "events-broker-5") for s in p.steps)
 

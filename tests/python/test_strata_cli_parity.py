@@ -89,11 +89,14 @@ def test_plan_from_a_running_cluster_matches_the_cli(tmp_path):
 def test_simulate_matches_the_cli(faults):
     files = example_files(KAFKA)
     args = ["simulate", *files] + (["--faults", faults] if faults else [])
-    cli = run_cli(args)
     with in_root():
         timeline = strata.simulate(files, faults=faults)
-    assert timeline.to_text() == cli.stdout
-    assert cli.returncode in (0, 1)
+    cli = run_cli([*args, "-o", "json"])
+    assert cli.returncode == (0 if timeline.ok else 1), cli.stderr
+    assert timeline.to_json() == cli.stdout
+    cli = run_cli(args)
+    assert timeline.to_text() in cli.stdout
+    assert cli.stdout.startswith(f"== simulate cluster events (namespace data) from an empty namespace")
 
 
 # Mutations of the kafka example that make it invalid: (file, old, new).

@@ -112,21 +112,61 @@ def _documents(inputs: Sequence[Any]) -> _strata.Documents:
     return docs
 
 
+def _validation_error(diagnostics: list[_strata.Diagnostic]) -> _strata.ValidationError:
+    """A ValidationError carrying `diagnostics`, worded as the CLI prints them."""
+    message = "\n".join(d.to_string() for d in diagnostics)
+    e = _strata.ValidationError(message)
+    e.code = _strata.StatusCode.INVALID_ARGUMENT
+    e.message = message
+    e.errors = list(diagnostics)
+    return e
+
+
+def _no_cluster(text: str) -> _strata.ValidationError:
+    return _validation_error([_strata.Diagnostic(message=text)])
+
+
 def _checked(docs: _strata.Documents) -> list[_strata.Diagnostic]:
     """Raises ValidationError (the CLI's text) on errors; returns the warnings."""
     _strata.validate(docs)
     return _strata.check(docs)
 
 
-def _topologies(inputs: Sequence[Any], cluster: Optional[str]) -> tuple[list[Any], list[Any]]:
+def _topologies(
+    inputs: Sequence[Any], cluster: Optional[str]
+) -> tuple[_strata.Documents, list[Any], list[Any]]:
     docs = _documents(inputs)
     warnings = _checked(docs)
     topologies = _strata.resolve(docs)
+    if not topologies:
+        raise _no_cluster("no kind: Cluster document in the input")
     if cluster is not None:
+        names = [t.cluster.name for t in topologies]
         topologies = [t for t in topologies if t.cluster.name == cluster]
         if not topologies:
-            raise KeyError(f"no Cluster named {cluster!r}")
-    return topologies, warnings
+            raise KeyError(f"no Cluster named {cluster!r} (have {', '.join(names)})")
+    return docs, topologies, warnings
+
+
+def _compile_all(docs: _strata.Documents, topologies: list[Any]) -> list[_strata.CompiledCluster]:
+    """Compiles every topology. Compile's own diagnostics name App fields
+    without a file; like `strata compile`, locate them in the App's document
+    and report every cluster's errors at once."""
+    compiled = []
+    diagnostics: list[_strata.Diagnostic] = []
+    for t in topologies:
+        try:
+            compiled.append(_strata.compile(t))
+        except _strata.ValidationError as e:
+            app = docs.find_app(t.app.name)
+            for d in e.errors:
+                if not d.file and app is not None and d.path:
+                    where = _strata.locate(app.source, d.path)
+                    d.file, d.document, d.line, d.column = app.file, app.index, where.line, where.column
+                diagnostics.append(d)
+    if diagnostics:
+        raise _validation_error(diagnostics)
+    return compiled
 
 
 def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.CompiledCluster:
@@ -138,7 +178,7 @@ def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.Comp
         if cluster is not None:
             compiled = [c for c in compiled if c.cluster == cluster]
     else:
-        topologies, _ = _topologies(items, cluster)
+        _, topologies, _ = _topologies(items, cluster)
         compiled = [_strata.compile(t) for t in topologies]
     if len(compiled) != 1:
         names = [c.cluster for c in compiled] if compiled else []
@@ -226,8 +266,8 @@ def compile(*inputs: Input, cluster: Optional[str] = None) -> CompiledObjects:
     ``.to_yaml()`` gives the CLI's YAML. Raises ValidationError on invalid
     input. Releases the GIL while compiling, so threads compile in parallel.
     """
-    topologies, warnings = _topologies(inputs, cluster)
-    compiled = [_strata.compile(t) for t in topologies]
+    docs, topologies, warnings = _topologies(inputs, cluster)
+    compiled = _compile_all(docs, topologies)
     objects = [o.body for c in compiled for o in c.objects]
     return CompiledObjects(objects, compiled, warnings)
 
@@ -287,7 +327,12 @@ def simulate(
         )
     if max_plans is not None:
         options.max_plans = max_plans
-    return Timeline(_strata.simulate(desired, observed_state(observed), options))
+    return Timeline(
+        _strata.simulate(desired, observed_state(observed), options),
+        cluster=desired.cluster,
+        namespace=desired.namespace,
+        faults=fault_list,
+    )
 
 
 def to_yaml(objects: Sequence[Any]) -> str:

@@ -344,10 +344,42 @@ class Timeline:
     """What a simulation did: events in time, invariant violations, whether
     it converged or got blocked at a stuck member."""
 
-    def __init__(self, raw: _strata.Timeline) -> None:
-        """Wraps a ``strata._strata.Timeline``."""
+    def __init__(
+        self,
+        raw: _strata.Timeline,
+        cluster: str = "",
+        namespace: str = "",
+        faults: Sequence[_strata.Fault] = (),
+    ) -> None:
+        """Wraps a ``strata._strata.Timeline`` of `cluster` run with `faults`."""
         self._raw = raw
         self._events = list(raw.events)
+        self._cluster = cluster
+        self._namespace = namespace
+        self._faults = list(faults)
+
+    @property
+    def cluster(self) -> str:
+        """The simulated cluster's name."""
+        return self._cluster
+
+    @property
+    def namespace(self) -> str:
+        """The simulated cluster's namespace."""
+        return self._namespace
+
+    @property
+    def faults(self) -> list[_strata.Fault]:
+        """The faults injected."""
+        return list(self._faults)
+
+    @property
+    def ok(self) -> bool:
+        """The verdict ``strata simulate`` gives: no invariant was violated, and
+        the cluster converged, or it stopped at a member an injected
+        never-ready fault keeps down."""
+        never_ready = any(f.kind == _strata.Fault.Kind.NEVER_READY for f in self._faults)
+        return not self.violations and (self.converged or (self.blocked and never_ready))
 
     @property
     def raw(self) -> _strata.Timeline:
@@ -394,11 +426,14 @@ class Timeline:
         return _strata.timeline_to_text(self._raw)
 
     def to_dict(self) -> dict:
-        """The timeline as a dict."""
-        return _strata.timeline_to_json(self._raw)
+        """The timeline as ``strata simulate -o json`` gives it: cluster,
+        namespace and verdict (``ok``), then the timeline's own fields."""
+        out = {"cluster": self._cluster, "namespace": self._namespace, "ok": self.ok}
+        out.update(_strata.timeline_to_json(self._raw))
+        return out
 
     def to_json(self) -> str:
-        """The timeline as indented JSON text."""
+        """The timeline as ``strata simulate -o json`` prints it (one cluster)."""
         return _dumps(self.to_dict())
 
     def __len__(self) -> int:
@@ -421,6 +456,11 @@ class Timeline:
     def _repr_html_(self) -> str:
         if self.converged:
             status = "<span style='color:green'>converged</span>"
+        elif self.blocked and self.ok:
+            status = (
+                "<span style='color:green'>blocked, as the never-ready fault demands</span>: "
+                + html.escape(self.blocked_reason)
+            )
         elif self.blocked:
             status = (
                 "<span style='color:#b36b00'>blocked</span>: " + html.escape(self.blocked_reason)
