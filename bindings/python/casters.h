@@ -71,8 +71,7 @@ struct type_caster<strata::Json> {
     if (isinstance(obj, module_::import("collections.abc").attr("Mapping"))) {
       return ToJson(dict(reinterpret_borrow<object>(obj)));
     }
-    throw type_error("not convertible to JSON: " +
-                     std::string(str(obj.get_type().attr("__name__"))));
+    throw type_error(std::string("not convertible to JSON: ") + Py_TYPE(obj.ptr())->tp_name);
   }
 
   static object FromJson(const strata::Json& j) {

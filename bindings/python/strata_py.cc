@@ -679,6 +679,7 @@ PYBIND11_MODULE(_strata, m) {
   m.def("plan_to_text", &PlanToText, py::arg("plan"), "A numbered plan grouped by phase and role.");
   m.def("plan_to_dot", &PlanToDot, py::arg("plan"), "The step graph in Graphviz dot.");
 
+#if STRATA_PY_HAVE_SIMULATE
   // ------------------------------------------------ strata/simulate.h
   ValueClass<Fault> fault(m, "Fault", "A fault injected into a simulation.");
   py::enum_<Fault::Kind>(fault, "Kind", "What goes wrong.")
@@ -697,7 +698,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("start", &SimulateOptions::start, "Simulated start time (a datetime).")
       .Field("ready_delay", &SimulateOptions::ready_delay, "Pod start to Ready (a timedelta).")
       .Field("faults", &SimulateOptions::faults, "A list of Fault.")
-      .Field("max_plans", &SimulateOptions::max_plans, "Convergence bound.");
+      .Field("max_plans", &SimulateOptions::max_plans, "Convergence bound.")
+      .Field("resize_delay", &SimulateOptions::resize_delay,
+             "From a PVC resize request to the new capacity (a timedelta).");
   ValueClass<TimelineEvent>(m, "TimelineEvent", "One thing that happened in a simulation.")
       .Field("time", &TimelineEvent::time, "Simulated time (a datetime).")
       .Field("plan", &TimelineEvent::plan, "Which planning round.")
@@ -709,7 +712,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("blocked", &Timeline::blocked, "Stopped at a stuck member.")
       .Field("blocked_reason", &Timeline::blocked_reason, "Why it stopped.")
       .Field("plans", &Timeline::plans, "Planning rounds run.")
-      .Field("final_state", &Timeline::final_state, "The simulated cluster at the end.");
+      .Field("final_state", &Timeline::final_state, "The simulated cluster at the end.")
+      .Field("start", &Timeline::start, "The simulated start time (a datetime).")
+      .Field("steps", &Timeline::steps, "Plan steps executed.");
   m.def("simulate",
         [](const CompiledCluster& desired, const ObservedState& initial,
            const SimulateOptions& options) {
@@ -728,4 +733,5 @@ PYBIND11_MODULE(_strata, m) {
         "Releases the GIL.");
   m.def("timeline_to_text", &TimelineToText, py::arg("timeline"), "The timeline as text.");
   m.def("timeline_to_json", &TimelineToJson, py::arg("timeline"), "The timeline as a dict.");
+#endif  // STRATA_PY_HAVE_SIMULATE
 }

@@ -45,7 +45,6 @@ from ._strata import (
     Diagnostic,
     EnvVar,
     Error,
-    Fault,
     Gate,
     Handler,
     IntOrPercent,
@@ -76,11 +75,14 @@ from ._strata import (
     Storage,
     StorageOverride,
     Target,
-    TimelineEvent,
     Topology,
     ValidationError,
     VolumePolicy,
 )
+
+# Simulation types (absent only from a core built without lib/sim/simulate.cc).
+if hasattr(_strata, "simulate"):
+    from ._strata import Fault, TimelineEvent
 
 _model.install()
 
@@ -105,8 +107,6 @@ __all__ = [
     "Target",
     "Action",
     "Timeline",
-    "TimelineEvent",
-    "Fault",
     "ObservedState",
     "CompiledCluster",
     "CompiledRole",
@@ -153,3 +153,5 @@ __all__ = [
     "ServiceSpec",
     "ServiceType",
 ]
+if hasattr(_strata, "simulate"):
+    __all__ += ["Fault", "TimelineEvent"]

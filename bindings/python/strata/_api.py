@@ -205,6 +205,10 @@ def _time(value: TimeLike, default: Optional[_dt.datetime] = None) -> _dt.dateti
     raise TypeError(f"expected a datetime, an RFC 3339 string or Unix seconds, got {value!r}")
 
 
+def _seconds(value: Union[_dt.timedelta, float]) -> _dt.timedelta:
+    return value if isinstance(value, _dt.timedelta) else _dt.timedelta(seconds=value)
+
+
 def _kubernetes_to_json(value: Any) -> Any:
     """A kubernetes-client model (V1PodList, ...) as plain JSON, else `value`."""
     if hasattr(value, "openapi_types") and hasattr(value, "attribute_map"):
@@ -296,20 +300,24 @@ def plan(
 def simulate(
     *inputs: Input,
     observed: Observed = None,
-    faults: Union[str, _strata.Fault, Sequence[Union[str, _strata.Fault]], None] = None,
+    faults: Union[str, "_strata.Fault", Sequence[Union[str, "_strata.Fault"]], None] = None,
     cluster: Optional[str] = None,
     start: TimeLike = None,
     ready_delay: Union[_dt.timedelta, float, None] = None,
     max_plans: Optional[int] = None,
+    resize_delay: Union[_dt.timedelta, float, None] = None,
 ) -> Timeline:
     """Runs plans against an in-memory cluster until it converges (like
     ``strata simulate``) and returns the Timeline.
 
     `faults` is a spec such as ``"never-ready=events-broker-2;gate-fails=events-broker-4x2"``,
-    Fault objects, or a list of either. `start`, `ready_delay` and
-    `max_plans` override the simulation defaults (2026-01-01T00:00:00Z,
-    10 s, 10000). Releases the GIL while simulating.
+    Fault objects, or a list of either. `start`, `ready_delay`, `max_plans`
+    and `resize_delay` override the simulation defaults
+    (2026-01-01T00:00:00Z, 10 s, 10000, 20 s). ``Timeline.ok`` is the CLI's
+    verdict. Releases the GIL while simulating.
     """
+    if not hasattr(_strata, "simulate"):
+        raise NotImplementedError("this strata was built without the simulator (lib/sim/simulate.cc)")
     desired = _compiled_one(inputs, cluster)
     options = _strata.SimulateOptions()
     fault_list: list[_strata.Fault] = []
@@ -320,13 +328,11 @@ def simulate(
     if start is not None:
         options.start = _time(start)
     if ready_delay is not None:
-        options.ready_delay = (
-            ready_delay
-            if isinstance(ready_delay, _dt.timedelta)
-            else _dt.timedelta(seconds=ready_delay)
-        )
+        options.ready_delay = _seconds(ready_delay)
     if max_plans is not None:
         options.max_plans = max_plans
+    if resize_delay is not None:
+        options.resize_delay = _seconds(resize_delay)
     return Timeline(
         _strata.simulate(desired, observed_state(observed), options),
         cluster=desired.cluster,

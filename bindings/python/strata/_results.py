@@ -4,6 +4,7 @@ Timeline. Each renders as text (``str``), JSON/YAML, and as HTML in Jupyter
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import shutil
@@ -346,10 +347,10 @@ class Timeline:
 
     def __init__(
         self,
-        raw: _strata.Timeline,
+        raw: "_strata.Timeline",
         cluster: str = "",
         namespace: str = "",
-        faults: Sequence[_strata.Fault] = (),
+        faults: Sequence["_strata.Fault"] = (),
     ) -> None:
         """Wraps a ``strata._strata.Timeline`` of `cluster` run with `faults`."""
         self._raw = raw
@@ -369,7 +370,7 @@ class Timeline:
         return self._namespace
 
     @property
-    def faults(self) -> list[_strata.Fault]:
+    def faults(self) -> list["_strata.Fault"]:
         """The faults injected."""
         return list(self._faults)
 
@@ -382,12 +383,12 @@ class Timeline:
         return not self.violations and (self.converged or (self.blocked and never_ready))
 
     @property
-    def raw(self) -> _strata.Timeline:
+    def raw(self) -> "_strata.Timeline":
         """The underlying C++ Timeline."""
         return self._raw
 
     @property
-    def events(self) -> list[_strata.TimelineEvent]:
+    def events(self) -> list["_strata.TimelineEvent"]:
         """The events (time, plan round, what) in order."""
         return list(self._events)
 
@@ -417,6 +418,16 @@ class Timeline:
         return self._raw.plans
 
     @property
+    def steps(self) -> int:
+        """The plan steps executed."""
+        return self._raw.steps
+
+    @property
+    def start(self) -> "datetime.datetime":
+        """The simulated start time."""
+        return self._raw.start
+
+    @property
     def final_state(self) -> _strata.ObservedState:
         """The simulated cluster at the end."""
         return self._raw.final_state
@@ -440,7 +451,7 @@ class Timeline:
         """The number of events."""
         return len(self._events)
 
-    def __iter__(self) -> Iterator[_strata.TimelineEvent]:
+    def __iter__(self) -> Iterator["_strata.TimelineEvent"]:
         """Iterates over the events in order."""
         return iter(list(self._events))
 
@@ -449,7 +460,8 @@ class Timeline:
 
     def __repr__(self) -> str:
         return (
-            f"Timeline(events={len(self._events)}, plans={self.plans}, converged={self.converged!r}, "
+            f"Timeline(cluster={self._cluster!r}, events={len(self._events)}, steps={self.steps}, "
+            f"plans={self.plans}, converged={self.converged!r}, "
             f"blocked={self.blocked!r}, violations={self.violations!r})"
         )
 
@@ -468,7 +480,8 @@ class Timeline:
         else:
             status = "<span style='color:#b00'>did not converge</span>"
         out = (
-            f"<p><b>Simulation</b>: {status}; {self.plans} plans, "
+            f"<p><b>Simulation</b> of <code>{html.escape(self._cluster)}</code>: {status}; "
+            f"{self.steps} steps in {self.plans} plans, "
             f"{len(self._events)} events, {len(self.violations)} violations.</p>"
         )
         if self.violations:

@@ -581,6 +581,7 @@ class SimulateOptions(_Value):
     ready_delay: datetime.timedelta
     faults: list[Fault]
     max_plans: int
+    resize_delay: datetime.timedelta
     def __init__(self, **fields: Any) -> None: ...
 
 class TimelineEvent(_Value):
@@ -597,6 +598,8 @@ class Timeline(_Value):
     blocked_reason: str
     plans: int
     final_state: ObservedState
+    start: datetime.datetime
+    steps: int
     def __init__(self, **fields: Any) -> None: ...
 
 def simulate(desired: CompiledCluster, initial: ObservedState, options: SimulateOptions = ...) -> Timeline: ...
