@@ -19,6 +19,7 @@
 #define STRATA_SIMULATE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "strata/compile.h"
 #include "strata/json.h"
 #include "strata/observed_state.h"
+#include "strata/plan.h"
 
 namespace strata {
 
@@ -49,7 +51,13 @@ struct Fault {
 // Parses a fault list such as
 //   "never-ready=events-broker-2;pod-dies=events-broker-1@3;"
 //   "gate-fails=events-broker-4x2;node-loss=events-broker-0+events-broker-1@5"
-// or returns InvalidArgument naming the bad entry.
+// or returns InvalidArgument naming the bad entry. Entries are separated by
+// ';' (or ','); whitespace and empty entries are ignored. Steps count every
+// executed plan step from 1; a fault "@0" strikes before the first step.
+// pod-dies: the pod's containers crash (same pod, not Ready for the ready
+// delay); node-loss: the pods vanish and their StatefulSets recreate them
+// at the current template; gate-fails: the gate run for that member (its
+// STRATA_TARGET_POD) exits non-zero `times` times, each ending the round.
 [[nodiscard]] absl::StatusOr<std::vector<Fault>> ParseFaults(absl::string_view spec);
 
 struct SimulateOptions {
@@ -57,6 +65,13 @@ struct SimulateOptions {
   absl::Duration ready_delay = absl::Seconds(10);  // Pod start to Ready.
   std::vector<Fault> faults;
   int32_t max_plans = 10000;  // Convergence bound; exceeding it is a violation.
+  // Added: from a PVC resize request to the new capacity.
+  absl::Duration resize_delay = absl::Seconds(20);
+  // Added: the planner to drive; empty means PlanRollout. An explicit
+  // extension point so tests can check the invariant checks themselves.
+  std::function<absl::StatusOr<Plan>(const CompiledCluster&, const ObservedState&,
+                                     const PlanOptions&)>
+      planner;
 };
 
 struct TimelineEvent {
@@ -75,6 +90,8 @@ struct Timeline {
   std::string blocked_reason;
   int32_t plans = 0;                    // Planning rounds run.
   ObservedState final_state;
+  absl::Time start;                     // Added: SimulateOptions::start.
+  int32_t steps = 0;                    // Added: plan steps executed.
 
   bool operator==(const Timeline&) const = default;
 };

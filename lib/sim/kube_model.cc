@@ -182,6 +182,10 @@ Json StripServerFields(Json object) {
 
 }  // namespace
 
+std::optional<int32_t> PodOrdinal(absl::string_view pod, absl::string_view sts) {
+  return OrdinalOf(pod, sts);
+}
+
 KubeModelOptions ModelOptionsFor(const CompiledCluster& compiled) {
   KubeModelOptions options;
   options.namespace_ = compiled.namespace_;
@@ -625,6 +629,11 @@ bool KubeModel::PodReady(const std::string& name) const {
   const Json* pod = Find(kPod, name);
   return pod != nullptr && it != runtime_.end() && it->second.ready_since.has_value() &&
          !Get(*pod, {"metadata", "deletionTimestamp"}).is_string();
+}
+
+std::optional<absl::Time> KubeModel::ReadySince(const std::string& name) const {
+  if (!PodReady(name)) return std::nullopt;
+  return runtime_.at(name).ready_since;
 }
 
 std::map<int32_t, const Json*> KubeModel::PodsOf(const std::string& sts) const {

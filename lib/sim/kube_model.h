@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "strata/compile.h"
 #include "strata/json.h"
@@ -50,6 +51,9 @@ struct KubeModelOptions {
   // go to the schedulable node with the fewest pods (ties: lowest index).
   int32_t nodes = 3;
 };
+
+// The ordinal of pod `pod` of StatefulSet `sts` ("<sts>-<n>"), or nullopt.
+std::optional<int32_t> PodOrdinal(absl::string_view pod, absl::string_view sts);
 
 // The options a model of `compiled` needs: its namespace and leader labels.
 KubeModelOptions ModelOptionsFor(const CompiledCluster& compiled);
@@ -128,6 +132,8 @@ class KubeModel {
   const std::map<std::string, Json>& Objects(const std::string& kind) const;
   // Whether pod `name` exists, is not being deleted and is Ready.
   bool PodReady(const std::string& name) const;
+  // When pod `name` became Ready, or nullopt when it is not Ready.
+  std::optional<absl::Time> ReadySince(const std::string& name) const;
   // The pods of StatefulSet `sts` by ordinal (by name: "<sts>-<ordinal>").
   std::map<int32_t, const Json*> PodsOf(const std::string& sts) const;
   // The pod holding `sts`'s leader label, or "".

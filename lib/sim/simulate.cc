@@ -1,0 +1,1105 @@
+// Simulate(): plan -> execute -> observe against a KubeModel, with faults and
+// invariant checks after every step (strata/simulate.h).
+
+#include "strata/simulate.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "sim/kube_model.h"
+#include "strata/quantity.h"
+#include "util/status_macros.h"
+
+namespace strata {
+namespace {
+
+constexpr char kSpecHash[] = "strata.dev/spec-hash";
+constexpr char kMemberLeft[] = "strata.dev/member-left";
+// How long an executor lets a wait run when the step names no timeout.
+constexpr absl::Duration kDefaultWaitTimeout = absl::Minutes(30);
+// How long an executor backs off before replanning when nothing moved.
+constexpr absl::Duration kIdleBackoff = absl::Seconds(30);
+// Rounds in a row without any change before the run is declared stuck.
+constexpr int kStallRounds = 3;
+
+const Json& At(const Json& object, std::initializer_list<const char*> path) {
+  static const Json* const kNull = new Json();
+  const Json* at = &object;
+  for (const char* key : path) {
+    if (!at->is_object()) return *kNull;
+    auto it = at->find(key);
+    if (it == at->end()) return *kNull;
+    at = &*it;
+  }
+  return *at;
+}
+
+std::string StringAt(const Json& object, std::initializer_list<const char*> path) {
+  const Json& v = At(object, path);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+int64_t IntAt(const Json& object, std::initializer_list<const char*> path,
+              int64_t fallback) {
+  const Json& v = At(object, path);
+  return v.is_number_integer() ? v.get<int64_t>() : fallback;
+}
+
+std::string Offset(absl::Duration d) {
+  int64_t s = absl::ToInt64Seconds(d);
+  return absl::StrFormat("+%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::optional<Quantity> ParseQuantity(const std::string& text) {
+  absl::StatusOr<Quantity> q = Quantity::Parse(text);
+  if (!q.ok()) return std::nullopt;
+  return *q;
+}
+
+bool ParseCount(absl::string_view text, int32_t* out) {
+  if (text.empty() || text.size() > 6) return false;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return absl::SimpleAtoi(text, out);
+}
+
+bool ValidPodName(absl::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (char c : name) {
+    if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
+          absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The state of one member of a role at one moment.
+struct Member {
+  int32_t ordinal = 0;
+  std::string pod;
+  bool exists = false;
+  bool ready = false;
+  bool available = false;  // Ready for minReadySeconds.
+  bool at_spec = false;
+  bool leader = false;
+};
+
+class Simulator {
+ public:
+  Simulator(const CompiledCluster& desired, const SimulateOptions& options,
+            KubeModel kube)
+      : desired_(desired), options_(options), kube_(std::move(kube)) {}
+
+  absl::StatusOr<Timeline> Run();
+
+ private:
+  // --- bookkeeping -----------------------------------------------------
+  void Event(std::string what) {
+    timeline_.events.push_back({kube_.now(), round_, std::move(what)});
+  }
+  void Violation(std::string what) {
+    std::string v = absl::StrCat("plan ", round_, ", step ", step_id_, ": ", what);
+    Event(absl::StrCat("VIOLATION: ", what));
+    timeline_.violations.push_back(std::move(v));
+  }
+  const CompiledRole* RoleOfPod(const std::string& pod, int32_t* ordinal) const {
+    for (const CompiledRole& role : desired_.roles) {
+      if (auto o = PodOrdinal(pod, role.stateful_set)) {
+        if (ordinal != nullptr) *ordinal = *o;
+        return &role;
+      }
+    }
+    return nullptr;
+  }
+  const CompiledRole* RoleOfStatefulSet(const std::string& sts) const {
+    for (const CompiledRole& role : desired_.roles) {
+      if (role.stateful_set == sts) return &role;
+    }
+    return nullptr;
+  }
+
+  // Snapshot of what the timeline reports on: pods and PVCs.
+  struct PodView {
+    std::string uid;
+    bool ready = false;
+    std::string hash;
+  };
+  struct Snapshot {
+    std::map<std::string, PodView> pods;
+    std::map<std::string, std::string> pvc_uid;
+    std::map<std::string, std::string> pvc_capacity;
+    std::map<std::string, Json> pvc_objects;
+    std::map<std::string, std::string> leaders;  // sts -> pod
+    std::map<std::string, int64_t> replicas;     // sts -> spec.replicas
+  };
+  Snapshot Take() const;
+  // Records what changed since `before` and checks PVC deletions.
+  void Diff(const Snapshot& before, const Snapshot& after);
+  // Reconcile at `t` (>= now) and record what changed.
+  void Advance(absl::Time t);
+
+  // --- members and invariants -------------------------------------------
+  std::map<int32_t, Member> MembersOf(const CompiledRole& role) const;
+  bool Stuck(const std::string& pod) const {
+    return never_ready_.count(pod) > 0 && kube_.Find("Pod", pod) != nullptr &&
+           !kube_.PodReady(pod);
+  }
+  // Fault-caused, transient unavailability (a crash or a lost pod not yet
+  // back); a never-ready member is not transient.
+  bool Transient(const std::string& pod) const {
+    return fault_affected_.count(pod) > 0 && never_ready_.count(pod) == 0;
+  }
+  void CheckDisruption(const CompiledRole& role, int32_t ordinal, const std::string& how);
+  void CheckDependencies(const CompiledRole& role, const std::string& what);
+  void CheckStatefulSetApply(const Step& step);
+  void CheckPvcGone(const std::string& name, const Json& pvc);
+  void CheckPlanShape(const Plan& plan);
+  void CheckConverged();
+
+  // --- execution ----------------------------------------------------------
+  // Runs the plan from `next`, following `after` chains; false when a step
+  // could not complete (the round ends).
+  bool Execute(const Plan& plan);
+  enum class Outcome { kDone, kStop };
+  Outcome RunStep(const Step& step);
+  Outcome Exec(const Step& step);
+  Outcome Wait(const Step& step);
+  // Whether the wait condition holds now; `why` says what is missing.
+  bool Holds(const Step& step, std::string* why) const;
+  void FireStepFaults();
+  void FireFault(const Fault& fault);
+  std::string HookOf(const Step& step) const;
+
+  const CompiledCluster& desired_;
+  const SimulateOptions& options_;
+  KubeModel kube_;
+  Timeline timeline_;
+  int32_t round_ = 0;
+  int32_t step_id_ = 0;     // Id of the step running (for messages).
+  int32_t steps_run_ = 0;   // Steps executed so far.
+  bool progress_ = false;   // Something happened this round besides objects.
+  std::set<std::string> never_ready_;
+  std::set<std::string> fault_affected_;
+  std::map<std::string, int32_t> gate_failures_;  // Target pod -> remaining.
+  std::set<std::string> member_left_;             // Pods that ran memberLeave.
+  std::set<std::string> wave_;                    // Pods restarted in one wave.
+  std::map<std::string, std::string> deleted_sts_;  // sts name -> "orphan"/"cascade".
+};
+
+Simulator::Snapshot Simulator::Take() const {
+  Snapshot s;
+  for (const auto& [name, pod] : kube_.Objects("Pod")) {
+    s.pods[name] = {StringAt(pod, {"metadata", "uid"}), kube_.PodReady(name),
+                    StringAt(pod, {"metadata", "annotations", kSpecHash})};
+  }
+  for (const auto& [name, pvc] : kube_.Objects("PersistentVolumeClaim")) {
+    s.pvc_uid[name] = StringAt(pvc, {"metadata", "uid"});
+    s.pvc_capacity[name] = StringAt(pvc, {"status", "capacity", "storage"});
+    s.pvc_objects[name] = pvc;
+  }
+  for (const CompiledRole& role : desired_.roles) {
+    std::string leader = kube_.LeaderOf(role.stateful_set);
+    if (!leader.empty()) s.leaders[role.stateful_set] = leader;
+    if (const Json* sts = kube_.Find("StatefulSet", role.stateful_set)) {
+      s.replicas[role.stateful_set] = IntAt(*sts, {"spec", "replicas"}, 1);
+    }
+  }
+  return s;
+}
+
+void Simulator::Diff(const Snapshot& before, const Snapshot& after) {
+  for (const auto& [name, view] : before.pods) {
+    auto it = after.pods.find(name);
+    if (it == after.pods.end()) {
+      Event(absl::StrCat("pod ", name, " deleted"));
+    } else if (it->second.uid != view.uid) {
+      Event(absl::StrCat("pod ", name, " recreated (", it->second.hash, ")"));
+    } else if (it->second.ready != view.ready) {
+      Event(absl::StrCat("pod ", name, it->second.ready ? " Ready" : " not Ready"));
+    }
+  }
+  for (const auto& [name, view] : after.pods) {
+    if (before.pods.count(name) == 0) {
+      Event(absl::StrCat("pod ", name, " created (", view.hash, ")"));
+    }
+    auto old = before.pods.find(name);
+    if (view.ready && old != before.pods.end() && old->second.uid != view.uid) {
+      Event(absl::StrCat("pod ", name, " Ready"));
+    }
+    if (view.ready) fault_affected_.erase(name);
+  }
+  for (const auto& [name, uid] : before.pvc_uid) {
+    auto it = after.pvc_uid.find(name);
+    if (it == after.pvc_uid.end() || it->second != uid) {
+      Event(absl::StrCat("PVC ", name, " deleted"));
+      CheckPvcGone(name, before.pvc_objects.at(name));
+      if (it != after.pvc_uid.end()) Event(absl::StrCat("PVC ", name, " created"));
+    }
+  }
+  for (const auto& [name, uid] : after.pvc_uid) {
+    if (before.pvc_uid.count(name) == 0) Event(absl::StrCat("PVC ", name, " created"));
+    auto old = before.pvc_capacity.find(name);
+    if (old != before.pvc_capacity.end() && before.pvc_uid.at(name) == uid &&
+        old->second != after.pvc_capacity.at(name)) {
+      Event(absl::StrCat("PVC ", name, " capacity ", after.pvc_capacity.at(name)));
+    }
+  }
+  for (const auto& [sts, leader] : after.leaders) {
+    auto old = before.leaders.find(sts);
+    if (old == before.leaders.end() || old->second != leader) {
+      Event(absl::StrCat("leader of ", sts, ": ", leader));
+    }
+  }
+}
+
+void Simulator::Advance(absl::Time t) {
+  Snapshot before = Take();
+  kube_.Reconcile(t);
+  Diff(before, Take());
+}
+
+std::map<int32_t, Member> Simulator::MembersOf(const CompiledRole& role) const {
+  std::map<int32_t, Member> out;
+  int64_t replicas = 0;
+  if (const Json* sts = kube_.Find("StatefulSet", role.stateful_set)) {
+    replicas = IntAt(*sts, {"spec", "replicas"}, 1);
+  }
+  for (int32_t i = 0; i < replicas; ++i) {
+    out[i] = Member{.ordinal = i, .pod = absl::StrCat(role.stateful_set, "-", i)};
+  }
+  for (const auto& [ordinal, pod] : kube_.PodsOf(role.stateful_set)) {
+    out[ordinal] = Member{.ordinal = ordinal, .pod = StringAt(*pod, {"metadata", "name"})};
+  }
+  const std::string& leader_label = role.role.rollout.leader_label;
+  for (auto& [ordinal, m] : out) {
+    const Json* pod = kube_.Find("Pod", m.pod);
+    if (pod == nullptr) continue;
+    m.exists = true;
+    m.ready = kube_.PodReady(m.pod);
+    std::optional<absl::Time> since = kube_.ReadySince(m.pod);
+    m.available = since.has_value() &&
+                  *since + absl::Seconds(role.role.rollout.min_ready_seconds) <= kube_.now();
+    m.at_spec = StringAt(*pod, {"metadata", "annotations", kSpecHash}) == role.spec_hash;
+    m.leader = !leader_label.empty() &&
+               StringAt(*pod, {"metadata", "labels", leader_label.c_str()}) == "true";
+  }
+  return out;
+}
+
+void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
+                                const std::string& how) {
+  std::map<int32_t, Member> members = MembersOf(role);
+  auto it = members.find(ordinal);
+  if (it == members.end() || !it->second.available) return;  // Already out.
+  const Member& target = it->second;
+  int32_t unavailable = 0;
+  int32_t available_after = 0;
+  std::vector<std::string> down;
+  for (const auto& [o, m] : members) {
+    if (o == ordinal) continue;
+    if (m.available) {
+      ++available_after;
+    } else {
+      ++unavailable;
+      down.push_back(m.pod);
+    }
+  }
+  if (unavailable >= role.max_unavailable) {
+    Violation(absl::StrCat(how, " ", target.pod, " while ", unavailable, " member(s) of role ",
+                           role.name, " were unavailable (", absl::StrJoin(down, ", "),
+                           "); budget ", role.max_unavailable));
+  }
+  int32_t n = static_cast<int32_t>(members.size());
+  if (role.role.quorum == Quorum::kMajority && available_after < n / 2 + 1) {
+    Violation(absl::StrCat(how, " ", target.pod, " leaves quorum role ", role.name, " with ",
+                           available_after, " available of ", n, " (needs ", n / 2 + 1, ")"));
+  }
+  if (target.at_spec && how == "restart") {
+    Violation(absl::StrCat("restart ", target.pod,
+                           " which already runs the desired spec (needless restart)"));
+  }
+  for (const auto& [o, m] : members) {
+    if (o != ordinal && Stuck(m.pod)) {
+      Violation(absl::StrCat(how, " ", target.pod, " past stuck member ", m.pod,
+                             " (never Ready): the plan must stop at it"));
+    }
+  }
+  // Order among the Ready members still to update.
+  const RolloutPolicy& policy = role.role.rollout;
+  if (!target.at_spec && !policy.zone_parallel) {
+    bool has_leader = false;
+    for (const auto& [o, m] : members) has_leader |= m.leader;
+    bool followers_first = policy.order == RolloutOrder::kFollowersFirst && has_leader;
+    for (const auto& [o, m] : members) {
+      if (o == ordinal || m.at_spec || !m.exists || wave_.count(m.pod) > 0) continue;
+      if (followers_first && target.leader) {
+        Violation(absl::StrCat("restart leader ", target.pod, " of role ", role.name,
+                               " before follower ", m.pod, " (followersFirst: leader last)"));
+        break;
+      }
+      if (!m.available || (followers_first && m.leader)) continue;
+      bool before = policy.order == RolloutOrder::kOrdinalAscending ? o < ordinal
+                                                                     : o > ordinal;
+      if (before) {
+        Violation(absl::StrCat(
+            how, " ", target.pod, " before ", m.pod, " (order ",
+            policy.order == RolloutOrder::kOrdinalAscending ? "ordinalAscending"
+                                                            : "ordinalDescending",
+            ")"));
+        break;
+      }
+    }
+  }
+  CheckDependencies(role, absl::StrCat(how, " ", target.pod));
+}
+
+void Simulator::CheckDependencies(const CompiledRole& role, const std::string& what) {
+  for (const std::string& dep_name : role.depends_on) {
+    const CompiledRole* dep = desired_.FindRole(dep_name);
+    if (dep == nullptr) continue;
+    std::map<int32_t, Member> members = MembersOf(*dep);
+    std::vector<std::string> problems;
+    for (int32_t i = 0; i < dep->members; ++i) {
+      auto it = members.find(i);
+      std::string pod = absl::StrCat(dep->stateful_set, "-", i);
+      if (it == members.end() || !it->second.exists) {
+        problems.push_back(absl::StrCat(pod, " missing"));
+      } else if (!it->second.at_spec) {
+        problems.push_back(absl::StrCat(pod, " not updated"));
+      } else if (!it->second.ready && !Transient(pod)) {
+        problems.push_back(absl::StrCat(pod, " not Ready"));
+      }
+    }
+    if (!problems.empty()) {
+      Violation(absl::StrCat(what, " of role ", role.name, " while its dependency ", dep_name,
+                             " is not settled (", absl::StrJoin(problems, ", "), ")"));
+    }
+  }
+}
+
+void Simulator::CheckStatefulSetApply(const Step& step) {
+  const CompiledRole* role = RoleOfStatefulSet(step.target.name);
+  if (role == nullptr || !step.object.is_object()) return;
+  const Json* current = kube_.Find("StatefulSet", step.target.name);
+  int64_t want = IntAt(step.object, {"spec", "replicas"}, 1);
+  if (current == nullptr) {
+    if (want > 0) CheckDependencies(*role, absl::StrCat("create StatefulSet ", role->stateful_set));
+    return;
+  }
+  int64_t have = IntAt(*current, {"spec", "replicas"}, 1);
+  if (want == have) return;
+  if (have == 0) {
+    CheckDependencies(*role, absl::StrCat("start StatefulSet ", role->stateful_set));
+  }
+  const Role& spec = role->role;
+  bool stepped = spec.quorum == Quorum::kMajority || spec.lifecycle.member_leave.has_value() ||
+                 spec.lifecycle.member_join.has_value();
+  if (stepped && std::abs(want - have) > 1 && have > 0) {
+    Violation(absl::StrCat("StatefulSet ", role->stateful_set, " replicas ", have, " -> ", want,
+                           ": role ", role->name,
+                           " (quorum or member hooks) must change by one at a time"));
+  }
+  std::map<int32_t, Member> members = MembersOf(*role);
+  if (want < have) {
+    for (int64_t o = want; o < have; ++o) {
+      std::string pod = absl::StrCat(role->stateful_set, "-", o);
+      if (spec.lifecycle.member_leave.has_value() && kube_.Find("Pod", pod) != nullptr &&
+          member_left_.count(pod) == 0) {
+        Violation(absl::StrCat("scale-in removes ", pod, " before memberLeave ran in it"));
+      }
+    }
+  } else if (stepped && have > 0) {
+    for (const auto& [o, m] : members) {
+      if (o >= have) continue;
+      if (!m.ready && !Transient(m.pod)) {
+        Violation(absl::StrCat("scale-out of ", role->name, " to ", want, " while ", m.pod,
+                               " is not Ready (members are added one at a time)"));
+        break;
+      }
+    }
+  }
+}
+
+void Simulator::CheckPvcGone(const std::string& name, const Json& pvc) {
+  for (const CompiledRole& role : desired_.roles) {
+    for (const Storage& storage : role.storage) {
+      std::string prefix = absl::StrCat(storage.name, "-");
+      if (name.rfind(prefix, 0) != 0) continue;
+      std::optional<int32_t> ordinal =
+          PodOrdinal(absl::string_view(name).substr(prefix.size()), role.stateful_set);
+      if (!ordinal.has_value()) continue;
+      std::string pod = absl::StrCat(role.stateful_set, "-", *ordinal);
+      int64_t replicas = 0;
+      if (const Json* sts = kube_.Find("StatefulSet", role.stateful_set)) {
+        replicas = IntAt(*sts, {"spec", "replicas"}, 1);
+      }
+      if (storage.on_scale_down == VolumePolicy::kDelete && *ordinal >= replicas) return;
+      if (storage.after_leave == AfterLeave::kWipe &&
+          (member_left_.count(pod) > 0 ||
+           StringAt(pvc, {"metadata", "annotations", kMemberLeft}) == "true")) {
+        return;
+      }
+      auto deleted = deleted_sts_.find(role.stateful_set);
+      if (storage.on_cluster_delete == VolumePolicy::kDelete && deleted != deleted_sts_.end() &&
+          deleted->second == "cascade") {
+        return;
+      }
+      Violation(absl::StrCat("PVC ", name, " deleted, but role ", role.name, " storage ",
+                             storage.name, " says onScaleDown ",
+                             storage.on_scale_down == VolumePolicy::kDelete ? "delete" : "retain",
+                             ", afterLeave ",
+                             storage.after_leave == AfterLeave::kWipe ? "wipe" : "keep",
+                             " (member ", pod, member_left_.count(pod) ? " left" : " did not leave",
+                             ", replicas ", replicas, ")"));
+      return;
+    }
+  }
+}
+
+void Simulator::CheckPlanShape(const Plan& plan) {
+  std::set<int32_t> ids;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& s = plan.steps[i];
+    if (s.id != static_cast<int32_t>(i) + 1) {
+      Violation(absl::StrCat("plan step at position ", i + 1, " has id ", s.id));
+    }
+    for (int32_t a : s.after) {
+      if (ids.count(a) == 0) {
+        Violation(absl::StrCat("step ", s.id, " waits for step ", a,
+                               " which does not come before it"));
+      }
+    }
+    ids.insert(s.id);
+  }
+  for (int32_t n : plan.next) {
+    if (ids.count(n) == 0) {
+      Violation(absl::StrCat("next names unknown step ", n));
+    } else if (!plan.steps[n - 1].after.empty()) {
+      Violation(absl::StrCat("next names step ", n, " which waits for other steps"));
+    }
+  }
+  if (plan.next.empty() && !plan.steps.empty()) {
+    Violation("the plan has steps but nothing in next");
+  }
+}
+
+void Simulator::CheckConverged() {
+  for (const CompiledRole& role : desired_.roles) {
+    const Json* sts = kube_.Find("StatefulSet", role.stateful_set);
+    if (sts == nullptr) {
+      Violation(absl::StrCat("converged, but StatefulSet ", role.stateful_set, " is missing"));
+      continue;
+    }
+    if (IntAt(*sts, {"spec", "replicas"}, 1) != role.members) {
+      Violation(absl::StrCat("converged, but StatefulSet ", role.stateful_set, " has replicas ",
+                             IntAt(*sts, {"spec", "replicas"}, 1), ", want ", role.members));
+    }
+    for (const auto& [ordinal, m] : MembersOf(role)) {
+      if (ordinal >= role.members) {
+        if (m.exists) {
+          Violation(absl::StrCat("converged, but surplus pod ", m.pod, " exists"));
+        }
+        continue;
+      }
+      if (!m.exists || !m.ready) {
+        Violation(absl::StrCat("converged, but ", m.pod, " is not Ready"));
+      } else if (!m.at_spec) {
+        Violation(absl::StrCat("converged, but ", m.pod, " does not run spec ", role.spec_hash));
+      }
+    }
+  }
+  for (const Object& object : desired_.objects) {
+    const Json* have = kube_.Find(object.kind, object.name);
+    if (have == nullptr) {
+      if (!kube_.Objects(object.kind).empty() || object.kind == "StatefulSet" ||
+          object.kind == "Service" || object.kind == "ConfigMap" ||
+          object.kind == "PodDisruptionBudget") {
+        Violation(absl::StrCat("converged, but ", object.kind, " ", object.name, " is missing"));
+      }
+      continue;
+    }
+    const char* field = object.kind == "ConfigMap" ? "data" : "spec";
+    if (object.kind == "StatefulSet") {
+      if (At(*have, {"spec", "template"}) != At(object.body, {"spec", "template"})) {
+        Violation(absl::StrCat("converged, but StatefulSet ", object.name,
+                               " does not have the desired pod template"));
+      }
+    } else if (object.kind != "Service" && At(*have, {field}) != At(object.body, {field})) {
+      Violation(absl::StrCat("converged, but ", object.kind, " ", object.name,
+                             " differs from the desired ", field));
+    }
+  }
+}
+
+std::string Simulator::HookOf(const Step& step) const {
+  const CompiledRole* role = desired_.FindRole(step.target.role);
+  if (role == nullptr) {
+    int32_t ordinal = 0;
+    role = RoleOfPod(step.target.name, &ordinal);
+  }
+  if (role == nullptr) return "exec";
+  const Role& spec = role->role;
+  if (spec.rollout.gate.has_value() && step.command == spec.rollout.gate->handler.command) {
+    return "gate";
+  }
+  if (spec.lifecycle.member_leave.has_value() &&
+      step.command == spec.lifecycle.member_leave->command) {
+    return "memberLeave";
+  }
+  if (spec.lifecycle.member_join.has_value() &&
+      step.command == spec.lifecycle.member_join->command) {
+    return "memberJoin";
+  }
+  return "exec";
+}
+
+Simulator::Outcome Simulator::Exec(const Step& step) {
+  std::string hook = HookOf(step);
+  std::string in = step.pod.empty() ? step.target.name : step.pod;
+  std::string target = step.target.kind == "Pod" ? step.target.name : in;
+  for (const std::string& env : step.env) {
+    if (absl::StartsWith(env, "STRATA_TARGET_POD=")) {
+      target = env.substr(std::string("STRATA_TARGET_POD=").size());
+    }
+  }
+  const Json* pod = kube_.Find("Pod", in);
+  if (pod == nullptr || StringAt(*pod, {"status", "phase"}) != "Running") {
+    Event(absl::StrCat("exec ", hook, " in ", in, ": failed, the pod is not running"));
+    return Outcome::kStop;
+  }
+  if (hook == "gate") {
+    auto it = gate_failures_.find(target);
+    if (it != gate_failures_.end() && it->second > 0) {
+      --it->second;
+      progress_ = true;
+      Event(absl::StrCat("exec gate in ", in, " for ", target,
+                         ": exit 1 (injected gate-fails, ", it->second, " left); ", target,
+                         " is not disrupted this round"));
+      return Outcome::kStop;
+    }
+    Event(absl::StrCat("exec gate in ", in, " for ", target, ": exit 0"));
+    return Outcome::kDone;
+  }
+  if (hook == "memberLeave") member_left_.insert(target);
+  if (hook == "memberJoin") member_left_.erase(target);
+  Event(absl::StrCat("exec ", hook, " in ", in, ": exit 0"));
+  progress_ = true;
+  return Outcome::kDone;
+}
+
+bool Simulator::Holds(const Step& step, std::string* why) const {
+  std::vector<std::string> tokens =
+      absl::StrSplit(step.condition, ' ', absl::SkipWhitespace());
+  int32_t min_ready = 0;
+  for (const std::string& t : tokens) {
+    absl::string_view v = t;
+    if (absl::ConsumePrefix(&v, "minReadySeconds=")) (void)absl::SimpleAtoi(v, &min_ready);
+  }
+  auto available = [&](const std::string& pod) {
+    std::optional<absl::Time> since = kube_.ReadySince(pod);
+    return since.has_value() && *since + absl::Seconds(min_ready) <= kube_.now();
+  };
+  std::string kind = tokens.empty() ? "" : tokens[0];
+  if (kind == "podReady" || (kind.empty() && step.target.kind == "Pod")) {
+    std::string pod = tokens.size() > 1 ? tokens[1] : step.target.name;
+    if (available(pod)) return true;
+    *why = absl::StrCat(pod, kube_.PodReady(pod) ? " not Ready for minReadySeconds"
+                                                 : " not Ready");
+    return false;
+  }
+  if (kind == "roleReady" || (kind.empty() && step.target.kind == "StatefulSet")) {
+    int32_t k = -1;
+    if (tokens.size() > 2) {
+      std::vector<std::string> parts = absl::StrSplit(tokens[2], '/');
+      (void)absl::SimpleAtoi(parts[0], &k);
+    }
+    std::string sts = step.target.name;
+    if (k < 0) {
+      const Json* object = kube_.Find("StatefulSet", sts);
+      k = object == nullptr ? 0 : static_cast<int32_t>(IntAt(*object, {"spec", "replicas"}, 1));
+    }
+    for (int32_t i = 0; i < k; ++i) {
+      std::string pod = absl::StrCat(sts, "-", i);
+      if (!available(pod)) {
+        *why = absl::StrCat(pod, " not Ready");
+        return false;
+      }
+    }
+    return true;
+  }
+  if (kind == "pvcCapacity" || (kind.empty() && step.target.kind == "PersistentVolumeClaim")) {
+    std::string name = tokens.size() > 1 ? tokens[1] : step.target.name;
+    std::string size = tokens.size() > 2 ? tokens[2] : step.size;
+    const Json* pvc = kube_.Find("PersistentVolumeClaim", name);
+    if (pvc == nullptr) {
+      *why = absl::StrCat("PVC ", name, " does not exist");
+      return false;
+    }
+    std::optional<Quantity> want = ParseQuantity(size);
+    std::optional<Quantity> have =
+        ParseQuantity(StringAt(*pvc, {"status", "capacity", "storage"}));
+    if (want.has_value() && have.has_value() && *have >= *want) return true;
+    *why = absl::StrCat("PVC ", name, " capacity ",
+                        StringAt(*pvc, {"status", "capacity", "storage"}), " < ", size);
+    return false;
+  }
+  *why = absl::StrCat("unknown wait condition \"", step.condition, "\"");
+  return false;
+}
+
+Simulator::Outcome Simulator::Wait(const Step& step) {
+  absl::Time started = kube_.now();
+  absl::Duration timeout = step.timeout_seconds > 0 ? absl::Seconds(step.timeout_seconds)
+                                                    : kDefaultWaitTimeout;
+  absl::Time deadline = started + timeout;
+  std::string why;
+  while (true) {
+    if (Holds(step, &why)) {
+      Event(absl::StrCat("wait ", step.condition, ": holds after ",
+                         absl::FormatDuration(kube_.now() - started)));
+      return Outcome::kDone;
+    }
+    if (absl::StartsWith(why, "unknown wait condition")) {
+      Violation(why);
+      return Outcome::kStop;
+    }
+    std::optional<absl::Time> next = kube_.NextEventTime();
+    if (next.has_value() && *next <= deadline) {
+      Advance(*next);
+      continue;
+    }
+    if (kube_.now() < deadline) {
+      Advance(deadline);
+      continue;
+    }
+    Event(absl::StrCat("wait ", step.condition, ": timed out after ",
+                       absl::FormatDuration(timeout), " (", why, ")"));
+    return Outcome::kStop;
+  }
+}
+
+Simulator::Outcome Simulator::RunStep(const Step& step) {
+  step_id_ = step.id;
+  const Target& t = step.target;
+  switch (step.action) {
+    case Action::kApply: {
+      if (t.kind == "StatefulSet") CheckStatefulSetApply(step);
+      absl::Status s = kube_.Apply(step.object);
+      std::string note;
+      if (t.kind == "StatefulSet") {
+        note = absl::StrCat(" (replicas ", IntAt(step.object, {"spec", "replicas"}, 1), ")");
+      }
+      if (!s.ok()) {
+        Violation(absl::StrCat("apply ", t.kind, " ", t.name, " rejected: ", s.message()));
+        return Outcome::kStop;
+      }
+      Event(absl::StrCat("apply ", t.kind, " ", t.name, note));
+      return Outcome::kDone;
+    }
+    case Action::kDelete: {
+      if (t.kind == "Pod") {
+        int32_t ordinal = 0;
+        if (const CompiledRole* role = RoleOfPod(t.name, &ordinal)) {
+          CheckDisruption(*role, ordinal, "delete");
+        }
+      } else if (t.kind == "StatefulSet" && !step.orphan) {
+        if (const CompiledRole* role = RoleOfStatefulSet(t.name)) {
+          for (const auto& [ordinal, m] : MembersOf(*role)) {
+            if (m.exists) CheckDisruption(*role, ordinal, "delete (cascading)");
+          }
+        }
+      }
+      if (t.kind == "StatefulSet") deleted_sts_[t.name] = step.orphan ? "orphan" : "cascade";
+      absl::Status s = kube_.Delete(t.kind, t.name, step.orphan);
+      if (!s.ok() && s.code() != absl::StatusCode::kNotFound) {
+        Violation(absl::StrCat("delete ", t.kind, " ", t.name, " failed: ", s.message()));
+        return Outcome::kStop;
+      }
+      Event(absl::StrCat("delete ", t.kind, " ", t.name, step.orphan ? " (orphan)" : "",
+                         s.ok() ? "" : " (already gone)"));
+      return Outcome::kDone;
+    }
+    case Action::kRestart: {
+      int32_t ordinal = 0;
+      const CompiledRole* role = RoleOfPod(t.name, &ordinal);
+      if (role != nullptr) CheckDisruption(*role, ordinal, "restart");
+      absl::Status s = kube_.DeletePod(t.name);
+      Event(absl::StrCat("restart ", t.name, s.ok() ? "" : " (no such pod)"));
+      if (never_ready_.count(t.name) == 0) fault_affected_.erase(t.name);
+      return Outcome::kDone;
+    }
+    case Action::kExec:
+      return Exec(step);
+    case Action::kWait:
+      return Wait(step);
+    case Action::kResizePvc: {
+      absl::Status s = kube_.ResizePvc(t.name, step.size);
+      if (!s.ok()) {
+        Violation(absl::StrCat("resizePvc ", t.name, " to ", step.size, " failed: ",
+                               s.message()));
+        return Outcome::kStop;
+      }
+      Event(absl::StrCat("resizePvc ", t.name, " to ", step.size));
+      return Outcome::kDone;
+    }
+  }
+  return Outcome::kDone;
+}
+
+void Simulator::FireFault(const Fault& fault) {
+  switch (fault.kind) {
+    case Fault::Kind::kPodDies:
+      for (const std::string& pod : fault.pods) {
+        if (kube_.CrashPod(pod).ok()) {
+          fault_affected_.insert(pod);
+          Event(absl::StrCat("FAULT: pod ", pod, " dies (containers crash and restart)"));
+        } else {
+          Event(absl::StrCat("FAULT: pod ", pod, " would die but does not exist"));
+        }
+      }
+      break;
+    case Fault::Kind::kNodeLoss: {
+      std::vector<std::string> lost;
+      for (const std::string& pod : fault.pods) {
+        if (kube_.LosePod(pod).ok()) {
+          lost.push_back(pod);
+          fault_affected_.insert(pod);
+        }
+      }
+      Event(absl::StrCat("FAULT: node lost, taking down ", absl::StrJoin(lost, ", ")));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void Simulator::FireStepFaults() {
+  for (const Fault& fault : options_.faults) {
+    if ((fault.kind == Fault::Kind::kPodDies || fault.kind == Fault::Kind::kNodeLoss) &&
+        fault.at_step == steps_run_) {
+      FireFault(fault);
+    }
+  }
+}
+
+bool Simulator::Execute(const Plan& plan) {
+  // The first wave: restarts reachable from `next` without passing a wait.
+  wave_.clear();
+  std::vector<bool> unwaited(plan.steps.size() + 1, false);
+  for (const Step& s : plan.steps) {
+    bool ok = s.action != Action::kWait;
+    for (int32_t a : s.after) {
+      ok &= a >= 1 && a < s.id && unwaited[a];
+    }
+    unwaited[s.id] = ok && s.action != Action::kWait;
+    if (ok && s.action == Action::kRestart) wave_.insert(s.target.name);
+  }
+  std::vector<int32_t> queue(plan.next.begin(), plan.next.end());
+  std::set<int32_t> done;
+  std::set<int32_t> queued(queue.begin(), queue.end());
+  for (size_t i = 0; i < queue.size(); ++i) {
+    int32_t id = queue[i];
+    if (id < 1 || id > static_cast<int32_t>(plan.steps.size())) continue;
+    const Step& step = plan.steps[id - 1];
+    Snapshot before = Take();
+    Outcome outcome = RunStep(step);
+    ++steps_run_;
+    ++timeline_.steps;
+    kube_.Reconcile(kube_.now());
+    Diff(before, Take());
+    Snapshot mid = Take();
+    FireStepFaults();
+    kube_.Reconcile(kube_.now());
+    Diff(mid, Take());
+    if (outcome == Outcome::kStop) return false;
+    done.insert(id);
+    for (const Step& s : plan.steps) {
+      if (queued.count(s.id) > 0 || s.after.empty()) continue;
+      if (std::all_of(s.after.begin(), s.after.end(),
+                      [&](int32_t a) { return done.count(a) > 0; })) {
+        queue.push_back(s.id);
+        queued.insert(s.id);
+      }
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<Timeline> Simulator::Run() {
+  timeline_.start = kube_.now();
+  for (const Fault& fault : options_.faults) {
+    switch (fault.kind) {
+      case Fault::Kind::kNeverReady:
+        for (const std::string& pod : fault.pods) {
+          never_ready_.insert(pod);
+          kube_.SetNeverReady(pod, true);
+          fault_affected_.insert(pod);
+        }
+        break;
+      case Fault::Kind::kGateFails:
+        for (const std::string& pod : fault.pods) gate_failures_[pod] += fault.times;
+        break;
+      default:
+        if (fault.at_step <= 0) FireFault(fault);
+        break;
+    }
+  }
+  auto planner = options_.planner ? options_.planner : PlanRollout;
+  std::string last_fingerprint;
+  int stalls = 0;
+  for (round_ = 1;; ++round_) {
+    step_id_ = 0;
+    if (round_ > options_.max_plans) {
+      --round_;
+      Violation(absl::StrCat("did not converge within ", options_.max_plans, " plans"));
+      break;
+    }
+    ObservedState before = kube_.ToObservedState();
+    absl::StatusOr<Plan> plan = planner(desired_, before, PlanOptions{.now = kube_.now()});
+    timeline_.plans = round_;
+    if (!plan.ok()) {
+      return absl::Status(plan.status().code(),
+                          absl::StrCat("plan ", round_, " at ", Rfc3339(kube_.now()), ": ",
+                                       plan.status().message()));
+    }
+    if (plan->steps.empty()) {
+      Event("plan is empty: converged");
+      timeline_.converged = true;
+      CheckConverged();
+      break;
+    }
+    CheckPlanShape(*plan);
+    Event(absl::StrCat("plan: ", plan->steps.size(), " step(s), next ",
+                       absl::StrJoin(plan->next, ",")));
+    progress_ = false;
+    Execute(*plan);
+    step_id_ = 0;
+    std::string fingerprint;
+    for (const Step& s : plan->steps) {
+      absl::StrAppend(&fingerprint, ActionName(s.action), " ", s.target.kind, "/",
+                      s.target.name, " ", s.condition, ";");
+    }
+    bool changed = progress_ || !(kube_.ToObservedState() == before);
+    if (changed) {
+      stalls = 0;
+    } else {
+      std::optional<absl::Time> next = kube_.NextEventTime();
+      if (next.has_value()) {
+        Advance(*next);
+        continue;
+      }
+      if (fingerprint == last_fingerprint) ++stalls;
+      if (stalls >= kStallRounds) {
+        std::vector<std::string> stuck;
+        for (const std::string& pod : never_ready_) {
+          if (Stuck(pod)) stuck.push_back(pod);
+        }
+        const Step& first = plan->steps[plan->next.empty() ? 0 : plan->next.front() - 1];
+        if (!stuck.empty()) {
+          timeline_.blocked = true;
+          timeline_.blocked_reason = absl::StrCat(
+              absl::StrJoin(stuck, ", "), stuck.size() == 1 ? " never becomes" : " never become",
+              " Ready (injected never-ready fault); the plan stops at: ", first.reason);
+          bool named = false;
+          for (const Step& s : plan->steps) {
+            for (const std::string& pod : stuck) {
+              int32_t ordinal = 0;
+              const CompiledRole* role = RoleOfPod(pod, &ordinal);
+              named |= s.target.name == pod || absl::StrContains(s.condition, pod) ||
+                       (role != nullptr && (s.target.name == role->stateful_set ||
+                                            s.target.role == role->name));
+            }
+          }
+          Event(absl::StrCat("blocked: ", timeline_.blocked_reason));
+          if (!named) {
+            Violation(absl::StrCat("the plan stalls at \"", first.reason,
+                                   "\" without naming the stuck member ",
+                                   absl::StrJoin(stuck, ", ")));
+          }
+        } else {
+          Violation(absl::StrCat("no progress: the same plan ", kStallRounds,
+                                 " times with nothing changing; first step: ",
+                                 ActionName(first.action), " ", first.target.kind, " ",
+                                 first.target.name, " (", first.reason, ")"));
+        }
+        break;
+      }
+      Advance(kube_.now() + kIdleBackoff);
+    }
+    last_fingerprint = fingerprint;
+  }
+  timeline_.final_state = kube_.ToObservedState();
+  return timeline_;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Fault>> ParseFaults(absl::string_view spec) {
+  std::vector<Fault> faults;
+  int index = 0;
+  for (absl::string_view raw : absl::StrSplit(spec, absl::ByAnyChar(";,"))) {
+    absl::string_view entry = absl::StripAsciiWhitespace(raw);
+    if (entry.empty()) continue;
+    ++index;
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--faults: entry ", index, " \"", entry, "\": ", why));
+    };
+    size_t eq = entry.find('=');
+    if (eq == absl::string_view::npos) {
+      return bad("expected KIND=VALUE with KIND never-ready, pod-dies, gate-fails or node-loss");
+    }
+    absl::string_view kind = absl::StripAsciiWhitespace(entry.substr(0, eq));
+    absl::string_view value = absl::StripAsciiWhitespace(entry.substr(eq + 1));
+    Fault f;
+    auto split_at = [&](absl::string_view* pods) -> absl::Status {
+      size_t at = value.rfind('@');
+      if (at == absl::string_view::npos || !ParseCount(value.substr(at + 1), &f.at_step)) {
+        return bad("expected POD@STEP (a step number >= 0)");
+      }
+      *pods = value.substr(0, at);
+      return absl::OkStatus();
+    };
+    if (kind == "never-ready") {
+      f.kind = Fault::Kind::kNeverReady;
+      if (!ValidPodName(value)) return bad("expected a pod name");
+      f.pods.emplace_back(value);
+    } else if (kind == "pod-dies") {
+      f.kind = Fault::Kind::kPodDies;
+      absl::string_view pod;
+      STRATA_RETURN_IF_ERROR(split_at(&pod));
+      if (!ValidPodName(pod)) return bad("expected a pod name before '@'");
+      f.pods.emplace_back(pod);
+    } else if (kind == "gate-fails") {
+      f.kind = Fault::Kind::kGateFails;
+      size_t x = value.rfind('x');
+      if (x == absl::string_view::npos || !ParseCount(value.substr(x + 1), &f.times) ||
+          f.times < 1) {
+        return bad("expected PODxTIMES (TIMES >= 1), e.g. events-broker-4x2");
+      }
+      if (!ValidPodName(value.substr(0, x))) return bad("expected a pod name before 'x'");
+      f.pods.emplace_back(value.substr(0, x));
+    } else if (kind == "node-loss") {
+      f.kind = Fault::Kind::kNodeLoss;
+      absl::string_view pods;
+      STRATA_RETURN_IF_ERROR(split_at(&pods));
+      for (absl::string_view pod : absl::StrSplit(pods, '+')) {
+        if (!ValidPodName(pod)) return bad("expected POD+POD+...@STEP");
+        f.pods.emplace_back(pod);
+      }
+    } else {
+      return bad(absl::StrCat("unknown fault \"", kind,
+                              "\"; expected never-ready, pod-dies, gate-fails or node-loss"));
+    }
+    faults.push_back(std::move(f));
+  }
+  return faults;
+}
+
+absl::StatusOr<Timeline> Simulate(const CompiledCluster& desired, const ObservedState& initial,
+                                  const SimulateOptions& options) {
+  // Every fault must name a pod of this cluster.
+  for (const Fault& fault : options.faults) {
+    for (const std::string& pod : fault.pods) {
+      bool known = false;
+      for (const CompiledRole& role : desired.roles) {
+        std::optional<int32_t> ordinal = PodOrdinal(pod, role.stateful_set);
+        if (!ordinal.has_value()) continue;
+        int32_t limit = role.members;
+        for (const Json& sts : initial.stateful_sets) {
+          if (StringAt(sts, {"metadata", "name"}) == role.stateful_set) {
+            limit = std::max<int32_t>(limit, IntAt(sts, {"spec", "replicas"}, 1));
+          }
+        }
+        for (const Json& p : initial.pods) known |= StringAt(p, {"metadata", "name"}) == pod;
+        known |= *ordinal < limit;
+      }
+      if (!known) {
+        std::vector<std::string> roles;
+        for (const CompiledRole& role : desired.roles) {
+          roles.push_back(absl::StrCat(role.stateful_set, "-0..", role.members - 1));
+        }
+        return absl::InvalidArgumentError(
+            absl::StrCat("--faults: ", pod, " is not a pod of cluster ", desired.cluster,
+                         " (pods: ", absl::StrJoin(roles, ", "), ")"));
+      }
+    }
+  }
+  KubeModelOptions model_options = ModelOptionsFor(desired);
+  model_options.ready_delay = options.ready_delay;
+  model_options.resize_delay = options.resize_delay;
+  STRATA_ASSIGN_OR_RETURN(KubeModel kube,
+                          KubeModel::FromObservedState(initial, model_options, options.start));
+  Simulator simulator(desired, options, std::move(kube));
+  return simulator.Run();
+}
+
+std::string TimelineToText(const Timeline& timeline) {
+  std::string out;
+  for (const TimelineEvent& e : timeline.events) {
+    absl::StrAppend(&out, Offset(e.time - timeline.start), "  plan ",
+                    absl::StrFormat("%-3d", e.plan), "  ", e.what, "\n");
+  }
+  absl::Time end = timeline.events.empty() ? timeline.start : timeline.events.back().time;
+  absl::StrAppend(&out, "\n");
+  if (timeline.converged) {
+    absl::StrAppend(&out, "converged after ", timeline.plans, " plan(s), ", timeline.steps,
+                    " step(s), simulated ", Offset(end - timeline.start).substr(1), "\n");
+  } else if (timeline.blocked) {
+    absl::StrAppend(&out, "blocked after ", timeline.plans, " plan(s), ", timeline.steps,
+                    " step(s): ", timeline.blocked_reason, "\n");
+  } else {
+    absl::StrAppend(&out, "did not converge after ", timeline.plans, " plan(s), ",
+                    timeline.steps, " step(s)\n");
+  }
+  if (timeline.violations.empty()) {
+    absl::StrAppend(&out, "violations: none\n");
+  } else {
+    absl::StrAppend(&out, "violations: ", timeline.violations.size(), "\n");
+    for (const std::string& v : timeline.violations) absl::StrAppend(&out, "  - ", v, "\n");
+  }
+  return out;
+}
+
+Json TimelineToJson(const Timeline& timeline) {
+  Json events = Json::array();
+  for (const TimelineEvent& e : timeline.events) {
+    events.push_back({{"time", Rfc3339(e.time)},
+                      {"offsetSeconds", absl::ToInt64Seconds(e.time - timeline.start)},
+                      {"plan", e.plan},
+                      {"what", e.what}});
+  }
+  Json out = {{"converged", timeline.converged},
+              {"blocked", timeline.blocked},
+              {"plans", timeline.plans},
+              {"steps", timeline.steps},
+              {"start", Rfc3339(timeline.start)},
+              {"violations", timeline.violations},
+              {"events", std::move(events)}};
+  if (timeline.blocked) out["blockedReason"] = timeline.blocked_reason;
+  return out;
+}
+
+}  // namespace strata
