@@ -119,7 +119,8 @@ class Simulator {
     timeline_.events.push_back({kube_.now(), round_, std::move(what)});
   }
   void Violation(std::string what) {
-    std::string v = absl::StrCat("plan ", round_, ", step ", step_id_, ": ", what);
+    std::string v = step_id_ > 0 ? absl::StrCat("plan ", round_, ", step ", step_id_, ": ", what)
+                                 : absl::StrCat("plan ", round_, ": ", what);
     Event(absl::StrCat("VIOLATION: ", what));
     timeline_.violations.push_back(std::move(v));
   }
@@ -711,7 +712,7 @@ Simulator::Outcome Simulator::RunStep(const Step& step) {
         note = absl::StrCat(" (replicas ", IntAt(step.object, {"spec", "replicas"}, 1), ")");
       }
       if (!s.ok()) {
-        Violation(absl::StrCat("apply ", t.kind, " ", t.name, " rejected: ", s.message()));
+        Violation(absl::StrCat("the API server rejects ", s.message()));
         return Outcome::kStop;
       }
       Event(absl::StrCat("apply ", t.kind, " ", t.name, note));

@@ -332,7 +332,7 @@ TEST(SimulateTest, ImmutableFieldChangeIsRejectedLikeTheApiServer) {
   ASSERT_THAT(t, IsOk());
   EXPECT_FALSE(t->converged);
   EXPECT_THAT(t->violations,
-              Contains(HasSubstr("apply StatefulSet events-broker rejected: apply StatefulSet "
+              Contains(HasSubstr("the API server rejects apply StatefulSet "
                                  "events-broker: spec.serviceName: Forbidden")));
 }
 

@@ -1,0 +1,332 @@
+// Property test: random topologies x random starting points x random faults,
+// driven through Simulate(PlanRollout) with every invariant checked after
+// every step. A case passes when the run has no violation and either
+// converges or is cleanly blocked by an injected never-ready member.
+//
+// Seeded and reproducible:
+//   STRATA_PROPERTY_SEED=<case seed>   run exactly that case (printed on failure)
+//   STRATA_PROPERTY_CASES=<n>          number of cases (default below)
+//   STRATA_PROPERTY_MASTER_SEED=<s>    seed of the case seeds (default fixed)
+//   STRATA_PROPERTY_VERBOSE=1          print each failing case's timeline
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "sim/kube_model.h"
+#include "strata/compile.h"
+#include "strata/simulate.h"
+#include "strata/validate.h"
+
+namespace strata {
+namespace {
+
+// Sized to stay well under a minute on a 2-core machine (RelWithDebInfo).
+constexpr int kDefaultCases = 1500;
+constexpr uint64_t kDefaultMasterSeed = 20260101;
+const absl::Time kNow = absl::FromUnixSeconds(1767225600);
+
+class Gen {
+ public:
+  explicit Gen(uint64_t seed) : rng_(seed) {}
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  template <typename T>
+  const T& Pick(const std::vector<T>& items) {
+    return items[Int(0, static_cast<int>(items.size()) - 1)];
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+Quantity Q(const std::string& text) { return *Quantity::Parse(text); }
+
+// A random App + Cluster: 1-4 roles with random cardinality, quorum,
+// strategy, order, budget, minReadySeconds, gate, storage policies,
+// lifecycle hooks, config files and dependencies on earlier roles.
+Topology RandomTopology(Gen& g, std::vector<std::string>& notes) {
+  Topology t;
+  t.app.name = "app";
+  t.app.version = "1.0";
+  t.cluster.name = "c";
+  t.cluster.namespace_ = "data";
+  t.cluster.app = "app";
+  int roles = g.Int(1, 4);
+  static const std::vector<std::string> kNames = {"zk", "broker", "db", "web"};
+  for (int i = 0; i < roles; ++i) {
+    Role r;
+    r.name = kNames[i];
+    r.image = absl::StrCat(r.name, ":1");
+    r.cardinality = *Cardinality::Parse("1+");
+    r.ports.push_back({.name = "p", .port = 7000 + i});
+    if (g.Chance(0.35)) r.quorum = Quorum::kMajority;
+    int members = r.quorum == Quorum::kMajority ? g.Pick(std::vector<int>{1, 3, 3, 5, 4})
+                                                : g.Int(1, 5);
+    RolloutPolicy& p = r.rollout;
+    p.strategy = g.Pick(std::vector<RolloutStrategy>{RolloutStrategy::kSerial,
+                                                     RolloutStrategy::kBestEffortParallel,
+                                                     RolloutStrategy::kParallel});
+    if (g.Chance(0.5)) {
+      p.max_unavailable = {.value = g.Int(1, 3), .percent = false};
+    } else {
+      p.max_unavailable = {.value = g.Pick(std::vector<int>{25, 50, 100}), .percent = true};
+    }
+    p.order = g.Pick(std::vector<RolloutOrder>{RolloutOrder::kOrdinalDescending,
+                                               RolloutOrder::kOrdinalAscending,
+                                               RolloutOrder::kFollowersFirst});
+    if (p.order == RolloutOrder::kFollowersFirst || g.Chance(0.2)) {
+      p.leader_label = "strata.dev/leader";
+    }
+    p.min_ready_seconds = g.Chance(0.4) ? g.Int(1, 30) : 0;
+    if (g.Chance(0.35)) {
+      p.gate = Gate{.handler = {.kind = Handler::Kind::kExec, .command = {"/bin/can-restart"}},
+                    .timeout_seconds = 600};
+    }
+    p.zone_parallel = g.Chance(0.1);
+    if (g.Chance(0.3)) {
+      r.lifecycle.member_leave = Handler{.kind = Handler::Kind::kExec, .command = {"/bin/leave"}};
+    }
+    if (g.Chance(0.2)) {
+      r.lifecycle.member_join = Handler{.kind = Handler::Kind::kExec, .command = {"/bin/join"}};
+    }
+    int volumes = g.Pick(std::vector<int>{0, 1, 1, 2});
+    for (int v = 0; v < volumes; ++v) {
+      Storage s;
+      s.name = v == 0 ? "data" : "logs";
+      s.mount_path = absl::StrCat("/", s.name);
+      s.size = Q(absl::StrCat(g.Int(1, 10), "Gi"));
+      s.on_scale_down = g.Chance(0.3) ? VolumePolicy::kDelete : VolumePolicy::kRetain;
+      s.on_cluster_delete = g.Chance(0.2) ? VolumePolicy::kDelete : VolumePolicy::kRetain;
+      if (r.lifecycle.member_leave.has_value() && g.Chance(0.5)) s.after_leave = AfterLeave::kWipe;
+      r.storage.push_back(s);
+    }
+    if (g.Chance(0.4)) {
+      ConfigFile f;
+      f.path = "/conf/app.properties";
+      f.format = ConfigFormat::kProperties;
+      f.on_change = g.Chance(0.3) ? OnChange::kNone : OnChange::kRestart;
+      f.data = {{"k", "v1"}};
+      if (g.Chance(0.3)) f.data.push_back({"members", absl::StrCat("{{roles.", r.name, ".count}}")});
+      r.config.push_back(f);
+    }
+    for (int d = 0; d < i; ++d) {
+      if (g.Chance(0.35)) r.depends_on.push_back(kNames[d]);
+    }
+    t.app.roles.push_back(r);
+    t.cluster.roles.push_back(RoleOverride{.name = r.name, .members = members});
+  }
+  notes.push_back(absl::StrCat(roles, " role(s)"));
+  return t;
+}
+
+// Changes 1-2 things of `t`: members +-, image, config, storage growth, env.
+void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
+  int changes = g.Int(1, 2);
+  for (int c = 0; c < changes; ++c) {
+    size_t i = g.Int(0, static_cast<int>(t.app.roles.size()) - 1);
+    Role& role = t.app.roles[i];
+    RoleOverride& ov = t.cluster.roles[i];
+    switch (g.Int(0, 5)) {
+      case 0:
+      case 1: {  // Members.
+        int from = *ov.members;
+        int to = std::max(1, from + g.Pick(std::vector<int>{-2, -1, 1, 2}));
+        ov.members = to;
+        notes.push_back(absl::StrCat(role.name, " members ", from, "->", to));
+        break;
+      }
+      case 2:
+        ov.image = absl::StrCat(role.name, ":", g.Int(2, 9));
+        notes.push_back(absl::StrCat(role.name, " image ", ov.image));
+        break;
+      case 3:
+        if (!role.config.empty()) {
+          role.config[0].data[0].second = absl::StrCat("v", g.Int(2, 9));
+          notes.push_back(absl::StrCat(role.name, " config (onChange ",
+                                       role.config[0].on_change == OnChange::kNone ? "none"
+                                                                                   : "restart",
+                                       ")"));
+        } else {
+          ov.env.push_back({.name = "X", .value = "1"});
+          notes.push_back(absl::StrCat(role.name, " env"));
+        }
+        break;
+      case 4:
+        if (!role.storage.empty()) {
+          const Storage& s = role.storage[0];
+          std::string size = absl::StrCat(g.Int(11, 20), "Gi");
+          ov.storage.push_back({.name = s.name, .size = Q(size)});
+          notes.push_back(absl::StrCat(role.name, " storage ", s.name, " -> ", size));
+        } else {
+          ov.image = absl::StrCat(role.name, ":", g.Int(2, 9));
+          notes.push_back(absl::StrCat(role.name, " image ", ov.image));
+        }
+        break;
+      default:
+        ov.env.push_back({.name = "Y", .value = absl::StrCat(g.Int(0, 9))});
+        notes.push_back(absl::StrCat(role.name, " env Y"));
+        break;
+    }
+  }
+}
+
+// 0-2 random faults on pods of `desired`.
+std::vector<Fault> RandomFaults(Gen& g, const CompiledCluster& desired,
+                                std::vector<std::string>& notes) {
+  std::vector<Fault> faults;
+  int n = g.Pick(std::vector<int>{0, 0, 1, 1, 2});
+  for (int i = 0; i < n; ++i) {
+    const CompiledRole& role = desired.roles[g.Int(0, static_cast<int>(desired.roles.size()) - 1)];
+    if (role.members == 0) continue;
+    auto pod = [&]() {
+      return absl::StrCat(role.stateful_set, "-", g.Int(0, role.members - 1));
+    };
+    Fault f;
+    switch (g.Int(0, 3)) {
+      case 0:
+        f = {.kind = Fault::Kind::kNeverReady, .pods = {pod()}};
+        notes.push_back(absl::StrCat("never-ready=", f.pods[0]));
+        break;
+      case 1:
+        f = {.kind = Fault::Kind::kPodDies, .pods = {pod()}, .at_step = g.Int(1, 12)};
+        notes.push_back(absl::StrCat("pod-dies=", f.pods[0], "@", f.at_step));
+        break;
+      case 2:
+        f = {.kind = Fault::Kind::kGateFails, .pods = {pod()}, .times = g.Int(1, 3)};
+        notes.push_back(absl::StrCat("gate-fails=", f.pods[0], "x", f.times));
+        break;
+      default: {
+        f = {.kind = Fault::Kind::kNodeLoss, .pods = {pod()}, .at_step = g.Int(1, 12)};
+        std::string other = pod();
+        if (other != f.pods[0]) f.pods.push_back(other);
+        notes.push_back(absl::StrCat("node-loss=", absl::StrJoin(f.pods, "+"), "@", f.at_step));
+        break;
+      }
+    }
+    faults.push_back(f);
+  }
+  return faults;
+}
+
+struct Outcome {
+  bool ok = true;
+  std::string description;
+  std::string failure;
+  std::string timeline;
+};
+
+Outcome RunCase(uint64_t seed) {
+  Gen g(seed);
+  Outcome out;
+  std::vector<std::string> notes;
+  Topology before = RandomTopology(g, notes);
+  bool fresh = g.Chance(0.3);
+  Topology after = before;
+  if (!fresh) Mutate(g, after, notes);
+  notes.insert(notes.begin() + 1, fresh ? "fresh" : "converged-then-changed");
+  absl::StatusOr<CompiledCluster> desired = Compile(after, CompileOptions{});
+  absl::StatusOr<CompiledCluster> old = Compile(before, CompileOptions{});
+  auto describe = [&] { return absl::StrJoin(notes, "; "); };
+  if (!desired.ok() || !old.ok()) {
+    out.ok = false;
+    out.description = describe();
+    out.failure = absl::StrCat("compile failed: ",
+                               (!desired.ok() ? desired.status() : old.status()).ToString());
+    return out;
+  }
+  ObservedState initial;
+  if (!fresh) {
+    initial = ConvergedState(*old, kNow);
+    // Put the leader somewhere random.
+    KubeModelOptions model = ModelOptionsFor(*old);
+    if (!model.leader_labels.empty() && g.Chance(0.7)) {
+      absl::StatusOr<KubeModel> kube = KubeModel::FromObservedState(initial, model, kNow);
+      for (const CompiledRole& role : old->roles) {
+        if (role.role.rollout.leader_label.empty() || role.members == 0) continue;
+        std::string leader = absl::StrCat(role.stateful_set, "-", g.Int(0, role.members - 1));
+        (void)kube->SetLeader(leader);
+      }
+      initial = kube->ToObservedState();
+    }
+  }
+  SimulateOptions options;
+  options.start = kNow;
+  options.ready_delay = absl::Seconds(g.Pick(std::vector<int>{5, 10, 30}));
+  options.max_plans = 400;
+  options.faults = RandomFaults(g, *desired, notes);
+  out.description = describe();
+  absl::StatusOr<Timeline> t = Simulate(*desired, initial, options);
+  if (!t.ok()) {
+    out.ok = false;
+    out.failure = absl::StrCat("simulate failed: ", t.status().ToString());
+    return out;
+  }
+  out.timeline = TimelineToText(*t);
+  bool never_ready = false;
+  for (const Fault& f : options.faults) never_ready |= f.kind == Fault::Kind::kNeverReady;
+  if (!t->violations.empty()) {
+    out.ok = false;
+    out.failure = absl::StrCat(t->violations.size(), " violation(s), first: ", t->violations[0]);
+  } else if (!t->converged && !(t->blocked && never_ready)) {
+    out.ok = false;
+    out.failure = t->blocked ? absl::StrCat("blocked: ", t->blocked_reason)
+                             : "neither converged nor blocked";
+  }
+  return out;
+}
+
+uint64_t EnvU64(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  uint64_t out = 0;
+  if (v == nullptr || !absl::SimpleAtoi(v, &out)) return fallback;
+  return out;
+}
+
+TEST(PropertyTest, RandomTopologiesConvergeSafely) {
+  bool verbose = std::getenv("STRATA_PROPERTY_VERBOSE") != nullptr;
+  if (const char* one = std::getenv("STRATA_PROPERTY_SEED")) {
+    uint64_t seed = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(one, &seed)) << "STRATA_PROPERTY_SEED=" << one;
+    Outcome o = RunCase(seed);
+    std::cout << "case seed " << seed << ": " << o.description << "\n" << o.timeline;
+    EXPECT_TRUE(o.ok) << "STRATA_PROPERTY_SEED=" << seed << " (" << o.description
+                      << "): " << o.failure;
+    return;
+  }
+  uint64_t master = EnvU64("STRATA_PROPERTY_MASTER_SEED", kDefaultMasterSeed);
+  int cases = static_cast<int>(EnvU64("STRATA_PROPERTY_CASES", kDefaultCases));
+  std::mt19937_64 seeds(master);
+  std::cout << "property test: " << cases << " cases, master seed " << master << "\n";
+  auto start = std::chrono::steady_clock::now();
+  int failed = 0;
+  std::map<std::string, int> kinds;  // First words of failures, for the summary.
+  for (int i = 0; i < cases; ++i) {
+    uint64_t seed = seeds();
+    Outcome o = RunCase(seed);
+    if (o.ok) continue;
+    ++failed;
+    std::string key = o.failure.substr(0, o.failure.find(':'));
+    ++kinds[key];
+    if (failed <= 10) {
+      ADD_FAILURE() << "STRATA_PROPERTY_SEED=" << seed << " (" << o.description
+                    << "): " << o.failure << (verbose ? "\n" + o.timeline : "");
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "property test: " << cases << " cases in " << seconds << " s, " << failed
+            << " failed\n";
+  for (const auto& [k, n] : kinds) std::cout << "  " << n << " x " << k << "\n";
+}
+
+}  // namespace
+}  // namespace strata
