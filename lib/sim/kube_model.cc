@@ -193,6 +193,9 @@ KubeModelOptions ModelOptionsFor(const CompiledCluster& compiled) {
     if (!role.role.rollout.leader_label.empty()) {
       options.leader_labels[role.stateful_set] = role.role.rollout.leader_label;
     }
+    if (role.role.rollout.min_ready_seconds > 0) {
+      options.min_ready_seconds[role.stateful_set] = role.role.rollout.min_ready_seconds;
+    }
   }
   return options;
 }
@@ -464,6 +467,7 @@ absl::Status KubeModel::Apply(const Json& object) {
 void KubeModel::RemovePod(const std::string& name) {
   objects_[kPod].erase(name);
   runtime_.erase(name);
+  ++resource_version_;
 }
 
 bool KubeModel::PvcInUse(const std::string& pvc) const {
@@ -503,6 +507,7 @@ absl::Status KubeModel::Delete(const std::string& kind, const std::string& name,
       }
     }
     objects.erase(name);
+    ++resource_version_;
     if (!orphan &&
         GetString(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"}) ==
             "Delete") {
@@ -535,6 +540,7 @@ absl::Status KubeModel::Delete(const std::string& kind, const std::string& name,
     resizes_.erase(name);
   }
   objects.erase(name);
+  ++resource_version_;
   return absl::OkStatus();
 }
 
@@ -681,10 +687,17 @@ std::string KubeModel::PickNode(const std::string& sts) const {
   return best;
 }
 
-std::string KubeModel::RevisionOf(const Json& sts) {
+std::string KubeModel::RevisionOf(const Json& sts) const {
+  // The template changes only with the spec, which bumps the generation.
+  std::string key = absl::StrCat(GetString(sts, {"metadata", "uid"}), "/",
+                                 GetInt(sts, {"metadata", "generation"}, 0));
+  auto cached = revisions_.find(key);
+  if (cached != revisions_.end()) return cached->second;
   uint64_t h = Fnv64(Get(sts, {"spec", "template"}).dump());
-  return absl::StrFormat("%s-%010x", GetString(sts, {"metadata", "name"}),
-                         h & 0xffffffffffULL);
+  std::string revision = absl::StrFormat("%s-%010x", GetString(sts, {"metadata", "name"}),
+                                         h & 0xffffffffffULL);
+  revisions_[key] = revision;
+  return revision;
 }
 
 bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
@@ -765,7 +778,8 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
 }
 
 bool KubeModel::SyncStatefulSet(const std::string& sts_name) {
-  const Json sts = objects_[kStatefulSet][sts_name];
+  // A reference is safe: nothing below adds or removes StatefulSets.
+  const Json& sts = objects_[kStatefulSet][sts_name];
   std::string uid = GetString(sts, {"metadata", "uid"});
   const Json& selector = Get(sts, {"spec", "selector", "matchLabels"});
   int64_t replicas = GetInt(sts, {"spec", "replicas"}, 1);
@@ -975,6 +989,7 @@ bool KubeModel::SyncPods() {
   for (const std::string& name : released) {
     objects_[kPvc].erase(name);
     resizes_.erase(name);
+    ++resource_version_;
     changed = true;
   }
   return changed;
@@ -1122,6 +1137,10 @@ std::optional<absl::Time> KubeModel::NextEventTime() const {
   for (const auto& [name, resize] : resizes_) consider(resize.done);
   for (const auto& [sts_name, sts] : Objects(kStatefulSet)) {
     int64_t min_ready = GetInt(sts, {"spec", "minReadySeconds"}, 0);
+    auto role_min = options_.min_ready_seconds.find(sts_name);
+    if (role_min != options_.min_ready_seconds.end()) {
+      min_ready = std::max<int64_t>(min_ready, role_min->second);
+    }
     if (min_ready <= 0) continue;
     for (const auto& [ordinal, pod] : PodsOf(sts_name)) {
       auto rt = runtime_.find(GetString(*pod, {"metadata", "name"}));

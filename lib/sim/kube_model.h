@@ -47,6 +47,10 @@ struct KubeModelOptions {
   // StatefulSet name -> pod label whose value "true" marks the role's leader
   // (CompiledRole::role.rollout.leader_label). Roles not listed have none.
   std::map<std::string, std::string> leader_labels;
+  // StatefulSet name -> the role's rollout.minReadySeconds, so that
+  // NextEventTime() knows when Ready members become available even when the
+  // StatefulSet itself does not set spec.minReadySeconds.
+  std::map<std::string, int32_t> min_ready_seconds;
   // Nodes sim-node-0..N-1, in zones zone-a, zone-b, zone-c round-robin. Pods
   // go to the schedulable node with the fewest pods (ties: lowest index).
   int32_t nodes = 3;
@@ -142,6 +146,10 @@ class KubeModel {
   // pod turns Ready, a resize completes), or nullopt.
   std::optional<absl::Time> NextEventTime() const;
 
+  // A counter that moves with every change to any object (not with time
+  // alone): equal values mean an unchanged namespace.
+  int64_t version() const { return resource_version_; }
+
   // Everything in the namespace, as the planner reads it.
   ObservedState ToObservedState() const;
 
@@ -168,8 +176,8 @@ class KubeModel {
   bool PvcInUse(const std::string& pvc) const;
   // Whether the PVCs and ConfigMaps `pod` mounts exist (it can start).
   bool VolumesPresent(const Json& pod) const;
-  // "<sts>-<hash of the pod template>".
-  static std::string RevisionOf(const Json& sts);
+  // "<sts>-<hash of the pod template>" (cached by uid and generation).
+  std::string RevisionOf(const Json& sts) const;
   // One pass of the StatefulSet controller over StatefulSet `name`; true if
   // it changed anything.
   bool SyncStatefulSet(const std::string& name);
@@ -193,6 +201,7 @@ class KubeModel {
   std::map<std::string, PodRuntime> runtime_;  // By pod name.
   std::map<std::string, Resize> resizes_;      // By PVC name.
   std::set<std::string> never_ready_;
+  mutable std::map<std::string, std::string> revisions_;
 };
 
 // Returns the observed state of `compiled` fully rolled out and settled: all

@@ -94,6 +94,18 @@ bool ValidPodName(absl::string_view name) {
   return true;
 }
 
+const char* StrategyName(RolloutStrategy s) {
+  switch (s) {
+    case RolloutStrategy::kSerial:
+      return "serial";
+    case RolloutStrategy::kBestEffortParallel:
+      return "bestEffortParallel";
+    case RolloutStrategy::kParallel:
+      return "parallel";
+  }
+  return "serial";
+}
+
 // The state of one member of a role at one moment.
 struct Member {
   int32_t ordinal = 0;
@@ -150,13 +162,15 @@ class Simulator {
     std::map<std::string, PodView> pods;
     std::map<std::string, std::string> pvc_uid;
     std::map<std::string, std::string> pvc_capacity;
-    std::map<std::string, Json> pvc_objects;
+    std::set<std::string> pvc_member_left;  // Annotated strata.dev/member-left.
     std::map<std::string, std::string> leaders;  // sts -> pod
     std::map<std::string, int64_t> replicas;     // sts -> spec.replicas
   };
   Snapshot Take() const;
   // Records what changed since `before` and checks PVC deletions.
   void Diff(const Snapshot& before, const Snapshot& after);
+  // Records what changed since the last Sync().
+  void Sync();
   // Reconcile at `t` (>= now) and record what changed.
   void Advance(absl::Time t);
 
@@ -174,7 +188,8 @@ class Simulator {
   void CheckDisruption(const CompiledRole& role, int32_t ordinal, const std::string& how);
   void CheckDependencies(const CompiledRole& role, const std::string& what);
   void CheckStatefulSetApply(const Step& step);
-  void CheckPvcGone(const std::string& name, const Json& pvc);
+  // `member_left`: the PVC carried strata.dev/member-left: "true".
+  void CheckPvcGone(const std::string& name, bool member_left);
   void CheckPlanShape(const Plan& plan);
   void CheckConverged();
 
@@ -202,10 +217,15 @@ class Simulator {
   bool progress_ = false;   // Something happened this round besides objects.
   std::set<std::string> never_ready_;
   std::set<std::string> fault_affected_;
+  std::set<std::string> fault_hit_round_;    // Pods a fault hit this round.
+  std::set<std::string> available_at_plan_;  // Available when this round planned.
+  std::set<std::string> unready_at_plan_;    // Existing, not Ready, at plan time.
+  std::set<std::string> existed_at_plan_;    // Pods that existed at plan time.
   std::map<std::string, int32_t> gate_failures_;  // Target pod -> remaining.
   std::set<std::string> member_left_;             // Pods that ran memberLeave.
   std::set<std::string> wave_;                    // Pods restarted in one wave.
   std::map<std::string, std::string> deleted_sts_;  // sts name -> "orphan"/"cascade".
+  Snapshot last_;  // As of the last Sync().
 };
 
 Simulator::Snapshot Simulator::Take() const {
@@ -217,7 +237,9 @@ Simulator::Snapshot Simulator::Take() const {
   for (const auto& [name, pvc] : kube_.Objects("PersistentVolumeClaim")) {
     s.pvc_uid[name] = StringAt(pvc, {"metadata", "uid"});
     s.pvc_capacity[name] = StringAt(pvc, {"status", "capacity", "storage"});
-    s.pvc_objects[name] = pvc;
+    if (StringAt(pvc, {"metadata", "annotations", kMemberLeft}) == "true") {
+      s.pvc_member_left.insert(name);
+    }
   }
   for (const CompiledRole& role : desired_.roles) {
     std::string leader = kube_.LeaderOf(role.stateful_set);
@@ -254,7 +276,7 @@ void Simulator::Diff(const Snapshot& before, const Snapshot& after) {
     auto it = after.pvc_uid.find(name);
     if (it == after.pvc_uid.end() || it->second != uid) {
       Event(absl::StrCat("PVC ", name, " deleted"));
-      CheckPvcGone(name, before.pvc_objects.at(name));
+      CheckPvcGone(name, before.pvc_member_left.count(name) > 0);
       if (it != after.pvc_uid.end()) Event(absl::StrCat("PVC ", name, " created"));
     }
   }
@@ -274,10 +296,15 @@ void Simulator::Diff(const Snapshot& before, const Snapshot& after) {
   }
 }
 
+void Simulator::Sync() {
+  Snapshot now = Take();
+  Diff(last_, now);
+  last_ = std::move(now);
+}
+
 void Simulator::Advance(absl::Time t) {
-  Snapshot before = Take();
   kube_.Reconcile(t);
-  Diff(before, Take());
+  Sync();
 }
 
 std::map<int32_t, Member> Simulator::MembersOf(const CompiledRole& role) const {
@@ -314,34 +341,47 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
   auto it = members.find(ordinal);
   if (it == members.end() || !it->second.available) return;  // Already out.
   const Member& target = it->second;
+  // A member a fault took down after this round's plan was made counts as
+  // available: the planner could not have known (the gate would catch it in
+  // a real cluster; the next plan sees it).
   int32_t unavailable = 0;
   int32_t available_after = 0;
   std::vector<std::string> down;
   for (const auto& [o, m] : members) {
     if (o == ordinal) continue;
-    if (m.available) {
+    if (m.available || (fault_hit_round_.count(m.pod) > 0 &&
+                        available_at_plan_.count(m.pod) > 0)) {
       ++available_after;
     } else {
       ++unavailable;
-      down.push_back(m.pod);
+      down.push_back(existed_at_plan_.count(m.pod) > 0
+                         ? m.pod
+                         : absl::StrCat(m.pod, " added by this plan, not Ready yet"));
     }
   }
   if (unavailable >= role.max_unavailable) {
     Violation(absl::StrCat(how, " ", target.pod, " while ", unavailable, " member(s) of role ",
                            role.name, " were unavailable (", absl::StrJoin(down, ", "),
-                           "); budget ", role.max_unavailable));
+                           "); budget ", role.max_unavailable, " (",
+                           StrategyName(role.role.rollout.strategy),
+                           role.role.quorum == Quorum::kMajority ? ", quorum" : "", ")"));
   }
+  // Quorum: a 1- or 2-member quorum role cannot be rolled without losing it
+  // (ROLLOUT-RULES 24 allows it with a warning), so only n >= 3 is checked.
   int32_t n = static_cast<int32_t>(members.size());
-  if (role.role.quorum == Quorum::kMajority && available_after < n / 2 + 1) {
+  if (role.role.quorum == Quorum::kMajority && n >= 3 && available_after < n / 2 + 1) {
     Violation(absl::StrCat(how, " ", target.pod, " leaves quorum role ", role.name, " with ",
-                           available_after, " available of ", n, " (needs ", n / 2 + 1, ")"));
+                           available_after, " available of ", n, " (needs ", n / 2 + 1, "; ",
+                           StrategyName(role.role.rollout.strategy), ")"));
   }
-  if (target.at_spec && how == "restart") {
+  if (target.at_spec && how == "restart" && fault_hit_round_.count(target.pod) == 0) {
     Violation(absl::StrCat("restart ", target.pod,
                            " which already runs the desired spec (needless restart)"));
   }
+  // Past a stuck member: one the plan already saw not Ready (a member
+  // restarted in the same wave is not yet known to be stuck).
   for (const auto& [o, m] : members) {
-    if (o != ordinal && Stuck(m.pod)) {
+    if (o != ordinal && Stuck(m.pod) && unready_at_plan_.count(m.pod) > 0) {
       Violation(absl::StrCat(how, " ", target.pod, " past stuck member ", m.pod,
                              " (never Ready): the plan must stop at it"));
     }
@@ -442,7 +482,7 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
   }
 }
 
-void Simulator::CheckPvcGone(const std::string& name, const Json& pvc) {
+void Simulator::CheckPvcGone(const std::string& name, bool member_left) {
   for (const CompiledRole& role : desired_.roles) {
     for (const Storage& storage : role.storage) {
       std::string prefix = absl::StrCat(storage.name, "-");
@@ -457,8 +497,7 @@ void Simulator::CheckPvcGone(const std::string& name, const Json& pvc) {
       }
       if (storage.on_scale_down == VolumePolicy::kDelete && *ordinal >= replicas) return;
       if (storage.after_leave == AfterLeave::kWipe &&
-          (member_left_.count(pod) > 0 ||
-           StringAt(pvc, {"metadata", "annotations", kMemberLeft}) == "true")) {
+          (member_left_.count(pod) > 0 || member_left)) {
         return;
       }
       auto deleted = deleted_sts_.find(role.stateful_set);
@@ -774,6 +813,7 @@ void Simulator::FireFault(const Fault& fault) {
       for (const std::string& pod : fault.pods) {
         if (kube_.CrashPod(pod).ok()) {
           fault_affected_.insert(pod);
+          fault_hit_round_.insert(pod);
           Event(absl::StrCat("FAULT: pod ", pod, " dies (containers crash and restart)"));
         } else {
           Event(absl::StrCat("FAULT: pod ", pod, " would die but does not exist"));
@@ -786,6 +826,7 @@ void Simulator::FireFault(const Fault& fault) {
         if (kube_.LosePod(pod).ok()) {
           lost.push_back(pod);
           fault_affected_.insert(pod);
+          fault_hit_round_.insert(pod);
         }
       }
       Event(absl::StrCat("FAULT: node lost, taking down ", absl::StrJoin(lost, ", ")));
@@ -824,16 +865,12 @@ bool Simulator::Execute(const Plan& plan) {
     int32_t id = queue[i];
     if (id < 1 || id > static_cast<int32_t>(plan.steps.size())) continue;
     const Step& step = plan.steps[id - 1];
-    Snapshot before = Take();
     Outcome outcome = RunStep(step);
     ++steps_run_;
     ++timeline_.steps;
-    kube_.Reconcile(kube_.now());
-    Diff(before, Take());
-    Snapshot mid = Take();
+    Advance(kube_.now());
     FireStepFaults();
-    kube_.Reconcile(kube_.now());
-    Diff(mid, Take());
+    Advance(kube_.now());
     if (outcome == Outcome::kStop) return false;
     done.insert(id);
     for (const Step& s : plan.steps) {
@@ -850,6 +887,7 @@ bool Simulator::Execute(const Plan& plan) {
 
 absl::StatusOr<Timeline> Simulator::Run() {
   timeline_.start = kube_.now();
+  last_ = Take();
   for (const Fault& fault : options_.faults) {
     switch (fault.kind) {
       case Fault::Kind::kNeverReady:
@@ -878,6 +916,18 @@ absl::StatusOr<Timeline> Simulator::Run() {
       break;
     }
     ObservedState before = kube_.ToObservedState();
+    int64_t version_before = kube_.version();
+    fault_hit_round_.clear();
+    available_at_plan_.clear();
+    unready_at_plan_.clear();
+    existed_at_plan_.clear();
+    for (const CompiledRole& role : desired_.roles) {
+      for (const auto& [o, m] : MembersOf(role)) {
+        if (m.available) available_at_plan_.insert(m.pod);
+        if (m.exists && !m.ready) unready_at_plan_.insert(m.pod);
+        if (m.exists) existed_at_plan_.insert(m.pod);
+      }
+    }
     absl::StatusOr<Plan> plan = planner(desired_, before, PlanOptions{.now = kube_.now()});
     timeline_.plans = round_;
     if (!plan.ok()) {
@@ -902,7 +952,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
       absl::StrAppend(&fingerprint, ActionName(s.action), " ", s.target.kind, "/",
                       s.target.name, " ", s.condition, ";");
     }
-    bool changed = progress_ || !(kube_.ToObservedState() == before);
+    bool changed = progress_ || kube_.version() != version_before;
     if (changed) {
       stalls = 0;
     } else {

@@ -15,6 +15,8 @@ namespace strata::cli {
 using Command = std::function<int()>;
 
 Command AddValidateCommand(CLI::App& app);
+// strata simulate FILE... [--observed FILE] [--faults SPEC] [-o text|json].
+Command AddSimulateCommand(CLI::App& app);
 
 // `strata compile FILE... [-o yaml|json] [--out-dir DIR]` (compile_cmd.cc).
 Command AddCompileCommand(CLI::App& app);

@@ -1,0 +1,157 @@
+// strata simulate FILE... [--observed FILE] [--faults SPEC] [--ready-delay S]
+//                 [-o text|json]: run plans against an in-memory cluster to
+// convergence and print the timeline (SPEC §5).
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "commands.h"
+#include "common.h"
+#include "strata/compile.h"
+#include "strata/observed_state.h"
+#include "strata/simulate.h"
+
+namespace strata::cli {
+namespace {
+
+struct SimulateFlags {
+  std::vector<std::string> files;
+  std::string observed;
+  std::string faults;
+  int ready_delay = 10;
+  int max_plans = 10000;
+  std::string start;
+  std::string output = "text";
+};
+
+int RunSimulate(const SimulateFlags& flags) {
+  absl::StatusOr<std::vector<Fault>> faults = ParseFaults(flags.faults);
+  if (!faults.ok()) {
+    PrintStatus(faults.status(), std::cerr);
+    return kExitInvalid;
+  }
+  SimulateOptions options;
+  options.faults = *faults;
+  options.ready_delay = absl::Seconds(flags.ready_delay);
+  options.max_plans = flags.max_plans;
+  if (!flags.start.empty()) {
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, flags.start, &options.start, &err)) {
+      std::cerr << "--start: invalid time \"" << flags.start
+                << "\": want RFC 3339, e.g. 2026-01-01T00:00:00Z\n";
+      return kExitUsage;
+    }
+  }
+  std::optional<Loaded> loaded = ReadAndResolve(flags.files, std::cerr);
+  if (!loaded) return kExitInvalid;
+  ObservedState initial;
+  std::string from = "an empty namespace";
+  if (!flags.observed.empty()) {
+    std::optional<std::string> text = ReadFileOrStdin(flags.observed, std::cerr);
+    if (!text) return kExitInvalid;
+    std::string name = flags.observed == "-" ? kStdinName : flags.observed;
+    absl::StatusOr<ObservedState> parsed = ParseObservedState(*text, name);
+    if (!parsed.ok()) {
+      PrintStatus(parsed.status(), std::cerr);
+      return kExitInvalid;
+    }
+    initial = *std::move(parsed);
+    from = name;
+  }
+  if (loaded->topologies.empty()) {
+    std::cerr << "nothing to simulate: the files hold no Cluster document\n";
+    return kExitInvalid;
+  }
+  int rc = kExitOk;
+  Json all = Json::array();
+  for (const Topology& topology : loaded->topologies) {
+    absl::StatusOr<CompiledCluster> compiled = Compile(topology, CompileOptions{});
+    if (!compiled.ok()) {
+      PrintStatus(compiled.status(), std::cerr);
+      return kExitInvalid;
+    }
+    absl::StatusOr<Timeline> timeline = Simulate(*compiled, initial, options);
+    if (!timeline.ok()) {
+      PrintStatus(timeline.status(), std::cerr);
+      return kExitInvalid;
+    }
+    bool never_ready = false;
+    for (const Fault& f : options.faults) never_ready |= f.kind == Fault::Kind::kNeverReady;
+    bool clean_block = timeline->blocked && never_ready;
+    bool ok = timeline->violations.empty() && (timeline->converged || clean_block);
+    if (!ok) rc = kExitInvalid;
+    if (flags.output == "json") {
+      Json j = TimelineToJson(*timeline);
+      Json out = {{"cluster", compiled->cluster}, {"namespace", compiled->namespace_},
+                  {"ok", ok}};
+      for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
+      all.push_back(std::move(out));
+      continue;
+    }
+    std::cout << "== simulate cluster " << compiled->cluster << " (namespace "
+              << compiled->namespace_ << ") from " << from;
+    if (!flags.faults.empty()) std::cout << " with faults " << flags.faults;
+    std::cout << "\n" << TimelineToText(*timeline);
+    if (clean_block && timeline->violations.empty()) {
+      std::cout << "ok: blocked as the injected never-ready fault demands: "
+                << timeline->blocked_reason << "\n";
+    } else if (!ok && timeline->violations.empty()) {
+      std::cout << "FAILED: " << (timeline->blocked ? timeline->blocked_reason
+                                                    : "the plans did not converge")
+                << "\n";
+    } else if (!ok) {
+      std::cout << "FAILED: " << timeline->violations.size() << " invariant violation(s)\n";
+    }
+    if (!ok) {
+      std::cerr << "simulate: cluster " << compiled->cluster << ": "
+                << (timeline->violations.empty()
+                        ? (timeline->blocked ? timeline->blocked_reason : "did not converge")
+                        : absl::StrCat(timeline->violations.size(), " invariant violation(s), first: ",
+                                       timeline->violations.front()))
+                << "\n";
+    }
+  }
+  if (flags.output == "json") {
+    std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
+  }
+  return rc;
+}
+
+}  // namespace
+
+Command AddSimulateCommand(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "simulate",
+      "Run plans against an in-memory Kubernetes (StatefulSet controller, "
+      "readiness, PVCs, leader labels) until they converge, checking the rollout "
+      "invariants after every step; print the timeline.");
+  auto flags = std::make_shared<SimulateFlags>();
+  cmd->add_option("FILE", flags->files, "YAML or JSON files; '-' reads standard input")
+      ->required();
+  cmd->add_option("--observed", flags->observed,
+                  "Starting state: `kubectl get ... -o yaml` output (a List), '-' for "
+                  "standard input; default an empty namespace");
+  cmd->add_option("--faults", flags->faults,
+                  "Faults to inject, ';'-separated: never-ready=POD, pod-dies=POD@STEP, "
+                  "gate-fails=PODxTIMES, node-loss=POD+POD@STEP");
+  cmd->add_option("--ready-delay", flags->ready_delay,
+                  "Seconds from a pod's start to Ready (default 10)")
+      ->check(CLI::Range(0, 86400));
+  cmd->add_option("--max-plans", flags->max_plans,
+                  "Planning rounds allowed before non-convergence is a violation "
+                  "(default 10000)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--start", flags->start,
+                  "Simulated start time, RFC 3339 (default 2026-01-01T00:00:00Z)");
+  cmd->add_option("-o,--output", flags->output, "Output format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  return [flags]() { return RunSimulate(*flags); };
+}
+
+}  // namespace strata::cli
