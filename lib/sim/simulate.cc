@@ -221,6 +221,7 @@ class Simulator {
   std::set<std::string> available_at_plan_;  // Available when this round planned.
   std::set<std::string> unready_at_plan_;    // Existing, not Ready, at plan time.
   std::set<std::string> existed_at_plan_;    // Pods that existed at plan time.
+  std::set<std::string> leader_at_plan_;     // Leaders at plan time.
   std::map<std::string, int32_t> gate_failures_;  // Target pod -> remaining.
   std::set<std::string> member_left_;             // Pods that ran memberLeave.
   std::set<std::string> wave_;                    // Pods restarted in one wave.
@@ -394,12 +395,16 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
     bool followers_first = policy.order == RolloutOrder::kFollowersFirst && has_leader;
     for (const auto& [o, m] : members) {
       if (o == ordinal || m.at_spec || !m.exists || wave_.count(m.pod) > 0) continue;
-      if (followers_first && target.leader) {
+      // A leadership a fault moved after the plan was made is not the
+      // planner's to know (the next plan re-resolves it).
+      if (followers_first && target.leader &&
+          (leader_at_plan_.count(target.pod) > 0 || fault_hit_round_.empty())) {
         Violation(absl::StrCat("restart leader ", target.pod, " of role ", role.name,
                                " before follower ", m.pod, " (followersFirst: leader last)"));
         break;
       }
-      if (!m.available || (followers_first && m.leader)) continue;
+      bool m_leader = m.leader || leader_at_plan_.count(m.pod) > 0;
+      if (!m.available || (followers_first && m_leader)) continue;
       bool before = policy.order == RolloutOrder::kOrdinalAscending ? o < ordinal
                                                                      : o > ordinal;
       if (before) {
@@ -921,11 +926,13 @@ absl::StatusOr<Timeline> Simulator::Run() {
     available_at_plan_.clear();
     unready_at_plan_.clear();
     existed_at_plan_.clear();
+    leader_at_plan_.clear();
     for (const CompiledRole& role : desired_.roles) {
       for (const auto& [o, m] : MembersOf(role)) {
         if (m.available) available_at_plan_.insert(m.pod);
         if (m.exists && !m.ready) unready_at_plan_.insert(m.pod);
         if (m.exists) existed_at_plan_.insert(m.pod);
+        if (m.leader) leader_at_plan_.insert(m.pod);
       }
     }
     absl::StatusOr<Plan> plan = planner(desired_, before, PlanOptions{.now = kube_.now()});

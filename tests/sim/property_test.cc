@@ -131,6 +131,17 @@ Topology RandomTopology(Gen& g, std::vector<std::string>& notes) {
   return t;
 }
 
+// Sets env `name` of `ov` to `value` (replacing an earlier override).
+void SetEnv(RoleOverride& ov, const std::string& name, const std::string& value) {
+  for (EnvVar& e : ov.env) {
+    if (e.name == name) {
+      e.value = value;
+      return;
+    }
+  }
+  ov.env.push_back({.name = name, .value = value});
+}
+
 // Changes 1-2 things of `t`: members +-, image, config, storage growth, env.
 void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
   int changes = g.Int(1, 2);
@@ -159,7 +170,7 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
                                                                                    : "restart",
                                        ")"));
         } else {
-          ov.env.push_back({.name = "X", .value = "1"});
+          SetEnv(ov, "X", absl::StrCat(g.Int(0, 9)));
           notes.push_back(absl::StrCat(role.name, " env"));
         }
         break;
@@ -167,6 +178,7 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
         if (!role.storage.empty()) {
           const Storage& s = role.storage[0];
           std::string size = absl::StrCat(g.Int(11, 20), "Gi");
+          ov.storage.clear();
           ov.storage.push_back({.name = s.name, .size = Q(size)});
           notes.push_back(absl::StrCat(role.name, " storage ", s.name, " -> ", size));
         } else {
@@ -175,7 +187,7 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
         }
         break;
       default:
-        ov.env.push_back({.name = "Y", .value = absl::StrCat(g.Int(0, 9))});
+        SetEnv(ov, "Y", absl::StrCat(g.Int(0, 9)));
         notes.push_back(absl::StrCat(role.name, " env Y"));
         break;
     }
@@ -247,7 +259,7 @@ struct Outcome {
   std::string known_bug;  // Set when every violation is a known planner bug.
   bool converged = false;
   bool blocked = false;
-  int plans = 0;
+  int rounds = 0;
   bool ok = true;
   std::string description;
   std::string failure;
@@ -313,7 +325,7 @@ Outcome RunCase(uint64_t seed, bool keep_plans = false) {
   out.timeline = TimelineToText(*t);
   out.converged = t->converged;
   out.blocked = t->blocked;
-  out.plans = t->plans;
+  out.rounds = t->plans;
   bool never_ready = false;
   for (const Fault& f : options.faults) never_ready |= f.kind == Fault::Kind::kNeverReady;
   if (!t->violations.empty()) {
@@ -413,7 +425,7 @@ TEST(PropertyTest, RandomTopologiesConvergeSafely) {
     Outcome o = RunCase(seed);
     converged += o.converged;
     blocked += o.blocked;
-    plans += o.plans;
+    plans += o.rounds;
     if (!o.known_bug.empty()) {
       auto [it, first] = known.try_emplace(o.known_bug, 0, seed);
       ++it->second.first;
