@@ -265,9 +265,16 @@ void Emit(const Json& v, int indent, std::string& out) {
   std::string pad(indent, ' ');
   if (v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it) {
-      out += pad;
-      out += StringScalar(it.key());
-      out += ":";
+      std::string key = StringScalar(it.key());
+      // YAML limits implicit keys to 1024 characters; longer ones are
+      // written as explicit "? key" entries.
+      if (key.size() > 1000) {
+        out += pad + "? " + key + "\n" + pad + ":";
+      } else {
+        out += pad;
+        out += key;
+        out += ":";
+      }
       EmitAfterIndicator(it.value(), indent + 2, out);
     }
   } else if (v.is_array()) {

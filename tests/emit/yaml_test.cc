@@ -144,6 +144,7 @@ TEST(YamlTest, RoundTripsHardStrings) {
       "#!/bin/sh\nexec \"$@\"\n", "key: value\n- item\n", "---\n...\n"};
   for (size_t i = 0; i < values.size(); ++i) j["k" + std::to_string(i)] = values[i];
   j[" spaced key"] = "v";
+  j[std::string(1500, 'k')] = "long key";  // Beyond YAML's 1024-character implicit key limit.
   j["multi\nline key"] = "v";
   EXPECT_EQ(RoundTrip(j), j);
 }
