@@ -724,13 +724,15 @@ void RolePlanner::Membership(Chain& chain) {
       PrepareOrdinal(chain, k);
       std::string why = spec_.quorum == Quorum::kMajority ? "quorum role"
                         : spec_.lifecycle.member_join   ? "memberJoin runs per member"
-                                                        : "memberLeave/memberJoin hooks";
+                                                        : "the role has a memberLeave hook";
       b_.Then(chain, StsApply(k + 1, "membership",
                               absl::StrCat("scale out one member at a time (", why, "): replicas ",
                                            k, " -> ", k + 1, " adds ", PodName(k))));
       b_.Then(chain, PodWait(k, "membership",
                              absl::StrCat("wait for the new member ", PodName(k),
-                                          " to be Ready before it joins")));
+                                          " to be Ready before ",
+                                          spec_.lifecycle.member_join ? "memberJoin runs"
+                                                                      : "the next change")));
       member_steps_ += 2;
       if (spec_.lifecycle.member_join.has_value()) {
         Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),

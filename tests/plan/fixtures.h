@@ -45,12 +45,12 @@ struct RoleSpec {
   bool gate = false;
   bool zone_parallel = false;
   std::vector<std::string> depends_on;
+  bool member_leave = false;
+  bool member_join = false;
   std::string storage_size;  // Empty: no storage.
   std::string storage_class;
   AfterLeave after_leave = AfterLeave::kKeep;
   VolumePolicy on_scale_down = VolumePolicy::kRetain;
-  bool member_leave = false;
-  bool member_join = false;
   std::string service_name;  // Empty: "<cluster>-<role>".
   std::vector<std::string> client_services;  // Extra client Services.
 };

@@ -177,5 +177,740 @@ TEST(PlannerTest, IndependentRolesStartTogether) {
   EXPECT_THAT(plan.next, ElementsAre(1, 4));
 }
 
+
+// Prints a plan's summary when a test fails.
+std::string Dump(const Plan& plan) { return PlanToText(plan); }
+
+// No step deletes a PVC (rule 6), except the afterLeave: wipe case.
+void ExpectNoPvcDeleted(const Plan& plan) {
+  for (const Step& s : plan.steps) {
+    EXPECT_FALSE(s.action == Action::kDelete && s.target.kind == "PersistentVolumeClaim")
+        << Dump(plan);
+  }
+}
+
+class StrategyTest : public ::testing::TestWithParam<RolloutStrategy> {
+ protected:
+  RoleSpec Role(RoleSpec r) const {
+    r.strategy = GetParam();
+    return r;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Strategies, StrategyTest,
+                         ::testing::Values(RolloutStrategy::kSerial,
+                                           RolloutStrategy::kBestEffortParallel,
+                                           RolloutStrategy::kParallel),
+                         [](const ::testing::TestParamInfo<RolloutStrategy>& info) {
+                           switch (info.param) {
+                             case RolloutStrategy::kSerial: return "serial";
+                             case RolloutStrategy::kBestEffortParallel:
+                               return "bestEffortParallel";
+                             case RolloutStrategy::kParallel: return "parallel";
+                           }
+                           return "x";
+                         });
+
+// Groups the restarts of a plan into waves: restarts that may run at the
+// same time (neither waits for the other).
+std::vector<std::vector<std::string>> Waves(const Plan& plan) {
+  std::vector<std::vector<std::string>> waves;
+  std::vector<const Step*> restarts;
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart) restarts.push_back(&s);
+  }
+  std::vector<int32_t> wave_of(plan.steps.size() + 1, -1);
+  for (const Step* r : restarts) {
+    int32_t w = 0;
+    for (const Step* q : restarts) {
+      if (q->id < r->id && DependsOn(plan, r->id, q->id)) {
+        w = std::max(w, wave_of[q->id] + 1);
+      }
+    }
+    wave_of[r->id] = w;
+    if (static_cast<int32_t>(waves.size()) <= w) waves.resize(w + 1);
+    waves[w].push_back(r->target.name);
+  }
+  return waves;
+}
+
+// ---------------------------------------------------------------- rule 4: only what changed
+
+TEST_P(StrategyTest, ImageChangeRestartsOnlyOutdatedMembers) {
+  RoleSpec old_spec = Role({.name = "db", .members = 4, .image = "db:1"});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  CompiledCluster desired = MakeCluster({new_spec});
+  // Member 1 already runs the new spec (a previous plan restarted it).
+  SetHash(*FindPod(observed, "events-db-1"), desired.roles[0].spec_hash);
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  std::vector<std::string> restarts = Restarts(plan);
+  EXPECT_THAT(restarts, ElementsAre("events-db-3", "events-db-2", "events-db-0")) << Dump(plan);
+  const Step* r = FindStep(plan, Action::kRestart, "events-db-3");
+  ASSERT_NE(r, nullptr);
+  EXPECT_THAT(r->reason, HasSubstr("image db:1 -> db:2"));
+  // The StatefulSet template is applied before any restart.
+  const Step* apply = FindStep(plan, Action::kApply, "events-db");
+  ASSERT_NE(apply, nullptr);
+  EXPECT_TRUE(DependsOn(plan, r->id, apply->id));
+  EXPECT_EQ(plan.steps.back().condition, "roleReady db 4/4");
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST_P(StrategyTest, ServiceOnlyChangeRestartsNothing) {
+  RoleSpec spec = Role({.name = "db", .members = 3, .client_services = {"client"}});
+  CompiledCluster desired = MakeCluster({spec});
+  ObservedState observed = Converged(desired);
+  for (Json& svc : observed.services) {
+    if (plan_internal::NameOf(svc) == "events-db-client") svc["spec"]["ports"][0]["port"] = 1234;
+  }
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Summary(plan), ElementsAre("apply Service/events-db-client")) << Dump(plan);
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("spec.ports[0].port: 1234 -> 9000"));
+}
+
+TEST_P(StrategyTest, ConfigChangeRestartsMembersAndDeletesOldConfigMapLast) {
+  RoleSpec old_spec = Role({.name = "db", .members = 3, .config = "a=1"});
+  RoleSpec new_spec = old_spec;
+  new_spec.config = "a=2";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  CompiledCluster desired = MakeCluster({new_spec});
+  std::string old_cm = MakeCluster({old_spec}).roles[0].config_map;
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  EXPECT_EQ(plan.steps[0].target.name, desired.roles[0].config_map);
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("create ConfigMap"));
+  EXPECT_EQ(Restarts(plan).size(), 3u);
+  const Step* del = FindStep(plan, Action::kDelete, old_cm);
+  ASSERT_NE(del, nullptr) << Dump(plan);
+  EXPECT_EQ(del->id, static_cast<int32_t>(plan.steps.size()));
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, del->id, s.id));
+    if (s.action == Action::kRestart) EXPECT_THAT(s.reason, HasSubstr("config files changed"));
+  }
+}
+
+TEST_P(StrategyTest, OldConfigMapStaysWhileAMemberKeepsUsingIt) {
+  // onChange: none: the ConfigMap name changes, the spec-hash does not.
+  RoleSpec old_spec = Role({.name = "db", .members = 2, .config = "a=1"});
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  RoleSpec new_spec = old_spec;
+  new_spec.config = "a=2";
+  CompiledCluster desired = MakeCluster({new_spec});
+  desired.roles[0].spec_hash = MakeCluster({old_spec}).roles[0].spec_hash;
+  for (Object& o : desired.objects) {
+    if (o.kind == "StatefulSet") {
+      o.body["spec"]["template"]["metadata"]["annotations"]["strata.dev/spec-hash"] =
+          desired.roles[0].spec_hash;
+    }
+  }
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Restarts(plan), IsEmpty()) << Dump(plan);
+  for (const Step& s : plan.steps) EXPECT_NE(s.action, Action::kDelete) << Dump(plan);
+}
+
+// ---------------------------------------------------------------- rule 3: budgets
+
+TEST_P(StrategyTest, WavesRespectTheBudget) {
+  RoleSpec old_spec = Role({.name = "db", .members = 6, .image = "db:1",
+                            .max_unavailable = IntOrPercent{.value = 2}});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  std::vector<std::vector<std::string>> waves = Waves(plan);
+  if (GetParam() == RolloutStrategy::kSerial) {
+    EXPECT_EQ(waves.size(), 6u) << Dump(plan);
+  } else {
+    ASSERT_EQ(waves.size(), 3u) << Dump(plan);
+    EXPECT_THAT(waves[0], ElementsAre("events-db-5", "events-db-4"));
+    EXPECT_THAT(waves[2], ElementsAre("events-db-1", "events-db-0"));
+  }
+  for (const auto& w : waves) EXPECT_LE(w.size(), 2u);
+}
+
+TEST_P(StrategyTest, QuorumRoleKeepsAMajorityUnlessParallel) {
+  RoleSpec old_spec = Role({.name = "zk", .members = 5, .image = "zk:1", .quorum = true,
+                            .max_unavailable = IntOrPercent{.value = 100, .percent = true}});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "zk:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  size_t widest = 0;
+  for (const auto& w : Waves(plan)) widest = std::max(widest, w.size());
+  switch (GetParam()) {
+    case RolloutStrategy::kSerial: EXPECT_EQ(widest, 1u); break;
+    case RolloutStrategy::kBestEffortParallel: EXPECT_EQ(widest, 2u) << Dump(plan); break;
+    case RolloutStrategy::kParallel:
+      EXPECT_EQ(widest, 5u) << Dump(plan);
+      EXPECT_THAT(plan.notes, ElementsAre(HasSubstr("opts out of the quorum budget")));
+      break;
+  }
+}
+
+TEST_P(StrategyTest, UnavailableMembersCountAgainstTheBudget) {
+  RoleSpec old_spec = Role({.name = "db", .members = 4, .image = "db:1",
+                            .max_unavailable = IntOrPercent{.value = 2}});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  CompiledCluster desired = MakeCluster({new_spec});
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  // Member 0 is at the new spec but not Ready yet (just restarted).
+  Json& pod0 = *FindPod(observed, "events-db-0");
+  SetHash(pod0, desired.roles[0].spec_hash);
+  MakeUnready(pod0, Now() - absl::Seconds(20));
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  const Step* wait0 = FindStep(plan, Action::kWait, "events-db-0");
+  ASSERT_NE(wait0, nullptr) << Dump(plan);
+  // Nobody else is disrupted before member 0 is back.
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, s.id, wait0->id)) << Dump(plan);
+  }
+  EXPECT_FALSE(plan.blocked);
+}
+
+TEST_P(StrategyTest, UnreadyOutdatedMembersGoFirstWithoutGate) {
+  RoleSpec old_spec = Role({.name = "db", .members = 4, .image = "db:1", .gate = true});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  MakeStuck(*FindPod(observed, "events-db-1"), "CrashLoopBackOff");
+  MakeUnready(*FindPod(observed, "events-db-2"));
+  Plan plan = MustPlan(MakeCluster({new_spec}), observed);
+  ExpectWellFormed(plan);
+  std::vector<std::string> restarts = Restarts(plan);
+  ASSERT_EQ(restarts.size(), 4u) << Dump(plan);
+  EXPECT_THAT(std::vector<std::string>(restarts.begin(), restarts.begin() + 2),
+              ElementsAre("events-db-1", "events-db-2"));
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kExec) {
+      EXPECT_NE(s.pod, "events-db-1");
+      EXPECT_NE(s.pod, "events-db-2");
+    }
+  }
+  const Step* r1 = FindStep(plan, Action::kRestart, "events-db-1");
+  EXPECT_EQ(r1->phase, "repair");
+  EXPECT_THAT(r1->reason, HasSubstr("CrashLoopBackOff"));
+  const Step* r3 = FindStep(plan, Action::kRestart, "events-db-3");
+  EXPECT_TRUE(DependsOn(plan, r3->id, r1->id));
+  EXPECT_FALSE(plan.blocked);
+}
+
+TEST_P(StrategyTest, GateRunsInEachReadyMemberBeforeItsRestart) {
+  RoleSpec old_spec = Role({.name = "db", .members = 3, .image = "db:1", .gate = true});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  for (const Step& s : plan.steps) {
+    if (s.action != Action::kRestart) continue;
+    ASSERT_EQ(s.after.size(), 1u);
+    const Step& gate = plan.steps[s.after[0] - 1];
+    EXPECT_EQ(gate.action, Action::kExec);
+    EXPECT_EQ(gate.hook, "gate");
+    EXPECT_EQ(gate.pod, s.target.name);
+    EXPECT_THAT(gate.command, ElementsAre("/bin/can-restart"));
+    EXPECT_THAT(gate.env, ElementsAre("STRATA_TARGET_POD=" + s.target.name,
+                                      "STRATA_TARGET_ORDINAL=" +
+                                          std::to_string(*s.target.ordinal)));
+    EXPECT_EQ(gate.timeout_seconds, 120);
+  }
+}
+
+TEST_P(StrategyTest, EachRestartWaitsForReadyAndMinReadySeconds) {
+  RoleSpec old_spec = Role({.name = "db", .members = 3, .image = "db:1",
+                            .min_ready_seconds = 30});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  for (const Step& s : plan.steps) {
+    if (s.action != Action::kRestart) continue;
+    const Step* wait = nullptr;
+    for (const Step& w : plan.steps) {
+      if (w.action == Action::kWait && w.after == std::vector<int32_t>{s.id}) wait = &w;
+    }
+    ASSERT_NE(wait, nullptr) << Dump(plan);
+    EXPECT_EQ(wait->condition, "podReady " + s.target.name + " minReadySeconds=30");
+    EXPECT_EQ(wait->timeout_seconds, 330);
+  }
+}
+
+TEST(PlannerTest, ReadyButNotYetAvailableMemberIsAwaited) {
+  RoleSpec old_spec{.name = "db", .members = 3, .image = "db:1", .min_ready_seconds = 60};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  CompiledCluster desired = MakeCluster({new_spec});
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  Json& pod = *FindPod(observed, "events-db-2");
+  SetHash(pod, desired.roles[0].spec_hash);
+  for (Json& c : pod["status"]["conditions"]) {
+    if (c["type"] == "Ready") c["lastTransitionTime"] = Rfc3339(Now() - absl::Seconds(10));
+  }
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  const Step* wait = FindStep(plan, Action::kWait, "events-db-2");
+  ASSERT_NE(wait, nullptr) << Dump(plan);
+  EXPECT_THAT(wait->reason, HasSubstr("not yet for minReadySeconds=60"));
+  EXPECT_THAT(Restarts(plan), ElementsAre("events-db-1", "events-db-0"));
+  // 60 s later it is available and the plan no longer waits for it.
+  Plan later = MustPlan(desired, observed, Now() + absl::Seconds(60));
+  EXPECT_EQ(FindStep(later, Action::kWait, "events-db-2"), nullptr) << Dump(later);
+}
+
+// ---------------------------------------------------------------- rule 3: order
+
+TEST(PlannerTest, OrdinalAscendingAndDescending) {
+  for (RolloutOrder order : {RolloutOrder::kOrdinalAscending, RolloutOrder::kOrdinalDescending}) {
+    RoleSpec old_spec{.name = "db", .members = 3, .image = "db:1", .order = order};
+    RoleSpec new_spec = old_spec;
+    new_spec.image = "db:2";
+    Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+    if (order == RolloutOrder::kOrdinalAscending) {
+      EXPECT_THAT(Restarts(plan), ElementsAre("events-db-0", "events-db-1", "events-db-2"));
+    } else {
+      EXPECT_THAT(Restarts(plan), ElementsAre("events-db-2", "events-db-1", "events-db-0"));
+    }
+  }
+}
+
+TEST_P(StrategyTest, FollowersFirstRestartsTheLeaderLastAlone) {
+  RoleSpec old_spec = Role({.name = "zk", .members = 5, .image = "zk:1", .quorum = true,
+                            .max_unavailable = IntOrPercent{.value = 2},
+                            .order = RolloutOrder::kFollowersFirst,
+                            .leader_label = "strata.dev/leader"});
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "zk:2";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  for (Json& p : observed.pods) p["metadata"]["labels"].erase("strata.dev/leader");
+  (*FindPod(observed, "events-zk-3"))["metadata"]["labels"]["strata.dev/leader"] = "true";
+  Plan plan = MustPlan(MakeCluster({new_spec}), observed);
+  ExpectWellFormed(plan);
+  std::vector<std::vector<std::string>> waves = Waves(plan);
+  ASSERT_FALSE(waves.empty());
+  EXPECT_THAT(waves.back(), ElementsAre("events-zk-3")) << Dump(plan);
+  EXPECT_EQ(Restarts(plan).back(), "events-zk-3");
+  EXPECT_THAT(FindStep(plan, Action::kRestart, "events-zk-3")->reason, HasSubstr("leader"));
+}
+
+TEST(PlannerTest, FollowersFirstWithoutALeaderFallsBackAndSaysSo) {
+  RoleSpec old_spec{.name = "zk", .members = 3, .image = "zk:1", .quorum = true,
+                    .order = RolloutOrder::kFollowersFirst,
+                    .leader_label = "strata.dev/leader"};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "zk:2";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  for (Json& p : observed.pods) p["metadata"]["labels"].erase("strata.dev/leader");
+  Plan plan = MustPlan(MakeCluster({new_spec}), observed);
+  EXPECT_THAT(Restarts(plan), ElementsAre("events-zk-2", "events-zk-1", "events-zk-0"));
+  EXPECT_THAT(plan.notes, ElementsAre(HasSubstr("fell back to ordinalDescending")));
+  EXPECT_THAT(FindStep(plan, Action::kRestart, "events-zk-2")->reason,
+              HasSubstr("fell back to ordinalDescending: no pod carries strata.dev/leader=true"));
+}
+
+TEST(PlannerTest, ZoneParallelRestartsOneZoneAtATime) {
+  RoleSpec old_spec{.name = "db", .members = 6, .image = "db:1",
+                    .strategy = RolloutStrategy::kBestEffortParallel,
+                    .max_unavailable = IntOrPercent{.value = 3}, .zone_parallel = true};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  // Zones from pod labels for some, from the Node for the others.
+  const char* zones[] = {"a", "b", "c", "a", "b", "c"};
+  for (int i = 0; i < 6; ++i) {
+    Json& pod = *FindPod(observed, "events-db-" + std::to_string(i));
+    if (i % 2 == 0) {
+      pod["metadata"]["labels"]["topology.kubernetes.io/zone"] = zones[i];
+    } else {
+      std::string node = "node-" + std::to_string(i);
+      pod["spec"]["nodeName"] = node;
+      observed.nodes.push_back({{"kind", "Node"},
+                                {"metadata",
+                                 {{"name", node},
+                                  {"labels", {{"topology.kubernetes.io/zone", zones[i]}}}}}});
+    }
+  }
+  Plan plan = MustPlan(MakeCluster({new_spec}), observed);
+  ExpectWellFormed(plan);
+  std::vector<std::vector<std::string>> waves = Waves(plan);
+  ASSERT_EQ(waves.size(), 3u) << Dump(plan);
+  EXPECT_THAT(waves[0], ElementsAre("events-db-5", "events-db-2"));  // zone c
+  EXPECT_THAT(waves[1], ElementsAre("events-db-4", "events-db-1"));  // zone b
+  EXPECT_THAT(waves[2], ElementsAre("events-db-3", "events-db-0"));  // zone a
+}
+
+// ---------------------------------------------------------------- rule 2: membership
+
+TEST_P(StrategyTest, QuorumScaleOutStepsOneAtATimeAscending) {
+  RoleSpec old_spec = Role({.name = "zk", .members = 3, .quorum = true, .member_join = true,
+                            .storage_size = "1Gi"});
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 5;
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("apply PodDisruptionBudget/events-zk",
+                          "apply StatefulSet/events-zk replicas=4", "wait podReady events-zk-3",
+                          "exec memberJoin events-zk-3", "apply StatefulSet/events-zk replicas=5",
+                          "wait podReady events-zk-4", "exec memberJoin events-zk-4",
+                          "wait roleReady zk 5/5"))
+      << Dump(plan);
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST_P(StrategyTest, ScaleOutWithoutHooksIsOneStep) {
+  RoleSpec old_spec = Role({.name = "db", .members = 2});
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 4;
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  std::vector<std::string> summary = Summary(plan);
+  EXPECT_THAT(summary, ::testing::Contains("apply StatefulSet/events-db replicas=4"));
+  EXPECT_EQ(summary.back(), "wait roleReady db 4/4");
+  EXPECT_THAT(Restarts(plan), IsEmpty());
+}
+
+TEST_P(StrategyTest, ScaleInRunsMemberLeaveHighestFirst) {
+  RoleSpec old_spec = Role({.name = "db", .members = 5, .member_leave = true,
+                            .storage_size = "1Gi"});
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 3;
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("exec memberLeave events-db-4",
+                          "apply PersistentVolumeClaim/data-events-db-4",
+                          "apply StatefulSet/events-db replicas=4", "wait roleReady db 4/4",
+                          "exec memberLeave events-db-3",
+                          "apply PersistentVolumeClaim/data-events-db-3",
+                          "apply StatefulSet/events-db replicas=3", "wait roleReady db 3/3"))
+      << Dump(plan);
+  const Step& mark = plan.steps[1];
+  EXPECT_EQ(mark.object["metadata"]["annotations"]["strata.dev/member-left"], "true");
+  EXPECT_THAT(plan.steps[2].reason, HasSubstr("data-events-db-4 stay (onScaleDown: retain)"));
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST(PlannerTest, ScaleInResumesWithoutRunningMemberLeaveTwice) {
+  RoleSpec old_spec{.name = "db", .members = 4, .member_leave = true, .storage_size = "1Gi"};
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 3;
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  (*FindPvc(observed, "data-events-db-3"))["metadata"]["annotations"]["strata.dev/member-left"] =
+      "true";
+  Plan plan = MustPlan(MakeCluster({new_spec}), observed);
+  EXPECT_THAT(Summary(plan), ElementsAre("apply StatefulSet/events-db replicas=3",
+                                         "wait roleReady db 3/3"))
+      << Dump(plan);
+}
+
+TEST(PlannerTest, ScaleInWithDeletePolicySaysTheStatefulSetDeletesThePvc) {
+  RoleSpec old_spec{.name = "db", .members = 3, .quorum = true, .storage_size = "1Gi",
+                    .on_scale_down = VolumePolicy::kDelete};
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 2;
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  const Step* scale = nullptr;
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kApply && s.target.kind == "StatefulSet") scale = &s;
+  }
+  ASSERT_NE(scale, nullptr) << Dump(plan);
+  EXPECT_THAT(scale->reason, HasSubstr("the StatefulSet deletes data-events-db-2 "
+                                       "(onScaleDown: delete)"));
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST(PlannerTest, WipedPvcIsDeletedBeforeItsOrdinalReturns) {
+  RoleSpec spec{.name = "cass", .members = 3, .member_leave = true, .storage_size = "1Gi",
+                .after_leave = AfterLeave::kWipe};
+  RoleSpec small = spec;
+  small.members = 2;
+  ObservedState observed = Converged(MakeCluster({spec}));
+  // Member 2 left (memberLeave ran, PVC marked), the StatefulSet went to 2.
+  observed = Converged(MakeCluster({small}));
+  Json pvc = *FindPvc(observed, "data-events-cass-1");
+  pvc["metadata"]["name"] = "data-events-cass-2";
+  pvc["metadata"]["annotations"]["strata.dev/member-left"] = "true";
+  observed.persistent_volume_claims.push_back(pvc);
+  Plan plan = MustPlan(MakeCluster({spec}), observed);
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("delete PersistentVolumeClaim/data-events-cass-2",
+                          "apply StatefulSet/events-cass replicas=3",
+                          "wait podReady events-cass-2", "wait roleReady cass 3/3"))
+      << Dump(plan);
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("afterLeave: wipe"));
+}
+
+TEST(PlannerTest, KeptPvcIsReusedAndItsLeftMarkCleared) {
+  RoleSpec spec{.name = "db", .members = 3, .storage_size = "1Gi"};
+  RoleSpec small = spec;
+  small.members = 2;
+  ObservedState observed = Converged(MakeCluster({small}));
+  Json pvc = *FindPvc(observed, "data-events-db-1");
+  pvc["metadata"]["name"] = "data-events-db-2";
+  pvc["metadata"]["annotations"]["strata.dev/member-left"] = "true";
+  observed.persistent_volume_claims.push_back(pvc);
+  Plan plan = MustPlan(MakeCluster({spec}), observed);
+  ExpectWellFormed(plan);
+  ExpectNoPvcDeleted(plan);
+  const Step* clear = FindStep(plan, Action::kApply, "data-events-db-2");
+  ASSERT_NE(clear, nullptr) << Dump(plan);
+  EXPECT_EQ(clear->object["metadata"]["annotations"]["strata.dev/member-left"], "false");
+  const Step* scale = FindStep(plan, Action::kApply, "events-db");
+  ASSERT_NE(scale, nullptr);
+  EXPECT_TRUE(DependsOn(plan, scale->id, clear->id));
+}
+
+TEST_P(StrategyTest, MembershipComesBeforeTemplateUpdates) {
+  RoleSpec old_spec = Role({.name = "zk", .members = 3, .image = "zk:1", .quorum = true});
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 5;
+  new_spec.image = "zk:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  int32_t last_membership = 0;
+  for (const Step& s : plan.steps) {
+    if (s.phase == "membership") last_membership = s.id;
+  }
+  ASSERT_GT(last_membership, 0) << Dump(plan);
+  // Restarts only of the 3 old members; new ones start at the new spec.
+  EXPECT_THAT(Restarts(plan), ElementsAre("events-zk-2", "events-zk-1", "events-zk-0"));
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart) {
+      EXPECT_TRUE(DependsOn(plan, s.id, last_membership)) << Dump(plan);
+    }
+  }
+  // The first StatefulSet apply carries the new template at the old size.
+  const Step* first = FindStep(plan, Action::kApply, "events-zk");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->object["spec"]["replicas"], 3);
+  EXPECT_EQ(first->object["spec"]["template"]["spec"]["containers"][0]["image"], "zk:2");
+}
+
+// ---------------------------------------------------------------- rule 5: storage, immutables
+
+TEST(PlannerTest, ImmutableFieldChangeOrphanDeletesThenApplies) {
+  RoleSpec old_spec{.name = "db", .members = 3};
+  RoleSpec new_spec = old_spec;
+  new_spec.service_name = "events-db-peers";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  std::vector<std::string> summary = Summary(plan);
+  ASSERT_GE(summary.size(), 2u);
+  EXPECT_EQ(summary[0], "delete StatefulSet/events-db orphan");
+  EXPECT_EQ(summary[1], "apply StatefulSet/events-db replicas=3");
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("serviceName"));
+  EXPECT_TRUE(plan.steps[0].orphan);
+}
+
+TEST(PlannerTest, StorageGrowthResizesEveryMemberPvc) {
+  RoleSpec old_spec{.name = "db", .members = 3, .storage_size = "10Gi",
+                    .storage_class = "fast"};
+  RoleSpec new_spec = old_spec;
+  new_spec.storage_size = "20Gi";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("delete StatefulSet/events-db orphan",
+                          "apply StatefulSet/events-db replicas=3",
+                          "resizePvc data-events-db-0 20Gi", "wait pvcCapacity data-events-db-0 20Gi",
+                          "resizePvc data-events-db-1 20Gi", "wait pvcCapacity data-events-db-1 20Gi",
+                          "resizePvc data-events-db-2 20Gi", "wait pvcCapacity data-events-db-2 20Gi",
+                          "wait roleReady db 3/3"))
+      << Dump(plan);
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("volumeClaimTemplates data size 10Gi -> 20Gi"));
+  EXPECT_THAT(plan.steps[2].reason,
+              HasSubstr("StorageClass \"fast\" with allowVolumeExpansion: true"));
+  EXPECT_EQ(plan.steps[3].size, "20Gi");
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST(PlannerTest, StorageCannotShrinkChangeClassOrAccessModes) {
+  RoleSpec old_spec{.name = "db", .members = 2, .storage_size = "10Gi",
+                    .storage_class = "fast"};
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  RoleSpec smaller = old_spec;
+  smaller.storage_size = "5Gi";
+  EXPECT_THAT(PlanRollout(MakeCluster({smaller}), observed, PlanOptions{.now = Now()}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("role db: storage data: size 5Gi is smaller than the 10Gi")));
+  RoleSpec other_class = old_spec;
+  other_class.storage_class = "slow";
+  EXPECT_THAT(PlanRollout(MakeCluster({other_class}), observed, PlanOptions{.now = Now()}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("role db: storage data: storageClassName changes from "
+                                 "\"fast\" to \"slow\"")));
+  CompiledCluster rwx = MakeCluster({old_spec});
+  rwx.roles[0].storage[0].access_modes = {"ReadWriteMany"};
+  EXPECT_THAT(PlanRollout(rwx, observed, PlanOptions{.now = Now()}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("role db: storage data: accessModes change from "
+                                 "[ReadWriteOnce] to [ReadWriteMany]")));
+}
+
+// ---------------------------------------------------------------- rule 7: stuck stops
+
+TEST_P(StrategyTest, StuckMemberAtTheCurrentSpecStopsThePlan) {
+  RoleSpec zk = Role({.name = "zk", .members = 3, .image = "zk:2"});
+  RoleSpec broker = Role({.name = "broker", .members = 2, .image = "b:1",
+                          .depends_on = {"zk"}});
+  RoleSpec broker2 = broker;
+  broker2.image = "b:2";
+  ObservedState observed = Converged(MakeCluster({zk, broker}));
+  MakeStuck(*FindPod(observed, "events-zk-1"), "ImagePullBackOff");
+  Plan plan = MustPlan(MakeCluster({zk, broker2}), observed);
+  ExpectWellFormed(plan);
+  EXPECT_TRUE(plan.blocked);
+  ASSERT_EQ(plan.steps.size(), 1u) << Dump(plan);
+  EXPECT_EQ(plan.steps[0].condition, "podReady events-zk-1");
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("ImagePullBackOff"));
+  EXPECT_THAT(plan.notes, ElementsAre(HasSubstr("stopped at events-zk-1")));
+  EXPECT_THAT(Restarts(plan), IsEmpty());
+}
+
+TEST(PlannerTest, RestartedMemberNotReadyInTimeStopsThePlan) {
+  RoleSpec old_spec{.name = "db", .members = 3, .image = "db:1"};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  CompiledCluster desired = MakeCluster({new_spec});
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  Json& pod = *FindPod(observed, "events-db-2");
+  SetHash(pod, desired.roles[0].spec_hash);
+  MakeUnready(pod, Now() - absl::Seconds(100));
+  // Within the timeout: wait for it, then go on.
+  Plan waiting = MustPlan(desired, observed);
+  EXPECT_FALSE(waiting.blocked);
+  EXPECT_EQ(Restarts(waiting).size(), 2u) << Dump(waiting);
+  // Past the 300 s timeout: stop there.
+  Plan stopped = MustPlan(desired, observed, Now() + absl::Seconds(400));
+  EXPECT_TRUE(stopped.blocked);
+  EXPECT_THAT(Restarts(stopped), IsEmpty());
+  EXPECT_THAT(stopped.notes, ElementsAre(HasSubstr("has not become Ready within 300s")));
+}
+
+TEST(PlannerTest, StuckMemberOnAnOldSpecIsReplacedAtOnce) {
+  RoleSpec old_spec{.name = "db", .members = 3, .image = "db:bad"};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:fixed";
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  MakeStuck(*FindPod(observed, "events-db-0"), "ImagePullBackOff");
+  Plan plan = MustPlan(MakeCluster({new_spec}), observed);
+  EXPECT_FALSE(plan.blocked);
+  EXPECT_EQ(Restarts(plan).front(), "events-db-0") << Dump(plan);
+}
+
+// ---------------------------------------------------------------- rules 1, 23: role order
+
+TEST_P(StrategyTest, DependentRoleUpdatesAfterItsDependencyIsReady) {
+  RoleSpec zk = Role({.name = "zk", .members = 3, .image = "zk:1", .quorum = true});
+  RoleSpec broker = Role({.name = "broker", .members = 3, .image = "b:1",
+                          .depends_on = {"zk"}});
+  ObservedState observed = Converged(MakeCluster({zk, broker}));
+  zk.image = "zk:2";
+  broker.image = "b:2";
+  Plan plan = MustPlan(MakeCluster({zk, broker}), observed);
+  ExpectWellFormed(plan);
+  const Step* zk_ready = nullptr;
+  for (const Step& s : plan.steps) {
+    if (s.condition == "roleReady zk 3/3") zk_ready = &s;
+  }
+  ASSERT_NE(zk_ready, nullptr) << Dump(plan);
+  for (const Step& s : plan.steps) {
+    if (s.target.role == "broker") EXPECT_TRUE(DependsOn(plan, s.id, zk_ready->id)) << Dump(plan);
+  }
+  EXPECT_THAT(plan.next, ElementsAre(1));
+}
+
+TEST(PlannerTest, UnreadyMemberOfAnUntouchedRoleHoldsItsDependents) {
+  RoleSpec zk{.name = "zk", .members = 3};
+  RoleSpec broker{.name = "broker", .members = 2, .image = "b:1", .depends_on = {"zk"}};
+  ObservedState observed = Converged(MakeCluster({zk, broker}));
+  MakeUnready(*FindPod(observed, "events-zk-0"), Now() - absl::Seconds(5));
+  broker.image = "b:2";
+  Plan plan = MustPlan(MakeCluster({zk, broker}), observed);
+  ExpectWellFormed(plan);
+  ASSERT_FALSE(plan.steps.empty());
+  EXPECT_EQ(plan.steps[0].condition, "roleReady zk 3/3") << Dump(plan);
+  EXPECT_THAT(plan.next, ElementsAre(1));
+}
+
+TEST(PlannerTest, UnreadyMemberWithNothingElseToDoIsOneWait) {
+  RoleSpec db{.name = "db", .members = 3};
+  ObservedState observed = Converged(MakeCluster({db}));
+  MakeUnready(*FindPod(observed, "events-db-1"), Now() - absl::Seconds(5));
+  Plan plan = MustPlan(MakeCluster({db}), observed);
+  EXPECT_THAT(Summary(plan), ElementsAre("wait roleReady db 3/3"));
+  EXPECT_FALSE(plan.converged);
+}
+
+TEST(PlannerTest, RemovedRolesAreDeletedLastNewestFirstKeepingPvcs) {
+  RoleSpec zk{.name = "zk", .members = 3, .storage_size = "1Gi"};
+  RoleSpec broker{.name = "broker", .members = 2, .depends_on = {"zk"}};
+  RoleSpec tool{.name = "tool", .members = 1};
+  ObservedState observed = Converged(MakeCluster({zk, broker, tool}));
+  for (Json& s : observed.stateful_sets) {
+    std::string name = plan_internal::NameOf(s);
+    s["metadata"]["creationTimestamp"] =
+        name == "events-zk" ? "2025-01-01T00:00:00Z" : "2025-01-02T00:00:00Z";
+  }
+  broker.image = "b:2";
+  Plan plan = MustPlan(MakeCluster({broker}), observed);
+  ExpectWellFormed(plan);
+  std::vector<std::string> deletes;
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kDelete) deletes.push_back(s.target.kind + "/" + s.target.name);
+  }
+  EXPECT_THAT(deletes, ElementsAre("StatefulSet/events-tool", "Service/events-tool",
+                                   "StatefulSet/events-zk", "PodDisruptionBudget/events-zk",
+                                   "Service/events-zk"))
+      << Dump(plan);
+  const Step* zk_delete = FindStep(plan, Action::kDelete, "events-zk");
+  EXPECT_THAT(zk_delete->reason, HasSubstr("its PVCs stay (whenDeleted: Retain)"));
+  EXPECT_EQ(zk_delete->phase, "removal");
+  // Removal waits for the remaining roles to be done.
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, zk_delete->id, s.id));
+  }
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST(PlannerTest, ShrinkingToOneMemberDeletesThePdb) {
+  RoleSpec db{.name = "db", .members = 2};
+  ObservedState observed = Converged(MakeCluster({db}));
+  db.members = 1;
+  Plan plan = MustPlan(MakeCluster({db}), observed);
+  ExpectWellFormed(plan);
+  EXPECT_EQ(Summary(plan).back(), "delete PodDisruptionBudget/events-db") << Dump(plan);
+}
+
+TEST(PlannerTest, SmallQuorumWarns) {
+  RoleSpec old_spec{.name = "zk", .members = 2, .image = "zk:1", .quorum = true};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "zk:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  EXPECT_THAT(plan.notes, ElementsAre(HasSubstr("loses quorum")));
+  EXPECT_EQ(Restarts(plan).size(), 2u);
+}
+
+TEST(PlannerTest, IsDeterministic) {
+  RoleSpec old_spec{.name = "db", .members = 7, .image = "db:1",
+                    .strategy = RolloutStrategy::kBestEffortParallel,
+                    .max_unavailable = IntOrPercent{.value = 3}, .gate = true};
+  RoleSpec new_spec = old_spec;
+  new_spec.image = "db:2";
+  CompiledCluster desired = MakeCluster({new_spec});
+  ObservedState observed = Converged(MakeCluster({old_spec}));
+  Plan a = MustPlan(desired, observed);
+  Plan b = MustPlan(desired, observed);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(PlanToJson(a).dump(), PlanToJson(b).dump());
+}
+
 }  // namespace
 }  // namespace strata
