@@ -53,6 +53,22 @@ Json StepToJson(const Step& s) {
   return j;
 }
 
+// argv as one line a person can read: arguments with spaces or quotes are
+// single-quoted, newlines shown as "\n", the whole cut at 100 characters.
+std::string CommandLine(const std::vector<std::string>& argv) {
+  std::vector<std::string> words;
+  for (const std::string& a : argv) {
+    std::string w = absl::StrReplaceAll(a, {{"\n", "\\n"}});
+    if (w.empty() || w.find_first_of(" \t'\"$;|&<>(){}*?#") != std::string::npos) {
+      w = absl::StrCat("'", absl::StrReplaceAll(w, {{"'", "'\\''"}}), "'");
+    }
+    words.push_back(std::move(w));
+  }
+  std::string line = absl::StrJoin(words, " ");
+  if (line.size() > 100) line = line.substr(0, 97) + "...";
+  return line;
+}
+
 // The one-line summary of a step: "apply StatefulSet events-broker (replicas 4)".
 std::string Headline(const Step& s) {
   std::string line = absl::StrCat(ActionName(s.action), " ", s.target.kind, " ", s.target.name);
@@ -71,7 +87,7 @@ std::string Headline(const Step& s) {
       break;
     case Action::kExec:
       line = absl::StrCat("exec ", s.hook.empty() ? "" : s.hook + " ", "in ", s.pod, ": ",
-                          absl::StrJoin(s.command, " "));
+                          CommandLine(s.command));
       break;
     case Action::kWait:
       line = absl::StrCat("wait ", s.condition);

@@ -184,9 +184,56 @@ std::string ChangeSummary(const Json& pod, const Json* desired_sts,
     parts.push_back("config files changed");
   }
   if (parts.empty()) parts.push_back("pod template changed");
-  std::string have_hash = AnnotationOf(pod, plan_internal::kSpecHashAnnotation);
-  return absl::StrCat("spec-hash ", have_hash.empty() ? "(none)" : have_hash, " -> ",
-                      role.spec_hash, ": ", absl::StrJoin(parts, ", "));
+  return absl::StrCat("spec-hash differs (", absl::StrJoin(parts, ", "), ")");
+}
+
+// Describes how StatefulSet `want` differs from `have` (replicas aside), or
+// "" when it does not: the pod template first (images, config, then the
+// first differing field), then the rest of the spec, then metadata.
+std::string StatefulSetChange(const Json& want, const Json& have) {
+  static const Json kNull;
+  auto at = [](const Json& j, std::initializer_list<const char*> path) -> const Json& {
+    const Json* v = Find(j, path);
+    return v == nullptr ? kNull : *v;
+  };
+  const Json& wt = at(want, {"spec", "template"});
+  const Json& ht = at(have, {"spec", "template"});
+  if (FirstDifference(wt, ht, "spec.template")) {
+    std::vector<std::string> parts;
+    const Json& wc = at(wt, {"spec", "containers"});
+    const Json& hc = at(ht, {"spec", "containers"});
+    if (wc.is_array() && hc.is_array()) {
+      for (const Json& w : wc) {
+        for (const Json& h : hc) {
+          if (StringAt(w, {"name"}) == StringAt(h, {"name"}) &&
+              StringAt(w, {"image"}) != StringAt(h, {"image"})) {
+            parts.push_back(absl::StrCat("image ", StringAt(h, {"image"}), " -> ",
+                                         StringAt(w, {"image"})));
+          }
+        }
+      }
+    }
+    std::string wh = StringAt(wt, {"metadata", "annotations", plan_internal::kConfigHashAnnotation});
+    std::string hh = StringAt(ht, {"metadata", "annotations", plan_internal::kConfigHashAnnotation});
+    if (wh != hh) parts.push_back("config files changed");
+    if (parts.empty()) {
+      auto d = FirstDifference(at(wt, {"spec"}), at(ht, {"spec"}), "spec.template.spec");
+      if (!d) d = FirstDifference(wt, ht, "spec.template");
+      parts.push_back(*d);
+    }
+    return absl::StrCat("pod template changed (", absl::StrJoin(parts, ", "),
+                        "); OnDelete: running members keep their spec until restarted");
+  }
+  Json ws = at(want, {"spec"});
+  if (ws.is_object()) {
+    ws.erase("replicas");
+    ws.erase("template");
+    if (auto d = FirstDifference(ws, at(have, {"spec"}), "spec")) return *d;
+  }
+  if (auto d = FirstDifference(at(want, {"metadata"}), at(have, {"metadata"}), "metadata")) {
+    return *d;
+  }
+  return "";
 }
 
 struct RolePlanResult {
@@ -465,9 +512,7 @@ void RolePlanner::AnalyzeStatefulSet() {
         immutable_changes_.push_back(*d);
       }
     }
-    Json body = want;
-    body["spec"].erase("replicas");
-    if (auto d = FirstDifference(body, have)) sts_diff_ = *d;
+    sts_diff_ = StatefulSetChange(want, have);
   }
 }
 
@@ -506,10 +551,7 @@ void RolePlanner::Objects(Chain& chain) {
       if (!sts_diff_.empty() || replicas_first != r_obs_) {
         std::vector<std::string> why;
         if (!sts_diff_.empty()) {
-          why.push_back(absl::StrCat(sts_diff_, absl::StrContains(sts_diff_, "template")
-                                                    ? " (OnDelete: running members keep "
-                                                      "their spec until restarted)"
-                                                    : ""));
+          why.push_back(sts_diff_);
         }
         if (replicas_first != r_obs_) {
           why.push_back(absl::StrCat(
@@ -632,9 +674,9 @@ void RolePlanner::Repair(Chain& chain) {
     if (outdated && (!IsReady(*pod) || !stuck.empty())) {
       Step r = MakeStep(
           Action::kRestart, PodTarget(role_.stateful_set, role_.name, k), "repair",
-          absl::StrCat(name, " is ", stuck.empty() ? "not Ready" : stuck, " on an old spec (",
-                       ChangeSummary(*pod, desired_sts_, role_),
-                       "): restart it first; it is out already, so no gate and no budget"));
+          absl::StrCat(ChangeSummary(*pod, desired_sts_, role_), " and ", name, " is ",
+                       stuck.empty() ? "not Ready" : absl::StrCat("stuck (", stuck, ")"),
+                       ": restart it first; it is out already, so no gate and no budget"));
       restarts.push_back({k, std::move(r)});
       replaced_.insert(name);
       waits.push_back({k, PodWait(k, "repair",
@@ -839,13 +881,13 @@ int32_t RolePlanner::Budget(std::string* why) const {
   const RolloutPolicy& p = spec_.rollout;
   int32_t budget = p.ResolveMaxUnavailable(n_);
   *why = p.strategy == RolloutStrategy::kSerial
-             ? "serial: one at a time"
-             : absl::StrCat(StrategyName(p.strategy), ": up to ", budget, " at a time");
+             ? "serial"
+             : absl::StrCat(StrategyName(p.strategy), ", up to ", budget, " at a time");
   if (spec_.quorum == Quorum::kMajority && p.strategy != RolloutStrategy::kParallel) {
     int32_t cap = n_ - (n_ / 2 + 1);
     if (cap < budget) {
       budget = std::max(cap, 1);
-      *why = absl::StrCat(StrategyName(p.strategy), ": up to ", budget,
+      *why = absl::StrCat(StrategyName(p.strategy), ", up to ", budget,
                           " at a time (quorum keeps ", n_ / 2 + 1, " of ", n_, " available)");
     }
   }
@@ -882,8 +924,8 @@ void RolePlanner::Update(Chain& chain) {
                                 p.leader_label, "=true");
       b_.plan().notes.push_back(absl::StrCat("role ", role_.name, ": ", order_note));
     } else {
-      order_note = absl::StrCat("followersFirst: the leader (", p.leader_label,
-                                "=true) goes last");
+      order_note = absl::StrCat("followersFirst, the leader (", p.leader_label,
+                                "=true) last");
     }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
@@ -949,7 +991,7 @@ void RolePlanner::Update(Chain& chain) {
                                                                           : c.zone)
                                            : "",
                                        c.leader && order == RolloutOrder::kFollowersFirst
-                                           ? ", leader"
+                                           ? "; this is the leader"
                                            : "",
                                        ")");
       if (p.gate.has_value()) {
@@ -968,9 +1010,8 @@ void RolePlanner::Update(Chain& chain) {
       }
       b_.Then(m, MakeStep(Action::kRestart,
                           PodTarget(role_.stateful_set, role_.name, c.ordinal), "update",
-                          absl::StrCat("restart ", name, " at the new spec (",
-                                       ChangeSummary(*c.pod, desired_sts_, role_), "); ",
-                                       where)));
+                          absl::StrCat(ChangeSummary(*c.pod, desired_sts_, role_),
+                                       ": restart ", name, ", ", where)));
       ends.push_back(b_.Then(
           m, PodWait(c.ordinal, "update",
                      absl::StrCat("wait for ", name, " to be Ready",

@@ -250,7 +250,7 @@ TEST_P(StrategyTest, ImageChangeRestartsOnlyOutdatedMembers) {
   EXPECT_THAT(restarts, ElementsAre("events-db-3", "events-db-2", "events-db-0")) << Dump(plan);
   const Step* r = FindStep(plan, Action::kRestart, "events-db-3");
   ASSERT_NE(r, nullptr);
-  EXPECT_THAT(r->reason, HasSubstr("image db:1 -> db:2"));
+  EXPECT_THAT(r->reason, HasSubstr("spec-hash differs (image db:1 -> db:2): restart events-db-3"));
   // The StatefulSet template is applied before any restart.
   const Step* apply = FindStep(plan, Action::kApply, "events-db");
   ASSERT_NE(apply, nullptr);

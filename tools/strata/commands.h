@@ -17,6 +17,7 @@ using Command = std::function<int()>;
 Command AddValidateCommand(CLI::App& app);
 // strata simulate FILE... [--observed FILE] [--faults SPEC] [-o text|json].
 Command AddSimulateCommand(CLI::App& app);
+Command AddPlanCommand(CLI::App& app);
 
 // `strata compile FILE... [-o yaml|json] [--out-dir DIR]` (compile_cmd.cc).
 Command AddCompileCommand(CLI::App& app);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(strata::cli::AddValidateCommand(app));
   add(strata::cli::AddCompileCommand(app));
   add(strata::cli::AddSimulateCommand(app));
+  add(strata::cli::AddPlanCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,137 @@
+// strata plan FILE... --observed FILE|-: the steps from what runs to what the
+// files ask for (SPEC §4).
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "commands.h"
+#include "common.h"
+#include "strata/compile.h"
+#include "strata/emit.h"
+#include "strata/observed_state.h"
+#include "strata/plan.h"
+
+namespace strata::cli {
+namespace {
+
+constexpr int kExitPlanNotEmpty = 3;
+
+struct PlanFlags {
+  std::vector<std::string> files;
+  std::string observed;
+  std::string output = "text";
+  std::string now;
+  std::string cluster;
+  bool exit_code = false;
+};
+
+int RunPlan(const PlanFlags& f) {
+  absl::Time now = absl::Now();
+  if (!f.now.empty()) {
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, f.now, &now, &err)) {
+      std::cerr << "strata plan: --now: invalid time \"" << f.now
+                << "\": must be RFC 3339 like 2026-01-01T00:00:00Z\n";
+      return kExitUsage;
+    }
+  }
+  int stdin_uses = (f.observed == "-") +
+                   static_cast<int>(std::count(f.files.begin(), f.files.end(), "-"));
+  if (stdin_uses > 1) {
+    std::cerr << "strata plan: standard input ('-') can be read only once\n";
+    return kExitUsage;
+  }
+  std::optional<Loaded> loaded = ReadAndResolve(f.files, std::cerr);
+  if (!loaded) return kExitInvalid;
+  const Topology* topology = nullptr;
+  std::vector<std::string> names;
+  for (const Topology& t : loaded->topologies) {
+    names.push_back(t.cluster.name);
+    if (f.cluster.empty() || t.cluster.name == f.cluster) {
+      if (topology == nullptr) topology = &t;
+    }
+  }
+  if (names.empty()) {
+    std::cerr << "strata plan: the files hold no Cluster document to plan for\n";
+    return kExitInvalid;
+  }
+  if (topology == nullptr) {
+    std::cerr << "strata plan: --cluster " << f.cluster << ": no such Cluster (have "
+              << absl::StrJoin(names, ", ") << ")\n";
+    return kExitUsage;
+  }
+  if (f.cluster.empty() && names.size() > 1) {
+    std::cerr << "strata plan: the files hold " << names.size() << " Clusters ("
+              << absl::StrJoin(names, ", ") << "); choose one with --cluster NAME\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<CompiledCluster> compiled = Compile(*topology, CompileOptions{});
+  if (!compiled.ok()) {
+    PrintStatus(compiled.status(), std::cerr);
+    return kExitInvalid;
+  }
+  std::optional<std::string> text = ReadFileOrStdin(f.observed, std::cerr);
+  if (!text) return kExitInvalid;
+  absl::StatusOr<ObservedState> observed =
+      ParseObservedState(*text, f.observed == "-" ? kStdinName : f.observed);
+  if (!observed.ok()) {
+    PrintStatus(observed.status(), std::cerr);
+    return kExitInvalid;
+  }
+  absl::StatusOr<Plan> plan = PlanRollout(*compiled, *observed, PlanOptions{.now = now});
+  if (!plan.ok()) {
+    std::cerr << "strata plan: cluster " << compiled->cluster << ": cannot plan:\n";
+    PrintStatus(plan.status(), std::cerr);
+    return kExitInvalid;
+  }
+  if (f.output == "json") {
+    std::cout << PlanToJson(*plan).dump(2) << "\n";
+  } else if (f.output == "yaml") {
+    std::cout << ToYaml(PlanToJson(*plan));
+  } else if (f.output == "dot") {
+    std::cout << PlanToDot(*plan);
+  } else {
+    std::cout << PlanToText(*plan);
+  }
+  if (f.exit_code && !plan->converged) return kExitPlanNotEmpty;
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddPlanCommand(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "plan",
+      "Plan the ordered, explained steps from the observed state (kubectl get "
+      "statefulsets,pods,services,configmaps,poddisruptionbudgets,"
+      "persistentvolumeclaims -l app.kubernetes.io/instance=C -o yaml) to what the "
+      "files ask for (SPEC §4).");
+  auto flags = std::make_shared<PlanFlags>();
+  cmd->add_option("FILE", flags->files, "App and Cluster files (YAML or JSON); '-' reads "
+                                        "standard input")
+      ->required();
+  cmd->add_option("--observed", flags->observed,
+                  "kubectl's -o yaml|json output of the cluster's objects; '-' reads "
+                  "standard input; an empty List means nothing exists yet")
+      ->required();
+  cmd->add_option("-o,--output", flags->output, "Output format")
+      ->check(CLI::IsMember({"text", "yaml", "json", "dot"}))
+      ->capture_default_str();
+  cmd->add_option("--now", flags->now,
+                  "When the observed state was read, RFC 3339 (default: the clock); makes "
+                  "minReadySeconds waits and timeouts reproducible");
+  cmd->add_option("--cluster", flags->cluster,
+                  "The Cluster to plan when the files hold several");
+  cmd->add_flag("--exit-code", flags->exit_code,
+                "Exit 3 when the plan is not empty (for CI gates)");
+  return [flags]() { return RunPlan(*flags); };
+}
+
+}  // namespace strata::cli
