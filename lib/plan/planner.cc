@@ -313,6 +313,26 @@ class RolePlanner {
     return out;
   }
   bool MemberLeft(int32_t ordinal) const;
+  // "; data-C-R-3, data-C-R-4 stay (onScaleDown: retain)" for ordinals
+  // [from, to), or "" for a role without storage.
+  std::string ScaleInVolumes(int32_t from, int32_t to) const {
+    std::vector<std::string> retained, deleted;
+    for (int32_t k = from; k < to; ++k) {
+      for (const Storage& s : role_.storage) {
+        (s.on_scale_down == VolumePolicy::kDelete ? deleted : retained)
+            .push_back(PvcName(s.name, role_.stateful_set, k));
+      }
+    }
+    std::string out;
+    if (!retained.empty()) {
+      absl::StrAppend(&out, "; ", absl::StrJoin(retained, ", "), " kept (onScaleDown: retain)");
+    }
+    if (!deleted.empty()) {
+      absl::StrAppend(&out, "; the StatefulSet deletes ", absl::StrJoin(deleted, ", "),
+                      " (onScaleDown: delete)");
+    }
+    return out;
+  }
 
   void AnalyzeStatefulSet();
   void Objects(Chain& chain);
@@ -558,7 +578,8 @@ void RolePlanner::Objects(Chain& chain) {
               replicas_first > r_obs_ ? "scale out" : "scale in", " from ", r_obs_, " to ",
               replicas_first, " members",
               replicas_first < r_obs_
-                  ? absl::StrCat(" (the highest ordinals go first)")
+                  ? absl::StrCat(" (the highest ordinals go first",
+                                 ScaleInVolumes(replicas_first, r_obs_), ")")
                   : ""));
         }
         b_.Then(chain, StsApply(replicas_first, "objects",
@@ -843,20 +864,7 @@ void RolePlanner::Membership(Chain& chain) {
           ++member_steps_;
         }
       }
-      std::vector<std::string> pvcs;
-      for (const Storage& s : role_.storage) {
-        pvcs.push_back(PvcName(s.name, role_.stateful_set, k));
-      }
-      std::string volumes;
-      if (!pvcs.empty()) {
-        bool del = std::all_of(role_.storage.begin(), role_.storage.end(), [](const auto& s) {
-          return s.on_scale_down == VolumePolicy::kDelete;
-        });
-        volumes = del ? absl::StrCat("; the StatefulSet deletes ", absl::StrJoin(pvcs, ", "),
-                                     " (onScaleDown: delete)")
-                      : absl::StrCat("; ", absl::StrJoin(pvcs, ", "),
-                                     " stay (onScaleDown: retain)");
-      }
+      std::string volumes = ScaleInVolumes(k, k + 1);
       b_.Then(chain, StsApply(k, "membership",
                               absl::StrCat("scale in one member at a time: replicas ", k + 1,
                                            " -> ", k, " removes ", name,

@@ -592,7 +592,7 @@ TEST_P(StrategyTest, ScaleInRunsMemberLeaveHighestFirst) {
       << Dump(plan);
   const Step& mark = plan.steps[1];
   EXPECT_EQ(mark.object["metadata"]["annotations"]["strata.dev/member-left"], "true");
-  EXPECT_THAT(plan.steps[2].reason, HasSubstr("data-events-db-4 stay (onScaleDown: retain)"));
+  EXPECT_THAT(plan.steps[2].reason, HasSubstr("data-events-db-4 kept (onScaleDown: retain)"));
   ExpectNoPvcDeleted(plan);
 }
 
