@@ -11,7 +11,7 @@ import strata
 from strata import _strata
 from strata_testing import HAVE_SIM, KAFKA, NOW
 
-MEMBERS = 3000
+MEMBERS = 12000
 
 
 def big_topology() -> _strata.Topology:
