@@ -72,6 +72,12 @@ struct SimulateOptions {
   std::function<absl::StatusOr<Plan>(const CompiledCluster&, const ObservedState&,
                                      const PlanOptions&)>
       planner;
+  // Added: how the simulated executor treats `wait` steps. false (default):
+  // it runs them, letting simulated time pass until the condition holds or
+  // the step's timeout (as tests/k8s/executor.py does). true: a wait is a
+  // barrier: run every other step whose `after` are done, then observe and
+  // plan again (the README's and examples/operator's executor).
+  bool replan_at_wait = false;
 };
 
 struct TimelineEvent {

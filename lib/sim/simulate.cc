@@ -371,9 +371,13 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
   // (ROLLOUT-RULES 24 allows it with a warning), so only n >= 3 is checked.
   int32_t n = static_cast<int32_t>(members.size());
   if (role.role.quorum == Quorum::kMajority && n >= 3 && available_after < n / 2 + 1) {
+    bool added = std::any_of(down.begin(), down.end(), [](const std::string& d) {
+      return absl::StrContains(d, "added by this plan");
+    });
     Violation(absl::StrCat(how, " ", target.pod, " leaves quorum role ", role.name, " with ",
                            available_after, " available of ", n, " (needs ", n / 2 + 1, "; ",
-                           StrategyName(role.role.rollout.strategy), ")"));
+                           StrategyName(role.role.rollout.strategy), ")",
+                           added ? "; down: members added by this plan, not Ready yet" : ""));
   }
   if (target.at_spec && how == "restart" && fault_hit_round_.count(target.pod) == 0) {
     Violation(absl::StrCat("restart ", target.pod,
@@ -433,7 +437,8 @@ void Simulator::CheckDependencies(const CompiledRole& role, const std::string& w
         problems.push_back(absl::StrCat(pod, " missing"));
       } else if (!it->second.at_spec) {
         problems.push_back(absl::StrCat(pod, " not updated"));
-      } else if (!it->second.ready && !Transient(pod)) {
+      } else if (!it->second.ready && !Transient(pod) &&
+                 !(fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0)) {
         problems.push_back(absl::StrCat(pod, " not Ready"));
       }
     }
@@ -450,7 +455,10 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
   const Json* current = kube_.Find("StatefulSet", step.target.name);
   int64_t want = IntAt(step.object, {"spec", "replicas"}, 1);
   if (current == nullptr) {
-    if (want > 0) CheckDependencies(*role, absl::StrCat("create StatefulSet ", role->stateful_set));
+    // A re-creation (after an orphaning delete) finds its pods still there.
+    if (want > 0 && kube_.PodsOf(role->stateful_set).empty()) {
+      CheckDependencies(*role, absl::StrCat("create StatefulSet ", role->stateful_set));
+    }
     return;
   }
   int64_t have = IntAt(*current, {"spec", "replicas"}, 1);
@@ -598,6 +606,7 @@ void Simulator::CheckConverged() {
 }
 
 std::string Simulator::HookOf(const Step& step) const {
+  if (!step.hook.empty()) return step.hook;
   const CompiledRole* role = desired_.FindRole(step.target.role);
   if (role == nullptr) {
     int32_t ordinal = 0;
@@ -870,6 +879,9 @@ bool Simulator::Execute(const Plan& plan) {
     int32_t id = queue[i];
     if (id < 1 || id > static_cast<int32_t>(plan.steps.size())) continue;
     const Step& step = plan.steps[id - 1];
+    // A barrier for an executor that replans at waits: the next observation
+    // tells whether it holds.
+    if (options_.replan_at_wait && step.action == Action::kWait) continue;
     Outcome outcome = RunStep(step);
     ++steps_run_;
     ++timeline_.steps;
@@ -913,6 +925,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
   auto planner = options_.planner ? options_.planner : PlanRollout;
   std::string last_fingerprint;
   int stalls = 0;
+  absl::Time last_change = kube_.now();
   for (round_ = 1;; ++round_) {
     step_id_ = 0;
     if (round_ > options_.max_plans) {
@@ -962,6 +975,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
     bool changed = progress_ || kube_.version() != version_before;
     if (changed) {
       stalls = 0;
+      last_change = kube_.now();
     } else {
       std::optional<absl::Time> next = kube_.NextEventTime();
       if (next.has_value()) {
@@ -969,7 +983,11 @@ absl::StatusOr<Timeline> Simulator::Run() {
         continue;
       }
       if (fingerprint == last_fingerprint) ++stalls;
-      if (stalls >= kStallRounds) {
+      // Stuck: the same plan several times, nothing changing, and longer
+      // than any of its steps would wait.
+      int32_t longest = 300;
+      for (const Step& s : plan->steps) longest = std::max(longest, s.timeout_seconds);
+      if (stalls >= kStallRounds && kube_.now() - last_change >= absl::Seconds(longest)) {
         std::vector<std::string> stuck;
         for (const std::string& pod : never_ready_) {
           if (Stuck(pod)) stuck.push_back(pod);

@@ -304,6 +304,8 @@ Outcome RunCase(uint64_t seed, bool keep_plans = false) {
   options.start = kNow;
   options.ready_delay = absl::Seconds(g.Pick(std::vector<int>{5, 10, 30}));
   options.max_plans = 400;
+  options.replan_at_wait = g.Chance(0.5);
+  if (options.replan_at_wait) notes.push_back("replan at waits");
   options.faults = RandomFaults(g, *desired, notes);
   out.description = describe();
   int round = 0;

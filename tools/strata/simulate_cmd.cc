@@ -28,6 +28,7 @@ struct SimulateFlags {
   int max_plans = 10000;
   std::string start;
   std::string output = "text";
+  bool replan_at_wait = false;
 };
 
 int RunSimulate(const SimulateFlags& flags) {
@@ -40,6 +41,7 @@ int RunSimulate(const SimulateFlags& flags) {
   options.faults = *faults;
   options.ready_delay = absl::Seconds(flags.ready_delay);
   options.max_plans = flags.max_plans;
+  options.replan_at_wait = flags.replan_at_wait;
   if (!flags.start.empty()) {
     std::string err;
     if (!absl::ParseTime(absl::RFC3339_full, flags.start, &options.start, &err)) {
@@ -149,6 +151,10 @@ Command AddSimulateCommand(CLI::App& app) {
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--start", flags->start,
                   "Simulated start time, RFC 3339 (default 2026-01-01T00:00:00Z)");
+  cmd->add_flag("--replan-at-wait", flags->replan_at_wait,
+               "Execute like the README's operator loop: treat each wait step as a "
+               "barrier and plan again, instead of letting simulated time run until "
+               "the wait holds");
   cmd->add_option("-o,--output", flags->output, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   return [flags]() { return RunSimulate(*flags); };
