@@ -226,6 +226,7 @@ class Simulator {
   std::set<std::string> member_left_;             // Pods that ran memberLeave.
   std::set<std::string> wave_;                    // Pods restarted in one wave.
   std::map<std::string, std::string> deleted_sts_;  // sts name -> "orphan"/"cascade".
+  std::map<std::string, int64_t> orphaned_replicas_;  // sts -> replicas when orphaned.
   Snapshot last_;  // As of the last Sync().
 };
 
@@ -454,14 +455,22 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
   if (role == nullptr || !step.object.is_object()) return;
   const Json* current = kube_.Find("StatefulSet", step.target.name);
   int64_t want = IntAt(step.object, {"spec", "replicas"}, 1);
+  int64_t have = 0;
   if (current == nullptr) {
-    // A re-creation (after an orphaning delete) finds its pods still there.
-    if (want > 0 && kube_.PodsOf(role->stateful_set).empty()) {
-      CheckDependencies(*role, absl::StrCat("create StatefulSet ", role->stateful_set));
+    // A re-creation (after an orphaning delete) finds its pods still there
+    // and is held to the same membership rules as a change of replicas.
+    std::map<int32_t, const Json*> pods = kube_.PodsOf(role->stateful_set);
+    if (pods.empty()) {
+      if (want > 0) {
+        CheckDependencies(*role, absl::StrCat("create StatefulSet ", role->stateful_set));
+      }
+      return;
     }
-    return;
+    auto orphaned = orphaned_replicas_.find(role->stateful_set);
+    have = orphaned != orphaned_replicas_.end() ? orphaned->second : pods.rbegin()->first + 1;
+  } else {
+    have = IntAt(*current, {"spec", "replicas"}, 1);
   }
-  int64_t have = IntAt(*current, {"spec", "replicas"}, 1);
   if (want == have) return;
   if (have == 0) {
     CheckDependencies(*role, absl::StrCat("start StatefulSet ", role->stateful_set));
@@ -784,7 +793,12 @@ Simulator::Outcome Simulator::RunStep(const Step& step) {
           }
         }
       }
-      if (t.kind == "StatefulSet") deleted_sts_[t.name] = step.orphan ? "orphan" : "cascade";
+      if (t.kind == "StatefulSet") {
+        deleted_sts_[t.name] = step.orphan ? "orphan" : "cascade";
+        if (const Json* sts = kube_.Find("StatefulSet", t.name); sts != nullptr && step.orphan) {
+          orphaned_replicas_[t.name] = IntAt(*sts, {"spec", "replicas"}, 1);
+        }
+      }
       absl::Status s = kube_.Delete(t.kind, t.name, step.orphan);
       if (!s.ok() && s.code() != absl::StatusCode::kNotFound) {
         Violation(absl::StrCat("delete ", t.kind, " ", t.name, " failed: ", s.message()));

@@ -252,6 +252,10 @@ constexpr KnownBug kKnownPlannerBugs[] = {
     // ROLLOUT-RULES 3 and 23), so the new, unready members push the role over
     // its budget.
     {"update-before-scale-out-ready", "added by this plan, not Ready yet"},
+    // A plan that grows storage and scales in re-creates the StatefulSet with
+    // the smaller replicas first and then resizes the PVCs of the removed
+    // members too; with onScaleDown: delete those PVCs are gone by then.
+    {"resize-pvc-of-removed-member", "failed: PersistentVolumeClaim"},
 };
 
 struct Outcome {

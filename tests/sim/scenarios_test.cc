@@ -1,0 +1,322 @@
+// Every bundled example through PlanRollout and the simulator: fresh deploy,
+// scale out, scale in, image change, config change, storage growth and an
+// immutable-field change each converge with no invariant violated, under
+// both executors (waiting and replan-at-wait); and each fault kind behaves
+// (never-ready blocks at that member, a dying pod, failing gates and a node
+// loss still converge).
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sim/kube_model.h"
+#include "strata/compile.h"
+#include "strata/documents.h"
+#include "strata/simulate.h"
+#include "strata/validate.h"
+#include "tests/testing/status_matchers.h"
+
+namespace strata {
+namespace {
+
+using ::strata::testing::IsOk;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+namespace fs = std::filesystem;
+
+const absl::Time kNow = absl::FromUnixSeconds(1767225600);
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The examples with a Cluster: examples/<name>/*.yaml.
+std::vector<std::string> Examples() {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(fs::path(STRATA_SOURCE_DIR) / "examples")) {
+    if (!entry.is_directory()) continue;
+    bool cluster = false;
+    for (const auto& f : fs::directory_iterator(entry.path())) {
+      if (f.path().extension() == ".yaml" &&
+          ReadFile(f.path()).find("kind: Cluster") != std::string::npos) {
+        cluster = true;
+      }
+    }
+    if (cluster) out.push_back(entry.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<Topology> LoadExample(const std::string& name) {
+  std::vector<Source> sources;
+  std::vector<fs::path> files;
+  for (const auto& f : fs::directory_iterator(fs::path(STRATA_SOURCE_DIR) / "examples" / name)) {
+    if (f.path().extension() == ".yaml") files.push_back(f.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) sources.push_back({f.filename().string(), ReadFile(f)});
+  absl::StatusOr<Documents> docs = Load(sources);
+  if (!docs.ok()) return docs.status();
+  absl::StatusOr<std::vector<Topology>> topologies = Resolve(*docs);
+  if (!topologies.ok()) return topologies.status();
+  if (topologies->empty()) return absl::NotFoundError("no Cluster");
+  return (*topologies)[0];
+}
+
+RoleOverride& OverrideFor(Topology& t, const std::string& role) {
+  for (RoleOverride& o : t.cluster.roles) {
+    if (o.name == role) return o;
+  }
+  t.cluster.roles.push_back(RoleOverride{.name = role});
+  return t.cluster.roles.back();
+}
+
+int32_t MembersOf(const CompiledCluster& c, const std::string& role) {
+  const CompiledRole* r = c.FindRole(role);
+  return r == nullptr ? 0 : r->members;
+}
+
+// A change to an example; returns what it changed, or "" when the example
+// has nothing it applies to.
+using Change = std::function<std::string(Topology&, const CompiledCluster&)>;
+
+struct Scenario {
+  const char* name;
+  Change change;  // Null: a fresh deploy into an empty namespace.
+};
+
+std::string ScaleBy(Topology& t, const CompiledCluster& c, int delta) {
+  for (const Role& role : t.app.roles) {
+    int32_t to = MembersOf(c, role.name) + delta;
+    if (to < 1 || !role.cardinality.Allows(to)) continue;
+    OverrideFor(t, role.name).members = to;
+    return absl::StrCat(role.name, " members -> ", to);
+  }
+  return "";
+}
+
+const Scenario kScenarios[] = {
+    {"FreshDeploy", nullptr},
+    {"ScaleOut", [](Topology& t, const CompiledCluster& c) { return ScaleBy(t, c, 1); }},
+    {"ScaleIn", [](Topology& t, const CompiledCluster& c) { return ScaleBy(t, c, -1); }},
+    {"ImageChange",
+     [](Topology& t, const CompiledCluster&) {
+       for (Role& role : t.app.roles) role.image += "-sim2";
+       for (RoleOverride& o : t.cluster.roles) {
+         if (!o.image.empty()) o.image += "-sim2";
+       }
+       return std::string("every image");
+     }},
+    {"ConfigChange",
+     [](Topology& t, const CompiledCluster&) -> std::string {
+       for (Role& role : t.app.roles) {
+         for (ConfigFile& f : role.config) {
+           if (f.format == ConfigFormat::kText) {
+             f.template_text += "\n# sim\n";
+           } else {
+             f.data.push_back({"sim.touch", "1"});
+           }
+           return absl::StrCat(role.name, " ", f.path);
+         }
+       }
+       return "";
+     }},
+    {"StorageGrowth",
+     [](Topology& t, const CompiledCluster& c) -> std::string {
+       for (const CompiledRole& role : c.roles) {
+         if (role.storage.empty()) continue;
+         const Storage& s = role.storage[0];
+         __int128 gi = s.size.nanos() / 1000000000 / (int64_t{1} << 30);
+         std::string size = absl::StrCat(static_cast<int64_t>(gi) + 10, "Gi");
+         RoleOverride& o = OverrideFor(t, role.name);
+         bool found = false;
+         for (StorageOverride& so : o.storage) {
+           if (so.name == s.name) {
+             so.size = *Quantity::Parse(size);
+             found = true;
+           }
+         }
+         if (!found) o.storage.push_back({.name = s.name, .size = *Quantity::Parse(size)});
+         return absl::StrCat(role.name, " ", s.name, " -> ", size);
+       }
+       return "";
+     }},
+    {"ImmutableFieldChange",  // A new volume: volumeClaimTemplates change.
+     [](Topology& t, const CompiledCluster&) {
+       Role& role = t.app.roles.back();
+       Storage extra;
+       extra.name = "simextra";
+       extra.mount_path = "/sim-extra";
+       extra.size = *Quantity::Parse("1Gi");
+       role.storage.push_back(extra);
+       return absl::StrCat(role.name, " + volume simextra");
+     }},
+};
+
+struct Param {
+  std::string example;
+  const Scenario* scenario;
+  bool replan_at_wait;
+};
+
+std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
+  std::string name = info.param.example;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return absl::StrCat(name, "_", info.param.scenario->name,
+                      info.param.replan_at_wait ? "_Replan" : "_Wait");
+}
+
+std::vector<Param> Params() {
+  std::vector<Param> out;
+  for (const std::string& example : Examples()) {
+    for (const Scenario& s : kScenarios) {
+      for (bool replan : {false, true}) out.push_back({example, &s, replan});
+    }
+  }
+  return out;
+}
+
+class ExampleScenarioTest : public ::testing::TestWithParam<Param> {};
+
+TEST_P(ExampleScenarioTest, ConvergesWithNoViolation) {
+  const Param& p = GetParam();
+  absl::StatusOr<Topology> before = LoadExample(p.example);
+  ASSERT_THAT(before, IsOk());
+  absl::StatusOr<CompiledCluster> old = Compile(*before, CompileOptions{});
+  ASSERT_THAT(old, IsOk());
+  Topology after = *before;
+  ObservedState initial;
+  std::string what = "fresh deploy";
+  if (p.scenario->change) {
+    what = p.scenario->change(after, *old);
+    if (what.empty()) GTEST_SKIP() << "nothing in " << p.example << " to change";
+    initial = ConvergedState(*old, kNow);
+  }
+  absl::StatusOr<CompiledCluster> desired = Compile(after, CompileOptions{});
+  ASSERT_THAT(desired, IsOk()) << what;
+  SimulateOptions options;
+  options.start = kNow;
+  options.max_plans = 500;
+  options.replan_at_wait = p.replan_at_wait;
+  absl::StatusOr<Timeline> t = Simulate(*desired, initial, options);
+  ASSERT_THAT(t, IsOk()) << what;
+  EXPECT_TRUE(t->converged) << what << "\n" << TimelineToText(*t);
+  EXPECT_THAT(t->violations, IsEmpty()) << what << "\n" << TimelineToText(*t);
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExampleScenarioTest, ::testing::ValuesIn(Params()),
+                         ParamName);
+
+// --- faults, on the kafka example ----------------------------------------
+
+class KafkaFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<Topology> t = LoadExample("kafka");
+    ASSERT_THAT(t, IsOk());
+    before_ = *t;
+    after_ = *t;
+    for (Role& role : after_.app.roles) role.image += "-new";
+    absl::StatusOr<CompiledCluster> old = Compile(before_, CompileOptions{});
+    absl::StatusOr<CompiledCluster> desired = Compile(after_, CompileOptions{});
+    ASSERT_THAT(old, IsOk());
+    ASSERT_THAT(desired, IsOk());
+    old_ = *old;
+    desired_ = *desired;
+  }
+
+  Timeline Run(const std::string& faults, bool fresh = false) {
+    SimulateOptions options;
+    options.start = kNow;
+    options.max_plans = 500;
+    options.faults = *ParseFaults(faults);
+    absl::StatusOr<Timeline> t =
+        Simulate(desired_, fresh ? ObservedState{} : ConvergedState(old_, kNow), options);
+    EXPECT_THAT(t, IsOk());
+    return t.ok() ? *t : Timeline{};
+  }
+
+  static std::vector<std::string> Restarts(const Timeline& t) {
+    std::vector<std::string> out;
+    for (const TimelineEvent& e : t.events) {
+      if (e.what.rfind("restart ", 0) == 0) out.push_back(e.what.substr(8));
+    }
+    return out;
+  }
+
+  Topology before_, after_;
+  CompiledCluster old_, desired_;
+};
+
+TEST_F(KafkaFaultTest, NoFaultRestartsEveryMemberOnce) {
+  Timeline t = Run("");
+  EXPECT_TRUE(t.converged) << TimelineToText(t);
+  EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
+  EXPECT_EQ(Restarts(t).size(), 8u) << TimelineToText(t);  // 3 zookeeper + 5 brokers.
+}
+
+TEST_F(KafkaFaultTest, NeverReadyBlocksAtThatMember) {
+  // Brokers restart highest ordinal first: 4, 3, then the stuck 2.
+  Timeline t = Run("never-ready=events-broker-2");
+  EXPECT_FALSE(t.converged);
+  EXPECT_TRUE(t.blocked) << TimelineToText(t);
+  EXPECT_THAT(t.blocked_reason, HasSubstr("events-broker-2 never becomes Ready"));
+  EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
+  std::vector<std::string> restarts = Restarts(t);
+  ASSERT_FALSE(restarts.empty());
+  EXPECT_EQ(restarts.back(), "events-broker-2") << TimelineToText(t);
+  EXPECT_THAT(restarts, Not(Contains("events-broker-1")));
+  EXPECT_THAT(restarts, Not(Contains("events-broker-0")));
+}
+
+TEST_F(KafkaFaultTest, NeverReadyOnFreshDeployBlocksTheDependents) {
+  Timeline t = Run("never-ready=events-zookeeper-1", /*fresh=*/true);
+  EXPECT_TRUE(t.blocked) << TimelineToText(t);
+  EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
+  for (const Json& sts : t.final_state.stateful_sets) {
+    EXPECT_NE(sts["metadata"]["name"], "events-broker") << "brokers started past a stuck "
+                                                            "dependency";
+  }
+}
+
+TEST_F(KafkaFaultTest, PodDiesMidRolloutStillConverges) {
+  Timeline t = Run("pod-dies=events-broker-1@6;pod-dies=events-zookeeper-0@2");
+  EXPECT_TRUE(t.converged) << TimelineToText(t);
+  EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
+}
+
+TEST_F(KafkaFaultTest, GateFailsThenConverges) {
+  Timeline t = Run("gate-fails=events-broker-3x3");
+  EXPECT_TRUE(t.converged) << TimelineToText(t);
+  EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
+  int failures = 0;
+  for (const TimelineEvent& e : t.events) {
+    failures += e.what.find("for events-broker-3: exit 1") != std::string::npos;
+  }
+  EXPECT_EQ(failures, 3) << TimelineToText(t);
+}
+
+TEST_F(KafkaFaultTest, NodeLossConverges) {
+  Timeline t = Run("node-loss=events-broker-0+events-broker-3+events-zookeeper-2@4");
+  EXPECT_TRUE(t.converged) << TimelineToText(t);
+  EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
+}
+
+}  // namespace
+}  // namespace strata
