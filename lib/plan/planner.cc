@@ -918,6 +918,15 @@ void RolePlanner::Update(Chain& chain) {
                           plan_internal::ZoneOf(*pod, observed_.nodes)});
   }
   if (candidates.empty()) return;
+  if (member_steps_ > 0 || (observed_sts_ != nullptr && n_ > r_obs_)) {
+    // Whatever came before (repairs, new members, resizes) must have settled,
+    // and every member be Ready, before the first Ready member is disrupted
+    // (SPEC §4 rule 2 "membership first", ROLLOUT-RULES 3 and 23).
+    b_.Then(chain, RoleWait(n_, "update",
+                            absl::StrCat("every member of ", role_.name, " (", n_, "/", n_,
+                                         ") must be Ready before the first restart")));
+    ++member_steps_;
+  }
 
   std::string order_note = OrderName(p.order);
   RolloutOrder order = p.order;
@@ -989,6 +998,7 @@ void RolePlanner::Update(Chain& chain) {
                                  p.zone_parallel ? ", one zone at a time" : "");
   for (size_t w = 0; w < waves.size(); ++w) {
     std::vector<int32_t> ends;
+    std::vector<std::string> names;
     for (const Candidate& c : waves[w]) {
       Chain m = chain;
       std::string name = NameOf(*c.pod);
@@ -1016,22 +1026,31 @@ void RolePlanner::Update(Chain& chain) {
         b_.Then(m, std::move(g));
         ++member_steps_;
       }
-      b_.Then(m, MakeStep(Action::kRestart,
-                          PodTarget(role_.stateful_set, role_.name, c.ordinal), "update",
-                          absl::StrCat(ChangeSummary(*c.pod, desired_sts_, role_),
-                                       ": restart ", name, ", ", where)));
       ends.push_back(b_.Then(
-          m, PodWait(c.ordinal, "update",
-                     absl::StrCat("wait for ", name, " to be Ready",
+          m, MakeStep(Action::kRestart, PodTarget(role_.stateful_set, role_.name, c.ordinal),
+                      "update",
+                      absl::StrCat(ChangeSummary(*c.pod, desired_sts_, role_), ": restart ",
+                                   name, ", ", where))));
+      member_steps_ += 1;
+      replaced_.insert(name);
+      names.push_back(name);
+    }
+    chain.frontier = ends;
+    // One wait per wave, over every member: the restarted ones must be back
+    // (and Available for minReadySeconds), and so must everyone else, before
+    // the next wave (ROLLOUT-RULES 7, 23).
+    b_.Then(chain,
+            RoleWait(n_, "update",
+                     absl::StrCat("wait for ", absl::StrJoin(names, ", "),
+                                  names.size() == 1 ? " (restarted)" : " (restarted together)",
+                                  " and every other member to be Ready",
                                   p.min_ready_seconds > 0
                                       ? absl::StrCat(" for minReadySeconds=",
                                                      p.min_ready_seconds)
                                       : "",
-                                  " before the next member"))));
-      member_steps_ += 2;
-      replaced_.insert(name);
-    }
-    chain.frontier = ends;
+                                  w + 1 < waves.size() ? " before the next wave"
+                                                       : " before the plan moves on")));
+    ++member_steps_;
   }
 }
 
@@ -1128,7 +1147,11 @@ RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
   for (const auto& [k, pod] : members_.by_ordinal) {
     if (!Available(*pod) || !IsAtDesiredSpec(*pod, role_.spec_hash)) all_available = false;
   }
-  if (member_steps_ > 0 || !all_available) {
+  bool ends_ready = chain.frontier.size() == 1 &&
+                    b_.plan().steps[chain.frontier[0] - 1].target.kind == "StatefulSet" &&
+                    b_.plan().steps[chain.frontier[0] - 1].condition ==
+                        RoleWait(n_, "", "").condition;
+  if ((member_steps_ > 0 || !all_available) && !ends_ready) {
     b_.Then(chain,
             RoleWait(n_, "ready",
                      absl::StrCat("every member of ", role_.name, " (", n_, "/", n_,

@@ -431,13 +431,14 @@ TEST_P(StrategyTest, EachRestartWaitsForReadyAndMinReadySeconds) {
   ExpectWellFormed(plan);
   for (const Step& s : plan.steps) {
     if (s.action != Action::kRestart) continue;
-    const Step* wait = nullptr;
-    for (const Step& w : plan.steps) {
-      if (w.action == Action::kWait && w.after == std::vector<int32_t>{s.id}) wait = &w;
-    }
-    ASSERT_NE(wait, nullptr) << Dump(plan);
-    EXPECT_EQ(wait->condition, "podReady " + s.target.name + " minReadySeconds=30");
-    EXPECT_EQ(wait->timeout_seconds, 330);
+    // The next step waits for every member, the restarted one included, to
+    // be Ready for minReadySeconds (ROLLOUT-RULES 7 and 23).
+    const Step& wait = plan.steps[s.id];
+    EXPECT_EQ(wait.action, Action::kWait) << Dump(plan);
+    EXPECT_THAT(wait.after, ElementsAre(s.id));
+    EXPECT_EQ(wait.condition, "roleReady db 3/3 minReadySeconds=30");
+    EXPECT_EQ(wait.timeout_seconds, 330);
+    EXPECT_THAT(wait.reason, HasSubstr(s.target.name + " (restarted) and every other member"));
   }
 }
 
@@ -665,6 +666,26 @@ TEST(PlannerTest, KeptPvcIsReusedAndItsLeftMarkCleared) {
   const Step* scale = FindStep(plan, Action::kApply, "events-db");
   ASSERT_NE(scale, nullptr);
   EXPECT_TRUE(DependsOn(plan, scale->id, clear->id));
+}
+
+TEST_P(StrategyTest, NewMembersAreReadyBeforeAnyRestart) {
+  // No hooks, no quorum: the StatefulSet adds both members at once.
+  RoleSpec old_spec = Role({.name = "db", .members = 2, .image = "db:1"});
+  RoleSpec new_spec = old_spec;
+  new_spec.members = 4;
+  new_spec.image = "db:2";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  ExpectWellFormed(plan);
+  const Step* ready = nullptr;
+  for (const Step& s : plan.steps) {
+    if (s.condition == "roleReady db 4/4" && ready == nullptr) ready = &s;
+  }
+  ASSERT_NE(ready, nullptr) << Dump(plan);
+  EXPECT_THAT(ready->reason, HasSubstr("must be Ready before the first restart"));
+  EXPECT_THAT(Restarts(plan), ElementsAre("events-db-1", "events-db-0"));
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, s.id, ready->id)) << Dump(plan);
+  }
 }
 
 TEST_P(StrategyTest, MembershipComesBeforeTemplateUpdates) {
