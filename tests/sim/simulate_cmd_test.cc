@@ -1,0 +1,187 @@
+// End-to-end tests of `strata simulate`: output, exit codes (0 converged or
+// cleanly blocked, 1 invalid input or a violation, 2 usage), --observed,
+// --faults and -o json. The fresh-deploy timeline is a golden file
+// (tests/testdata/sim/small.expected; STRATA_UPDATE_GOLDEN=1 rewrites it).
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sim/kube_model.h"
+#include "strata/compile.h"
+#include "strata/documents.h"
+#include "strata/json.h"
+#include "strata/observed_state.h"
+#include "strata/validate.h"
+
+namespace strata {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+fs::path Binary() { return fs::path(STRATA_BINARY_DIR) / "tools" / "strata" / "strata"; }
+fs::path TestData() { return fs::path(STRATA_SOURCE_DIR) / "tests" / "testdata" / "sim"; }
+
+// Runs `strata ARGS` in tests/testdata/sim through the shell.
+CliRun Strata(const std::string& args) {
+  fs::path tmp = fs::temp_directory_path() / ("strata_sim_cli_" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  std::string command = "cd '" + TestData().string() + "' && '" + Binary().string() + "' " +
+                        args + " >'" + (tmp / "out").string() + "' 2>'" +
+                        (tmp / "err").string() + "'";
+  int status = std::system(command.c_str());
+  CliRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.out = ReadFile(tmp / "out");
+  run.err = ReadFile(tmp / "err");
+  fs::remove_all(tmp);
+  return run;
+}
+
+class SimulateCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(Binary())) GTEST_SKIP() << Binary() << " was not built";
+  }
+
+  // Writes the converged state of small.yaml as a kubectl List; returns
+  // its path.
+  fs::path WriteConvergedObserved() {
+    absl::StatusOr<Documents> docs = Load({{"small.yaml", ReadFile(TestData() / "small.yaml")}});
+    EXPECT_TRUE(docs.ok()) << docs.status();
+    absl::StatusOr<std::vector<Topology>> t = Resolve(*docs);
+    EXPECT_TRUE(t.ok()) << t.status();
+    absl::StatusOr<CompiledCluster> c = Compile((*t)[0], CompileOptions{});
+    EXPECT_TRUE(c.ok()) << c.status();
+    ObservedState state = ConvergedState(*c, absl::FromUnixSeconds(1767225600));
+    fs::path path = fs::temp_directory_path() /
+                    ("strata_sim_observed_" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << ObservedStateToList(state).dump(1);
+    return path;
+  }
+};
+
+TEST_F(SimulateCommandTest, FreshDeployTimelineMatchesTheGolden) {
+  CliRun r = Strata("simulate small.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  fs::path golden = TestData() / "small.expected";
+  if (std::getenv("STRATA_UPDATE_GOLDEN") != nullptr) std::ofstream(golden) << r.out;
+  EXPECT_EQ(r.out, ReadFile(golden)) << "rewrite with STRATA_UPDATE_GOLDEN=1 if intended";
+}
+
+TEST_F(SimulateCommandTest, JsonOutput) {
+  CliRun r = Strata("simulate small.yaml -o json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["cluster"], "kv1");
+  EXPECT_EQ(j["namespace"], "sim");
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["converged"], true);
+  EXPECT_EQ(j["blocked"], false);
+  EXPECT_EQ(j["violations"], Json::array());
+  EXPECT_EQ(j["plans"], 2);
+  ASSERT_TRUE(j["events"].is_array());
+  EXPECT_EQ(j["events"][0]["offsetSeconds"], 0);
+  EXPECT_EQ(j["events"].back()["what"], "plan is empty: converged");
+}
+
+TEST_F(SimulateCommandTest, UpdateFromObservedStateRollsEveryMember) {
+  fs::path observed = WriteConvergedObserved();
+  CliRun r = Strata("simulate small_v2.yaml --observed '" + observed.string() + "'");
+  fs::remove(observed);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_THAT(r.out, HasSubstr("from " + observed.string()));
+  for (const char* pod : {"kv1-store-2", "kv1-store-1", "kv1-store-0", "kv1-worker-1",
+                          "kv1-worker-0"}) {
+    EXPECT_THAT(r.out, HasSubstr(std::string("restart ") + pod + "\n")) << r.out;
+  }
+  EXPECT_THAT(r.out, HasSubstr("exec gate in kv1-store-2"));
+  EXPECT_THAT(r.out, HasSubstr("violations: none"));
+}
+
+TEST_F(SimulateCommandTest, NeverReadyFaultBlocksCleanly) {
+  fs::path observed = WriteConvergedObserved();
+  CliRun r = Strata("simulate small_v2.yaml --observed '" + observed.string() +
+                    "' --faults never-ready=kv1-store-1");
+  fs::remove(observed);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_THAT(r.out, HasSubstr("ok: blocked as the injected never-ready fault demands: "
+                               "kv1-store-1 never becomes Ready"));
+  EXPECT_THAT(r.out, Not(HasSubstr("restart kv1-store-0")));
+  EXPECT_THAT(r.out, Not(HasSubstr("restart kv1-worker")));
+}
+
+TEST_F(SimulateCommandTest, OtherFaultsConverge) {
+  fs::path observed = WriteConvergedObserved();
+  CliRun r = Strata("simulate small_v2.yaml --observed '" + observed.string() +
+                    "' --faults 'gate-fails=kv1-store-2x2;pod-dies=kv1-store-0@3;"
+                    "node-loss=kv1-worker-0+kv1-store-1@6' --replan-at-wait");
+  fs::remove(observed);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_THAT(r.out, HasSubstr("FAULT: pod kv1-store-0 dies"));
+  EXPECT_THAT(r.out, HasSubstr("FAULT: node lost, taking down kv1-worker-0, kv1-store-1"));
+  EXPECT_THAT(r.out, HasSubstr("exit 1 (injected gate-fails, 0 left)"));
+  EXPECT_THAT(r.out, HasSubstr("converged after"));
+}
+
+TEST_F(SimulateCommandTest, AViolationExitsOne) {
+  // Two plans are needed; allowing one makes non-convergence a violation.
+  CliRun r = Strata("simulate small.yaml --max-plans 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("did not converge within 1 plans"));
+  EXPECT_THAT(r.out, HasSubstr("FAILED: 1 invariant violation(s)"));
+  EXPECT_THAT(r.err, HasSubstr("simulate: cluster kv1: 1 invariant violation(s)"));
+}
+
+TEST_F(SimulateCommandTest, InvalidInputExitsOne) {
+  CliRun bad_fault = Strata("simulate small.yaml --faults explode=kv1-store-0");
+  EXPECT_EQ(bad_fault.exit_code, 1);
+  EXPECT_THAT(bad_fault.err, HasSubstr("--faults: entry 1 \"explode=kv1-store-0\": unknown "
+                                       "fault \"explode\""));
+  CliRun unknown_pod = Strata("simulate small.yaml --faults never-ready=kv1-store-9");
+  EXPECT_EQ(unknown_pod.exit_code, 1);
+  EXPECT_THAT(unknown_pod.err, HasSubstr("kv1-store-9 is not a pod of cluster kv1"));
+  CliRun missing = Strata("simulate nope.yaml");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nope.yaml: cannot read"));
+  fs::path bad = fs::temp_directory_path() /
+                 ("strata_sim_bad_observed_" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(bad) << "kind: List\nitems: [{kind: Pod, metadata: {}}]\n";
+  CliRun bad_observed = Strata("simulate small.yaml --observed '" + bad.string() + "'");
+  fs::remove(bad);
+  EXPECT_EQ(bad_observed.exit_code, 1);
+  EXPECT_THAT(bad_observed.err, HasSubstr("metadata.name"));
+}
+
+TEST_F(SimulateCommandTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Strata("simulate small.yaml -o xml").exit_code, 2);
+  EXPECT_EQ(Strata("simulate small.yaml --ready-delay -1").exit_code, 2);
+  EXPECT_EQ(Strata("simulate").exit_code, 2);
+  EXPECT_EQ(Strata("simulate small.yaml --start yesterday").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace strata
