@@ -185,6 +185,11 @@ class Simulator {
   bool Transient(const std::string& pod) const {
     return fault_affected_.count(pod) > 0 && never_ready_.count(pod) == 0;
   }
+  // Whether a fault took `pod` down after this round's plan was made (it
+  // was available then): the plan cannot be blamed for it.
+  bool DownSincePlan(const std::string& pod) const {
+    return fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0;
+  }
   void CheckDisruption(const CompiledRole& role, int32_t ordinal, const std::string& how);
   void CheckDependencies(const CompiledRole& role, const std::string& what);
   void CheckStatefulSetApply(const Step& step);
@@ -351,8 +356,7 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
   std::vector<std::string> down;
   for (const auto& [o, m] : members) {
     if (o == ordinal) continue;
-    if (m.available || (fault_hit_round_.count(m.pod) > 0 &&
-                        available_at_plan_.count(m.pod) > 0)) {
+    if (m.available || DownSincePlan(m.pod)) {
       ++available_after;
     } else {
       ++unavailable;
@@ -438,8 +442,7 @@ void Simulator::CheckDependencies(const CompiledRole& role, const std::string& w
         problems.push_back(absl::StrCat(pod, " missing"));
       } else if (!it->second.at_spec) {
         problems.push_back(absl::StrCat(pod, " not updated"));
-      } else if (!it->second.ready && !Transient(pod) &&
-                 !(fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0)) {
+      } else if (!it->second.ready && !Transient(pod) && !DownSincePlan(pod)) {
         problems.push_back(absl::StrCat(pod, " not Ready"));
       }
     }
@@ -495,7 +498,7 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
   } else if (stepped && have > 0) {
     for (const auto& [o, m] : members) {
       if (o >= have) continue;
-      if (!m.ready && !Transient(m.pod)) {
+      if (!m.ready && !Transient(m.pod) && !DownSincePlan(m.pod)) {
         Violation(absl::StrCat("scale-out of ", role->name, " to ", want, " while ", m.pod,
                                " is not Ready (members are added one at a time)"));
         break;
