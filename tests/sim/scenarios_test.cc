@@ -318,5 +318,63 @@ TEST_F(KafkaFaultTest, NodeLossConverges) {
   EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
 }
 
+// --- memberLeave and afterLeave: wipe, on the cassandra example -------------
+
+TEST(CassandraMembershipTest, ScaleInLeavesThenAReturningOrdinalGetsAFreshVolume) {
+  absl::StatusOr<Topology> base = LoadExample("cassandra");
+  ASSERT_THAT(base, IsOk());
+  absl::StatusOr<CompiledCluster> compiled = Compile(*base, CompileOptions{});
+  ASSERT_THAT(compiled, IsOk());
+  const CompiledRole* member = nullptr;
+  for (const CompiledRole& r : compiled->roles) {
+    if (r.role.lifecycle.member_leave.has_value()) member = &r;
+  }
+  ASSERT_NE(member, nullptr);
+  ASSERT_GE(member->members, 2);
+  std::string role = member->name;
+  int32_t n = member->members;
+  std::string last_pod = absl::StrCat(member->stateful_set, "-", n - 1);
+  std::string last_pvc = absl::StrCat(member->storage[0].name, "-", last_pod);
+
+  // Scale in by one.
+  Topology smaller = *base;
+  OverrideFor(smaller, role).members = n - 1;
+  absl::StatusOr<CompiledCluster> small = Compile(smaller, CompileOptions{});
+  ASSERT_THAT(small, IsOk());
+  SimulateOptions options;
+  options.start = kNow;
+  absl::StatusOr<Timeline> in = Simulate(*small, ConvergedState(*compiled, kNow), options);
+  ASSERT_THAT(in, IsOk());
+  EXPECT_TRUE(in->converged) << TimelineToText(*in);
+  EXPECT_THAT(in->violations, IsEmpty()) << TimelineToText(*in);
+  std::vector<std::string> whats;
+  for (const TimelineEvent& e : in->events) whats.push_back(e.what);
+  EXPECT_THAT(whats, Contains(HasSubstr("exec memberLeave in " + last_pod + ": exit 0")))
+      << TimelineToText(*in);
+  // The PVC stays (retain), marked as left.
+  const Json* kept = nullptr;
+  for (const Json& pvc : in->final_state.persistent_volume_claims) {
+    if (pvc["metadata"]["name"] == last_pvc) kept = &pvc;
+  }
+  ASSERT_NE(kept, nullptr) << TimelineToText(*in);
+  EXPECT_EQ((*kept)["metadata"]["annotations"]["strata.dev/member-left"], "true");
+
+  // Scale back out: the left volume is wiped before the ordinal returns.
+  options.start = kNow + absl::Hours(1);
+  absl::StatusOr<Timeline> out = Simulate(*compiled, in->final_state, options);
+  ASSERT_THAT(out, IsOk());
+  EXPECT_TRUE(out->converged) << TimelineToText(*out);
+  EXPECT_THAT(out->violations, IsEmpty()) << TimelineToText(*out);
+  whats.clear();
+  for (const TimelineEvent& e : out->events) whats.push_back(e.what);
+  EXPECT_THAT(whats, Contains("delete PersistentVolumeClaim " + last_pvc)) << TimelineToText(*out);
+  for (const Json& pvc : out->final_state.persistent_volume_claims) {
+    if (pvc["metadata"]["name"] != last_pvc) continue;
+    EXPECT_FALSE(pvc["metadata"].contains("annotations") &&
+                 pvc["metadata"]["annotations"].contains("strata.dev/member-left"))
+        << pvc.dump();
+  }
+}
+
 }  // namespace
 }  // namespace strata
