@@ -69,11 +69,26 @@ Topology RandomTopology(Gen& g, std::vector<std::string>& notes) {
     Role r;
     r.name = kNames[i];
     r.image = absl::StrCat(r.name, ":1");
-    r.cardinality = *Cardinality::Parse("1+");
+
     r.ports.push_back({.name = "p", .port = 7000 + i});
     if (g.Chance(0.35)) r.quorum = Quorum::kMajority;
     int members = r.quorum == Quorum::kMajority ? g.Pick(std::vector<int>{1, 3, 3, 5, 4})
                                                 : g.Int(1, 5);
+    switch (g.Int(0, 3)) {
+      case 0:
+        r.cardinality = *Cardinality::Parse("1+");
+        break;
+      case 1:  // Exactly: the member count never changes.
+        r.cardinality = *Cardinality::Parse(absl::StrCat(members));
+        break;
+      case 2:
+        r.cardinality = *Cardinality::Parse(absl::StrCat(g.Int(1, members), "+"));
+        break;
+      default:
+        r.cardinality = *Cardinality::Parse(
+            absl::StrCat(g.Int(1, members), "-", members + g.Int(0, 3)));
+        break;
+    }
     RolloutPolicy& p = r.rollout;
     p.strategy = g.Pick(std::vector<RolloutStrategy>{RolloutStrategy::kSerial,
                                                      RolloutStrategy::kBestEffortParallel,
@@ -143,7 +158,8 @@ void SetEnv(RoleOverride& ov, const std::string& name, const std::string& value)
 }
 
 // Changes 1-2 things of `t`: members +-, image, config, storage growth, env.
-void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
+void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes,
+            const std::string& prefix = "") {
   int changes = g.Int(1, 2);
   for (int c = 0; c < changes; ++c) {
     size_t i = g.Int(0, static_cast<int>(t.app.roles.size()) - 1);
@@ -151,44 +167,54 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes) {
     RoleOverride& ov = t.cluster.roles[i];
     switch (g.Int(0, 5)) {
       case 0:
-      case 1: {  // Members.
+      case 1: {  // Members, within the cardinality (else the image).
         int from = *ov.members;
         int to = std::max(1, from + g.Pick(std::vector<int>{-2, -1, 1, 2}));
+        if (to == from || !role.cardinality.Allows(to)) {
+          ov.image = absl::StrCat(role.name, ":", g.Int(2, 9));
+          notes.push_back(absl::StrCat(prefix, role.name, " image ", ov.image));
+          break;
+        }
         ov.members = to;
-        notes.push_back(absl::StrCat(role.name, " members ", from, "->", to));
+        notes.push_back(absl::StrCat(prefix, role.name, " members ", from, "->", to));
         break;
       }
       case 2:
         ov.image = absl::StrCat(role.name, ":", g.Int(2, 9));
-        notes.push_back(absl::StrCat(role.name, " image ", ov.image));
+        notes.push_back(absl::StrCat(prefix, role.name, " image ", ov.image));
         break;
       case 3:
         if (!role.config.empty()) {
           role.config[0].data[0].second = absl::StrCat("v", g.Int(2, 9));
-          notes.push_back(absl::StrCat(role.name, " config (onChange ",
+          notes.push_back(absl::StrCat(prefix, role.name, " config (onChange ",
                                        role.config[0].on_change == OnChange::kNone ? "none"
                                                                                    : "restart",
                                        ")"));
         } else {
           SetEnv(ov, "X", absl::StrCat(g.Int(0, 9)));
-          notes.push_back(absl::StrCat(role.name, " env"));
+          notes.push_back(absl::StrCat(prefix, role.name, " env"));
         }
         break;
       case 4:
         if (!role.storage.empty()) {
           const Storage& s = role.storage[0];
-          std::string size = absl::StrCat(g.Int(11, 20), "Gi");
+          Quantity current = s.size;
+          for (const StorageOverride& so : ov.storage) {
+            if (so.name == s.name && so.size.has_value()) current = *so.size;
+          }
+          int64_t gi = static_cast<int64_t>(current.nanos() / 1000000000 / (int64_t{1} << 30));
+          std::string size = absl::StrCat(gi + g.Int(1, 10), "Gi");
           ov.storage.clear();
           ov.storage.push_back({.name = s.name, .size = Q(size)});
-          notes.push_back(absl::StrCat(role.name, " storage ", s.name, " -> ", size));
+          notes.push_back(absl::StrCat(prefix, role.name, " storage ", s.name, " -> ", size));
         } else {
           ov.image = absl::StrCat(role.name, ":", g.Int(2, 9));
-          notes.push_back(absl::StrCat(role.name, " image ", ov.image));
+          notes.push_back(absl::StrCat(prefix, role.name, " image ", ov.image));
         }
         break;
       default:
         SetEnv(ov, "Y", absl::StrCat(g.Int(0, 9)));
-        notes.push_back(absl::StrCat(role.name, " env Y"));
+        notes.push_back(absl::StrCat(prefix, role.name, " env Y"));
         break;
     }
   }
@@ -275,10 +301,19 @@ Outcome RunCase(uint64_t seed, bool keep_plans = false) {
   Outcome out;
   std::vector<std::string> notes;
   Topology before = RandomTopology(g, notes);
-  bool fresh = g.Chance(0.3);
-  Topology after = before;
+  // Starting point: a fresh namespace; the old topology converged; or a
+  // rollout toward another change interrupted after 1-3 plans (then changed
+  // again mid-rollout).
+  double start_kind = g.Int(0, 99) / 100.0;
+  bool fresh = start_kind < 0.3;
+  bool midway = start_kind >= 0.8;
+  Topology first = before;
+  if (midway) Mutate(g, first, notes, "first ");
+  Topology after = first;  // Changed again on top of the first change.
   if (!fresh) Mutate(g, after, notes);
-  notes.insert(notes.begin() + 1, fresh ? "fresh" : "converged-then-changed");
+  notes.insert(notes.begin() + 1, fresh    ? "fresh"
+                                  : midway ? "mid-rollout-then-changed"
+                                           : "converged-then-changed");
   absl::StatusOr<CompiledCluster> desired = Compile(after, CompileOptions{});
   absl::StatusOr<CompiledCluster> old = Compile(before, CompileOptions{});
   auto describe = [&] { return absl::StrJoin(notes, "; "); };
@@ -304,8 +339,31 @@ Outcome RunCase(uint64_t seed, bool keep_plans = false) {
       initial = kube->ToObservedState();
     }
   }
+  absl::Time start = kNow;
+  if (midway) {
+    absl::StatusOr<CompiledCluster> toward = Compile(first, CompileOptions{});
+    if (!toward.ok()) {
+      out.ok = false;
+      out.description = describe();
+      out.failure = absl::StrCat("compile failed: ", toward.status().ToString());
+      return out;
+    }
+    SimulateOptions partial;
+    partial.start = kNow;
+    partial.replan_at_wait = true;
+    partial.max_plans = g.Int(1, 3);
+    absl::StatusOr<Timeline> interrupted = Simulate(*toward, initial, partial);
+    if (!interrupted.ok()) {
+      out.ok = false;
+      out.description = describe();
+      out.failure = absl::StrCat("interrupted simulate failed: ", interrupted.status().ToString());
+      return out;
+    }
+    initial = interrupted->final_state;
+    if (!interrupted->events.empty()) start = interrupted->events.back().time;
+  }
   SimulateOptions options;
-  options.start = kNow;
+  options.start = start;
   options.ready_delay = absl::Seconds(g.Pick(std::vector<int>{5, 10, 30}));
   options.max_plans = 400;
   options.replan_at_wait = g.Chance(0.5);
