@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -188,7 +189,8 @@ class Simulator {
   // Whether a fault took `pod` down after this round's plan was made (it
   // was available then): the plan cannot be blamed for it.
   bool DownSincePlan(const std::string& pod) const {
-    return fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0;
+    return fault_took_ready_.count(pod) > 0 ||
+           (fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0);
   }
   void CheckDisruption(const CompiledRole& role, int32_t ordinal, const std::string& how);
   void CheckDependencies(const CompiledRole& role, const std::string& what);
@@ -223,6 +225,7 @@ class Simulator {
   std::set<std::string> never_ready_;
   std::set<std::string> fault_affected_;
   std::set<std::string> fault_hit_round_;    // Pods a fault hit this round.
+  std::set<std::string> fault_took_ready_;   // ... while they were Ready.
   std::set<std::string> available_at_plan_;  // Available when this round planned.
   std::set<std::string> unready_at_plan_;    // Existing, not Ready, at plan time.
   std::set<std::string> existed_at_plan_;    // Pods that existed at plan time.
@@ -346,7 +349,12 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
                                 const std::string& how) {
   std::map<int32_t, Member> members = MembersOf(role);
   auto it = members.find(ordinal);
-  if (it == members.end() || !it->second.available) return;  // Already out.
+  // Already out, or out when the plan was made (a repair of an unready
+  // member that came up while the round ran is planned on what was seen).
+  if (it == members.end() || !it->second.available ||
+      available_at_plan_.count(it->second.pod) == 0) {
+    return;
+  }
   const Member& target = it->second;
   // A member a fault took down after this round's plan was made counts as
   // available: the planner could not have known (the gate would catch it in
@@ -842,6 +850,7 @@ void Simulator::FireFault(const Fault& fault) {
   switch (fault.kind) {
     case Fault::Kind::kPodDies:
       for (const std::string& pod : fault.pods) {
+        if (kube_.PodReady(pod)) fault_took_ready_.insert(pod);
         if (kube_.CrashPod(pod).ok()) {
           fault_affected_.insert(pod);
           fault_hit_round_.insert(pod);
@@ -854,6 +863,7 @@ void Simulator::FireFault(const Fault& fault) {
     case Fault::Kind::kNodeLoss: {
       std::vector<std::string> lost;
       for (const std::string& pod : fault.pods) {
+        if (kube_.PodReady(pod)) fault_took_ready_.insert(pod);
         if (kube_.LosePod(pod).ok()) {
           lost.push_back(pod);
           fault_affected_.insert(pod);
@@ -953,6 +963,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
     ObservedState before = kube_.ToObservedState();
     int64_t version_before = kube_.version();
     fault_hit_round_.clear();
+    fault_took_ready_.clear();
     available_at_plan_.clear();
     unready_at_plan_.clear();
     existed_at_plan_.clear();
