@@ -1,6 +1,6 @@
-// KNOWN PLANNER BUGS found by tests/sim/property_test.cc, each as a minimal
-// case that FAILS against the current PlanRollout. They are DISABLED_ so the
-// suite stays green; run them with
+// PLANNER BUGS found by tests/sim/property_test.cc, each as a minimal case.
+// Those still open FAIL against the current PlanRollout and are DISABLED_ so
+// the suite stays green (fixed ones run as regression tests); run them with
 //   strata_sim_test --gtest_also_run_disabled_tests --gtest_filter='PlannerBug*'
 // When the planner is fixed: drop the DISABLED_ prefix and remove the
 // matching entry from kKnownPlannerBugs in property_test.cc.
@@ -73,12 +73,12 @@ TEST(PlannerBugTest, DISABLED_ParallelStrategyStillKeepsQuorum) {
   EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
 }
 
-// update-before-scale-out-ready: scaling out and changing the template in
-// one plan, the update's first restart depends only on the StatefulSet apply,
-// not on the new member being Ready; with serial (budget 1) the new unready
-// member plus the restarted one make 2 unavailable. SPEC §4 rule 2
-// ("membership first") and ROLLOUT-RULES 23 ("await untouched members").
-TEST(PlannerBugTest, DISABLED_UpdateWaitsForScaleOutToBeReady) {
+// update-before-scale-out-ready (fixed in lib/plan by 2e7db72; kept as a
+// regression test): scaling out and changing the template in one plan, the
+// first restart must wait for the new member to be Ready, or with serial
+// (budget 1) the new unready member plus the restarted one make 2
+// unavailable. SPEC §4 rule 2 ("membership first"), ROLLOUT-RULES 23.
+TEST(PlannerBugTest, UpdateWaitsForScaleOutToBeReady) {
   Topology before = OneRole("broker", 3);
   Topology after = before;
   after.cluster.roles[0].members = 4;

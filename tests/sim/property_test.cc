@@ -273,11 +273,6 @@ constexpr KnownBug kKnownPlannerBugs[] = {
     // CompiledRole::max_unavailable (and the PDB) is quorum-capped.
     {"parallel-ignores-quorum", "parallel, quorum)"},
     {"parallel-ignores-quorum", "; parallel)"},
-    // A plan that scales a role out and also updates it restarts members
-    // before the new members are Ready (SPEC §4 rule 2 "membership first";
-    // ROLLOUT-RULES 3 and 23), so the new, unready members push the role over
-    // its budget.
-    {"update-before-scale-out-ready", "added by this plan, not Ready yet"},
     // A plan that grows storage and scales in re-creates the StatefulSet with
     // the smaller replicas first and then resizes the PVCs of the removed
     // members too; with onScaleDown: delete those PVCs are gone by then.
