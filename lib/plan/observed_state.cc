@@ -427,9 +427,6 @@ std::string NameOf(const Json& object) {
   return object["metadata"]["name"].get<std::string>();
 }
 
-bool NameLess(const Json& a, const Json& b) {
-  return util_internal::NaturalCompare(NameOf(a), NameOf(b)) < 0;
-}
 
 // An item, where it came from, and how to call it in messages.
 struct Item {
@@ -569,7 +566,19 @@ absl::StatusOr<ObservedState> FromDocuments(std::vector<Document> docs,
   if (!problems.empty()) return StatusFromDiagnostics(std::move(problems));
   for (const char* kind : kKinds) {
     std::vector<Json>* list = ListFor(state, kind);
-    std::stable_sort(list->begin(), list->end(), NameLess);
+    // Sort indices by cached names, then move the objects once.
+    std::vector<std::string> names;
+    names.reserve(list->size());
+    for (const Json& o : *list) names.push_back(NameOf(o));
+    std::vector<size_t> order(list->size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return util_internal::NaturalCompare(names[a], names[b]) < 0;
+    });
+    std::vector<Json> sorted;
+    sorted.reserve(list->size());
+    for (size_t i : order) sorted.push_back(std::move((*list)[i]));
+    *list = std::move(sorted);
   }
   return state;
 }

@@ -1,0 +1,231 @@
+// Table tests for the planner's pure pieces: predicates, partition, diff.
+
+#include "plan/predicates.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "plan/object_diff.h"
+#include "plan/partition.h"
+
+namespace strata::plan_internal {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Optional;
+
+const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
+
+Json Pod(const std::string& phase, const std::string& ready, const std::string& since = "",
+         const std::string& waiting = "") {
+  Json pod = {{"kind", "Pod"},
+              {"metadata", {{"name", "c-r-1"}}},
+              {"status", {{"phase", phase}, {"conditions", Json::array()}}}};
+  if (!ready.empty()) {
+    Json c = {{"type", "Ready"}, {"status", ready}};
+    if (!since.empty()) c["lastTransitionTime"] = since;
+    pod["status"]["conditions"].push_back(c);
+  }
+  if (!waiting.empty()) {
+    pod["status"]["containerStatuses"] =
+        Json::array({{{"name", "app"}, {"state", {{"waiting", {{"reason", waiting}}}}}}});
+  }
+  return pod;
+}
+
+TEST(PredicatesTest, IsReady) {
+  struct Case {
+    Json pod;
+    bool ready;
+  } cases[] = {
+      {Pod("Running", "True"), true},
+      {Pod("Running", "False"), false},
+      {Pod("Pending", "True"), false},
+      {Pod("Running", ""), false},
+      {Pod("Succeeded", "True"), false},
+  };
+  for (const Case& c : cases) EXPECT_EQ(IsReady(c.pod), c.ready) << c.pod.dump();
+  Json terminating = Pod("Running", "True");
+  terminating["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  EXPECT_FALSE(IsReady(terminating));
+  EXPECT_TRUE(IsTerminating(terminating));
+  EXPECT_FALSE(IsTerminating(Pod("Running", "True")));
+}
+
+TEST(PredicatesTest, IsAvailableAfterMinReadySeconds) {
+  struct Case {
+    std::string since;
+    int32_t min_ready;
+    bool available;
+  } cases[] = {
+      {"2025-12-31T23:59:50Z", 0, true},   {"2025-12-31T23:59:50Z", 10, true},
+      {"2025-12-31T23:59:51Z", 10, false}, {"2025-12-31T23:00:00Z", 3600, true},
+      {"", 30, true},  // No transition time recorded: nothing says otherwise.
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(IsAvailable(Pod("Running", "True", c.since), c.min_ready, kNow), c.available)
+        << c.since << " " << c.min_ready;
+  }
+  EXPECT_FALSE(IsAvailable(Pod("Running", "False", "2025-01-01T00:00:00Z"), 0, kNow));
+  EXPECT_THAT(ReadySince(Pod("Running", "True", "2025-12-31T23:59:50Z")),
+              Optional(kNow - absl::Seconds(10)));
+  EXPECT_EQ(ReadySince(Pod("Running", "False", "2025-12-31T23:59:50Z")), std::nullopt);
+}
+
+TEST(PredicatesTest, StuckReason) {
+  struct Case {
+    Json pod;
+    std::string reason;
+  } cases[] = {
+      {Pod("Running", "False", "", "CrashLoopBackOff"), "container app is in CrashLoopBackOff"},
+      {Pod("Pending", "False", "", "ImagePullBackOff"), "container app is in ImagePullBackOff"},
+      {Pod("Pending", "False", "", "ErrImagePull"), "container app is in ErrImagePull"},
+      {Pod("Pending", "False", "", "InvalidImageName"), "container app is in InvalidImageName"},
+      {Pod("Pending", "False", "", "CreateContainerConfigError"),
+       "container app is in CreateContainerConfigError"},
+      {Pod("Pending", "False", "", "ContainerCreating"), ""},  // Normal start-up.
+      {Pod("Running", "True"), ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(StuckReason(c.pod), c.reason) << c.pod.dump();
+  Json unschedulable = Pod("Pending", "");
+  unschedulable["status"]["conditions"].push_back(
+      {{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"},
+       {"message", "0/3 nodes are available"}});
+  EXPECT_EQ(StuckReason(unschedulable),
+            "it is Pending and Unschedulable (0/3 nodes are available)");
+  Json init = Pod("Pending", "");
+  init["status"]["initContainerStatuses"] =
+      Json::array({{{"name", "init"}, {"state", {{"waiting", {{"reason", "CrashLoopBackOff"}}}}}}});
+  EXPECT_EQ(StuckReason(init), "init container init is in CrashLoopBackOff");
+}
+
+TEST(PredicatesTest, OrdinalOf) {
+  struct Case {
+    const char* pod;
+    const char* sts;
+    std::optional<int32_t> ordinal;
+  } cases[] = {
+      {"events-broker-0", "events-broker", 0},
+      {"events-broker-12", "events-broker", 12},
+      {"events-broker-client-0", "events-broker", std::nullopt},
+      {"events-broker-01", "events-broker", std::nullopt},
+      {"events-broker-", "events-broker", std::nullopt},
+      {"events-broker", "events-broker", std::nullopt},
+      {"events-brokers-1", "events-broker", std::nullopt},
+      {"events-broker-1x", "events-broker", std::nullopt},
+      {"events-broker-9999999999", "events-broker", std::nullopt},
+  };
+  for (const Case& c : cases) EXPECT_EQ(OrdinalOf(c.pod, c.sts), c.ordinal) << c.pod;
+}
+
+TEST(PredicatesTest, SpecHashLeaderZone) {
+  Json pod = Pod("Running", "True");
+  pod["metadata"]["annotations"] = {{"strata.dev/spec-hash", "v1-aa"}};
+  pod["metadata"]["labels"] = {{"strata.dev/leader", "true"}};
+  EXPECT_TRUE(IsAtDesiredSpec(pod, "v1-aa"));
+  EXPECT_FALSE(IsAtDesiredSpec(pod, "v1-bb"));
+  EXPECT_FALSE(IsAtDesiredSpec(Pod("Running", "True"), "v1-aa"));
+  EXPECT_TRUE(IsLeader(pod, "strata.dev/leader"));
+  EXPECT_FALSE(IsLeader(pod, ""));
+  EXPECT_FALSE(IsLeader(pod, "other"));
+  std::vector<Json> nodes = {
+      {{"kind", "Node"},
+       {"metadata", {{"name", "n1"}, {"labels", {{"topology.kubernetes.io/zone", "z1"}}}}}}};
+  EXPECT_EQ(ZoneOf(pod, nodes), "");
+  pod["spec"]["nodeName"] = "n1";
+  EXPECT_EQ(ZoneOf(pod, nodes), "z1");
+  pod["metadata"]["labels"]["topology.kubernetes.io/zone"] = "z0";
+  EXPECT_EQ(ZoneOf(pod, nodes), "z0");  // The pod's own label wins.
+}
+
+TEST(PredicatesTest, ParseTimestamp) {
+  EXPECT_THAT(ParseTimestamp("2026-01-01T00:00:00Z"), Optional(kNow));
+  EXPECT_THAT(ParseTimestamp("2026-01-01T01:00:00+01:00"), Optional(kNow));  // General form.
+  EXPECT_THAT(ParseTimestamp("2025-12-31T23:59:59.5Z"),
+              Optional(kNow - absl::Milliseconds(500)));
+  for (const char* bad : {"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+                          "2026-01-01 00:00:00Z", "2026-01-01T24:00:00Z"}) {
+    EXPECT_EQ(ParseTimestamp(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(PredicatesTest, UsesConfigMapAndStartedAt) {
+  Json pod = Pod("Running", "True");
+  pod["spec"]["volumes"] = Json::array(
+      {{{"name", "a"}, {"configMap", {{"name", "cm-1"}}}},
+       {{"name", "b"}, {"projected", {{"sources", Json::array({{{"configMap", {{"name", "cm-2"}}}}})}}}}});
+  EXPECT_TRUE(UsesConfigMap(pod, "cm-1"));
+  EXPECT_TRUE(UsesConfigMap(pod, "cm-2"));
+  EXPECT_FALSE(UsesConfigMap(pod, "cm-3"));
+  EXPECT_EQ(StartedAt(pod), std::nullopt);
+  pod["metadata"]["creationTimestamp"] = "2025-12-31T23:00:00Z";
+  EXPECT_THAT(StartedAt(pod), Optional(kNow - absl::Hours(1)));
+  pod["status"]["startTime"] = "2025-12-31T23:30:00Z";
+  EXPECT_THAT(StartedAt(pod), Optional(kNow - absl::Minutes(30)));
+}
+
+TEST(PredicatesTest, ReadyTimeoutSeconds) {
+  Role role;
+  EXPECT_EQ(ReadyTimeoutSeconds(role), 300);
+  role.rollout.min_ready_seconds = 30;
+  EXPECT_EQ(ReadyTimeoutSeconds(role), 330);
+  Probe startup;
+  startup.failure_threshold = 30;
+  startup.period_seconds = 10;
+  role.probes.startup = startup;
+  EXPECT_EQ(ReadyTimeoutSeconds(role), 630);
+}
+
+TEST(PartitionTest, SplitsByOrdinal) {
+  std::vector<Json> pods;
+  for (const char* name : {"c-r-0", "c-r-2", "c-r-3", "c-r-5", "c-rx-1", "c-r-client-0"}) {
+    pods.push_back({{"metadata", {{"name", name}}}});
+  }
+  RoleMembers m = PartitionMembers(pods, "c-r", 3);
+  std::vector<int32_t> kept, condemned;
+  for (const auto& [k, pod] : m.by_ordinal) kept.push_back(k);
+  for (const auto& [k, pod] : m.condemned) condemned.push_back(k);
+  EXPECT_THAT(kept, ElementsAre(0, 2));
+  EXPECT_THAT(condemned, ElementsAre(5, 3));  // Highest first.
+  EXPECT_THAT(m.missing, ElementsAre(1));
+  EXPECT_EQ(NameOf(*m.by_ordinal.at(2)), "c-r-2");
+}
+
+TEST(ObjectDiffTest, ComparesOnlyWhatIsDesired) {
+  struct Case {
+    Json desired;
+    Json observed;
+    std::optional<std::string> diff;
+  } cases[] = {
+      {{{"a", 1}}, {{"a", 1}, {"uid", "x"}}, std::nullopt},
+      {{{"a", 1}}, {{"a", 2}}, "a: 2 -> 1"},
+      {{{"a", {{"b", "x"}}}}, {{"a", {{"b", "y"}, {"c", 1}}}}, "a.b: \"y\" -> \"x\""},
+      {{{"a", 1}}, Json::object(), "a: missing -> 1"},
+      // Empty desired values match absent ones (the API server omits them).
+      {{{"a", Json::array()}, {"b", Json::object()}, {"c", false}, {"d", ""}, {"e", 0},
+        {"f", nullptr}},
+       Json::object(),
+       std::nullopt},
+      {{{"l", {1, 2}}}, {{"l", {1, 2, 3}}}, "l: [1,2,3] -> [1,2]"},
+      {{{"l", Json::array({{{"name", "p"}}})}},
+       {{"l", Json::array({{{"name", "p"}, {"protocol", "TCP"}}})}},
+       std::nullopt},
+      // Quantities compare by value under resources.
+      {{{"resources", {{"requests", {{"cpu", "1000m"}, {"memory", "1Gi"}}}}}},
+       {{"resources", {{"requests", {{"cpu", "1"}, {"memory", "1024Mi"}}}}}},
+       std::nullopt},
+      {{{"resources", {{"limits", {{"cpu", "2"}}}}}},
+       {{"resources", {{"limits", {{"cpu", "1"}}}}}},
+       "resources.limits.cpu: \"1\" -> \"2\""},
+      {{{"labels", {{"v", "1"}}}}, {{"labels", {{"v", "1.0"}}}}, "labels.v: \"1.0\" -> \"1\""},
+      {{{"n", 3}}, {{"n", 3.0}}, std::nullopt},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(FirstDifference(c.desired, c.observed), c.diff) << c.desired.dump();
+  }
+}
+
+}  // namespace
+}  // namespace strata::plan_internal
