@@ -65,8 +65,8 @@ TEST_P(GoldenPlanTest, MatchesGoldenFiles) {
   const std::string example = GetParam();
   fs::path dir = fs::path(STRATA_SOURCE_DIR) / "tests/testdata/plan" / example;
   if (!fs::exists(dir) && std::getenv("STRATA_UPDATE_GOLDEN") == nullptr) {
-    GTEST_SKIP() << "no golden plans for new example " << example
-                 << " yet; run with STRATA_UPDATE_GOLDEN=1";
+    FAIL() << "no golden plans for example " << example
+           << "; run with STRATA_UPDATE_GOLDEN=1 and review the files it writes";
   }
   absl::StatusOr<Topology> base = LoadExample(example);
   ASSERT_THAT(base, IsOk());
