@@ -483,6 +483,10 @@ void RolePlanner::AnalyzeStatefulSet() {
           absl::StrCat("volumeClaimTemplates adds ", s.name));
     }
     for (const auto& [ordinal, pvc] : pvcs) {
+      // Claims of members that are leaving (or already gone) are not grown:
+      // under onScaleDown: delete they vanish with the scale-in, and a kept
+      // claim is grown by a later plan if its ordinal ever returns.
+      if (ordinal >= n_) continue;
       std::optional<Quantity> request = ParseQuantity(plan_internal::PvcRequest(*pvc));
       std::optional<Quantity> capacity = ParseQuantity(plan_internal::PvcCapacity(*pvc));
       std::string cls = StringAt(*pvc, {"spec", "storageClassName"});

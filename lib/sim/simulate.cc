@@ -373,17 +373,26 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
                          : absl::StrCat(m.pod, " added by this plan, not Ready yet"));
     }
   }
-  if (unavailable >= role.max_unavailable) {
+  // Strategy parallel is an explicit opt-out of the quorum budget
+  // (ROLLOUT-RULES 5; the plan says so in a note): such a role is held to its
+  // own maxUnavailable only. Every other quorum role keeps a majority.
+  const bool quorum_opt_out = role.role.quorum == Quorum::kMajority &&
+                              role.role.rollout.strategy == RolloutStrategy::kParallel;
+  const int32_t budget = quorum_opt_out
+                             ? std::max(1, role.role.rollout.ResolveMaxUnavailable(role.members))
+                             : role.max_unavailable;
+  if (unavailable >= budget) {
     Violation(absl::StrCat(how, " ", target.pod, " while ", unavailable, " member(s) of role ",
                            role.name, " were unavailable (", absl::StrJoin(down, ", "),
-                           "); budget ", role.max_unavailable, " (",
+                           "); budget ", budget, " (",
                            StrategyName(role.role.rollout.strategy),
                            role.role.quorum == Quorum::kMajority ? ", quorum" : "", ")"));
   }
   // Quorum: a 1- or 2-member quorum role cannot be rolled without losing it
   // (ROLLOUT-RULES 24 allows it with a warning), so only n >= 3 is checked.
   int32_t n = static_cast<int32_t>(members.size());
-  if (role.role.quorum == Quorum::kMajority && n >= 3 && available_after < n / 2 + 1) {
+  if (role.role.quorum == Quorum::kMajority && !quorum_opt_out && n >= 3 &&
+      available_after < n / 2 + 1) {
     bool added = std::any_of(down.begin(), down.end(), [](const std::string& d) {
       return absl::StrContains(d, "added by this plan");
     });

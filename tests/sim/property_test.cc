@@ -33,7 +33,7 @@ namespace strata {
 namespace {
 
 // Sized to stay well under a minute on a 2-core machine (RelWithDebInfo).
-constexpr int kDefaultCases = 2000;
+constexpr int kDefaultCases = 5000;
 constexpr uint64_t kDefaultMasterSeed = 20260101;
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
@@ -258,30 +258,8 @@ std::vector<Fault> RandomFaults(Gen& g, const CompiledCluster& desired,
   return faults;
 }
 
-// Planner bugs this test found that are not fixed yet. A case whose every
-// violation carries one of these markers counts as "known" (reported, not
-// failed), so the test keeps guarding everything else. Each has a minimal
-// failing case in tests/sim/planner_bugs_test.cc (DISABLED_ until fixed);
-// remove the entry when the planner is fixed.
-struct KnownBug {
-  const char* id;
-  const char* marker;  // A substring of the violation text.
-};
-constexpr KnownBug kKnownPlannerBugs[] = {
-    // PlanRollout's Budget() lets strategy parallel opt out of the quorum cap,
-    // but SPEC §4 rule 3 says a quorum role never drops below floor(n/2)+1 and
-    // CompiledRole::max_unavailable (and the PDB) is quorum-capped.
-    {"parallel-ignores-quorum", "parallel, quorum)"},
-    {"parallel-ignores-quorum", "; parallel)"},
-    // A plan that grows storage and scales in re-creates the StatefulSet with
-    // the smaller replicas first and then resizes the PVCs of the removed
-    // members too; with onScaleDown: delete those PVCs are gone by then.
-    {"resize-pvc-of-removed-member", "failed: PersistentVolumeClaim"},
-};
-
 struct Outcome {
   std::string plans;  // Every plan, as text (kept only when asked).
-  std::string known_bug;  // Set when every violation is a known planner bug.
   bool converged = false;
   bool blocked = false;
   int rounds = 0;
@@ -388,22 +366,6 @@ Outcome RunCase(uint64_t seed, bool keep_plans = false) {
   bool never_ready = false;
   for (const Fault& f : options.faults) never_ready |= f.kind == Fault::Kind::kNeverReady;
   if (!t->violations.empty()) {
-    std::string known;
-    for (const std::string& v : t->violations) {
-      std::string id;
-      for (const KnownBug& bug : kKnownPlannerBugs) {
-        if (v.find(bug.marker) != std::string::npos) id = bug.id;
-      }
-      if (id.empty()) {
-        known.clear();
-        break;
-      }
-      if (known.empty()) known = id;
-    }
-    if (!known.empty() && (t->converged || (t->blocked && never_ready))) {
-      out.known_bug = known;
-      return out;
-    }
     out.ok = false;
     out.failure = absl::StrCat(t->violations.size(), " violation(s), first: ", t->violations[0]);
   } else if (!t->converged && !(t->blocked && never_ready)) {
@@ -461,7 +423,6 @@ TEST(PropertyTest, RandomTopologiesConvergeSafely) {
     ASSERT_TRUE(absl::SimpleAtoi(one, &seed)) << "STRATA_PROPERTY_SEED=" << one;
     Outcome o = RunCase(seed, /*keep_plans=*/true);
     std::cout << "case seed " << seed << ": " << o.description << "\n" << o.timeline;
-    if (!o.known_bug.empty()) std::cout << "known planner bug: " << o.known_bug << "\n";
     if (std::getenv("STRATA_PROPERTY_PLANS") != nullptr) std::cout << o.plans;
     EXPECT_TRUE(o.ok) << "STRATA_PROPERTY_SEED=" << seed << " (" << o.description
                       << "): " << o.failure;
@@ -476,7 +437,6 @@ TEST(PropertyTest, RandomTopologiesConvergeSafely) {
   // Failures grouped by kind (the first violation with names and numbers
   // blanked); each kind is reported once with the seed of its first case.
   std::map<std::string, std::pair<int, uint64_t>> kinds;
-  std::map<std::string, std::pair<int, uint64_t>> known;  // Known planner bugs hit.
   int converged = 0, blocked = 0;
   int64_t plans = 0;
   for (int i = 0; i < cases; ++i) {
@@ -485,10 +445,6 @@ TEST(PropertyTest, RandomTopologiesConvergeSafely) {
     converged += o.converged;
     blocked += o.blocked;
     plans += o.rounds;
-    if (!o.known_bug.empty()) {
-      auto [it, first] = known.try_emplace(o.known_bug, 0, seed);
-      ++it->second.first;
-    }
     if (o.ok) continue;
     ++failed;
     std::string key = FailureKind(o.failure);
@@ -503,10 +459,6 @@ TEST(PropertyTest, RandomTopologiesConvergeSafely) {
   std::cout << "property test: " << cases << " cases in " << seconds << " s, " << failed
             << " failed; " << converged << " converged, " << blocked
             << " blocked by a never-ready fault, " << plans << " plans run\n";
-  for (const auto& [k, v] : known) {
-    std::cout << "  known planner bug " << k << ": " << v.first
-              << " case(s) (e.g. STRATA_PROPERTY_SEED=" << v.second << ")\n";
-  }
   for (const auto& [k, v] : kinds) {
     std::cout << "  " << v.first << " x " << k << "  (e.g. STRATA_PROPERTY_SEED=" << v.second
               << ")\n";
