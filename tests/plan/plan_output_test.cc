@@ -1,6 +1,7 @@
 // PlanToJson / PlanToText / PlanToDot, and the `strata plan` command line.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -127,8 +128,14 @@ TEST(PlanOutputTest, YamlFormIsTheJsonForm) {
   EXPECT_THAT(yaml, HasSubstr("action: resizePvc"));
 }
 
+// A path under the test temp dir unique to this process: ctest runs the tests
+// of one binary as parallel processes that share TempDir().
+std::string TempPath(const std::string& name) {
+  return absl::StrCat(::testing::TempDir(), "/strata_plan_", getpid(), "_", name);
+}
+
 std::string Shell(const std::string& command, int* exit_code) {
-  std::string out_path = ::testing::TempDir() + "/strata_plan_shell.out";
+  std::string out_path = TempPath("shell.out");
   int rc = std::system((command + " > " + out_path + " 2>&1").c_str());
   *exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   std::ifstream in(out_path);
@@ -146,7 +153,7 @@ TEST(PlanOutputTest, DotRendersWithGraphviz) {
   EXPECT_THAT(dot, HasSubstr("s1 [label=\"1 apply\\nStatefulSet events-zk\\nreplicas 3\""));
   EXPECT_THAT(dot, HasSubstr("s1 -> s2;"));
   EXPECT_THAT(dot, HasSubstr("label=\"db\""));
-  std::string path = ::testing::TempDir() + "/strata_plan.dot";
+  std::string path = TempPath("plan.dot");
   std::ofstream(path) << dot;
   std::string svg = Shell("dot -Tsvg " + path, &rc);
   EXPECT_EQ(rc, 0) << svg;
@@ -228,7 +235,7 @@ TEST_F(PlanCommandTest, ConvergedClusterExitsZeroWithExitCode) {
                                &rc);
   ASSERT_EQ(rc, 0) << compiled;
   // The objects alone (no pods) are not converged: members must come up.
-  std::string path = ::testing::TempDir() + "/objects.json";
+  std::string path = TempPath("objects.json");
   std::ofstream(path) << compiled;
   std::string out = Run("--observed " + path + " --exit-code", &rc);
   EXPECT_EQ(rc, 3) << out;
