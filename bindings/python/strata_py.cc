@@ -679,7 +679,6 @@ PYBIND11_MODULE(_strata, m) {
   m.def("plan_to_text", &PlanToText, py::arg("plan"), "A numbered plan grouped by phase and role.");
   m.def("plan_to_dot", &PlanToDot, py::arg("plan"), "The step graph in Graphviz dot.");
 
-#if STRATA_PY_HAVE_SIMULATE
   // ------------------------------------------------ strata/simulate.h
   ValueClass<Fault> fault(m, "Fault", "A fault injected into a simulation.");
   py::enum_<Fault::Kind>(fault, "Kind", "What goes wrong.")
@@ -733,5 +732,4 @@ PYBIND11_MODULE(_strata, m) {
         "Releases the GIL.");
   m.def("timeline_to_text", &TimelineToText, py::arg("timeline"), "The timeline as text.");
   m.def("timeline_to_json", &TimelineToJson, py::arg("timeline"), "The timeline as a dict.");
-#endif  // STRATA_PY_HAVE_SIMULATE
 }

@@ -15,11 +15,6 @@ EXAMPLES = ROOT / "examples"
 KAFKA = EXAMPLES / "kafka"
 NOW = "2026-01-01T00:00:00Z"
 
-# Whether the core was built with the simulator (lib/sim/simulate.cc).
-HAVE_SIM = hasattr(__import__("strata")._strata, "simulate")
-needs_sim = pytest.mark.skipif(not HAVE_SIM, reason="strata built without the simulator")
-
-
 def example_dirs() -> list[pathlib.Path]:
     """Every examples/<name>/ directory holding App/Cluster YAML files."""
     if not EXAMPLES.is_dir():

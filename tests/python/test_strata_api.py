@@ -11,7 +11,7 @@ import shutil
 import pytest
 import strata
 import yaml
-from strata_testing import KAFKA, NOW, in_root, needs_sim
+from strata_testing import KAFKA, NOW, in_root
 
 BAD_CLUSTER = """\
 apiVersion: strata.dev/v1
@@ -276,7 +276,6 @@ def test_plan_html_has_a_table_and_the_graph():
         assert p.to_svg() is None
 
 
-@needs_sim
 def test_converged_plan_after_simulation_and_scale_out():
     docs = strata.load(KAFKA)
     t = strata.simulate(docs)
@@ -295,7 +294,6 @@ def test_converged_plan_after_simulation_and_scale_out():
     assert any(s.target.name in ("events-broker", "events-broker-5") for s in p.steps)
 
 
-@needs_sim
 def test_unsafe_change_raises_error_not_validation_error():
     docs = strata.load(KAFKA)
     state = strata.simulate(docs).final_state
@@ -324,7 +322,6 @@ def test_plan_needs_one_cluster():
 # ---------------------------------------------------------------- simulate
 
 
-@needs_sim
 def test_simulate_with_a_fault_blocks_at_the_stuck_member():
     docs = strata.load(KAFKA)
     state = strata.simulate(docs).final_state
@@ -348,7 +345,6 @@ def test_simulate_with_a_fault_blocks_at_the_stuck_member():
         strata.simulate(docs, faults="bogus")
 
 
-@needs_sim
 def test_simulate_options():
     t = strata.simulate(KAFKA, start="2030-06-01T00:00:00Z", ready_delay=dt.timedelta(seconds=3), max_plans=5000)
     assert t.converged

@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 import strata
-from strata_testing import KAFKA, NOW, example_dirs, example_files, in_root, needs_sim, run_cli
+from strata_testing import KAFKA, NOW, example_dirs, example_files, in_root, run_cli
 
 EXAMPLES = example_dirs()
 EMPTY_LIST = '{"apiVersion": "v1", "kind": "List", "items": []}\n'
@@ -62,7 +62,6 @@ def test_plan_matches_the_cli(example, empty_observed):
     assert cli.stdout == plan.to_json()
 
 
-@needs_sim
 def test_plan_from_a_running_cluster_matches_the_cli(tmp_path):
     docs = strata.load(KAFKA)
     state = strata.simulate(docs).final_state
@@ -84,7 +83,6 @@ def test_plan_from_a_running_cluster_matches_the_cli(tmp_path):
     assert strata.plan(docs, observed=state, now=NOW).to_dict()["steps"] == json.loads(cli.stdout)["steps"]
 
 
-@needs_sim
 @pytest.mark.parametrize(
     "faults", [None, "never-ready=events-broker-2", "gate-fails=events-zookeeper-1x2"], ids=str
 )

@@ -7,7 +7,7 @@ import json
 import sys
 
 import pytest
-from strata_testing import ROOT, needs_sim
+from strata_testing import ROOT
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -35,7 +35,6 @@ def kernel_name(tmp_path, monkeypatch) -> str:
     return "strata-test"
 
 
-@needs_sim
 def test_kafka_notebook_runs(kernel_name):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(

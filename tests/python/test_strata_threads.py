@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import strata
 from strata import _strata
-from strata_testing import HAVE_SIM, KAFKA, NOW
+from strata_testing import KAFKA, NOW
 
 MEMBERS = 12000
 
@@ -36,7 +36,7 @@ def test_parallel_compiles_give_identical_results():
     plans = [strata.plan(docs, now=NOW).to_json()]
     with ThreadPoolExecutor(max_workers=4) as pool:
         plans += list(pool.map(lambda _: strata.plan(docs, now=NOW).to_json(), range(8)))
-        timelines = list(pool.map(lambda _: strata.simulate(docs).to_text(), range(4))) if HAVE_SIM else []
+        timelines = list(pool.map(lambda _: strata.simulate(docs).to_text(), range(4)))
     assert len(set(plans)) == 1 and len(set(timelines)) <= 1
 
 

@@ -45,6 +45,7 @@ from ._strata import (
     Diagnostic,
     EnvVar,
     Error,
+    Fault,
     Gate,
     Handler,
     IntOrPercent,
@@ -75,14 +76,12 @@ from ._strata import (
     Storage,
     StorageOverride,
     Target,
+    TimelineEvent,
     Topology,
     ValidationError,
     VolumePolicy,
 )
 
-# Simulation types (absent only from a core built without lib/sim/simulate.cc).
-if hasattr(_strata, "simulate"):
-    from ._strata import Fault, TimelineEvent
 
 _model.install()
 
@@ -107,6 +106,8 @@ __all__ = [
     "Target",
     "Action",
     "Timeline",
+    "TimelineEvent",
+    "Fault",
     "ObservedState",
     "CompiledCluster",
     "CompiledRole",
@@ -153,5 +154,3 @@ __all__ = [
     "ServiceSpec",
     "ServiceType",
 ]
-if hasattr(_strata, "simulate"):
-    __all__ += ["Fault", "TimelineEvent"]

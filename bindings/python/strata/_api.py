@@ -316,8 +316,6 @@ def simulate(
     (2026-01-01T00:00:00Z, 10 s, 10000, 20 s). ``Timeline.ok`` is the CLI's
     verdict. Releases the GIL while simulating.
     """
-    if not hasattr(_strata, "simulate"):
-        raise NotImplementedError("this strata was built without the simulator (lib/sim/simulate.cc)")
     desired = _compiled_one(inputs, cluster)
     options = _strata.SimulateOptions()
     fault_list: list[_strata.Fault] = []
