@@ -15,11 +15,13 @@ EXAMPLES = ROOT / "examples"
 KAFKA = EXAMPLES / "kafka"
 NOW = "2026-01-01T00:00:00Z"
 
+DEFAULT_CLI = ROOT / "build/tools/strata/strata"
+
+
 def example_dirs() -> list[pathlib.Path]:
-    """Every examples/<name>/ directory holding App/Cluster YAML files."""
-    if not EXAMPLES.is_dir():
-        return []
-    return sorted(d for d in EXAMPLES.iterdir() if d.is_dir() and any(d.glob("*.yaml")))
+    """Every examples/<name>/ topology: the directories holding a cluster.yaml
+    (examples/ also holds non-topology dirs such as notebooks/ and operator/)."""
+    return sorted(d for d in EXAMPLES.iterdir() if (d / "cluster.yaml").is_file())
 
 
 def example_files(directory: pathlib.Path) -> list[str]:
@@ -27,42 +29,23 @@ def example_files(directory: pathlib.Path) -> list[str]:
     return [str(p.relative_to(ROOT)) for p in sorted(directory.glob("*.yaml"))]
 
 
-def strata_bin() -> Optional[str]:
-    """The strata CLI: $STRATA_BIN, else build/tools/strata/strata, else None."""
-    candidates = [os.environ.get("STRATA_BIN"), str(ROOT / "build/tools/strata/strata")]
-    for c in candidates:
-        if c and os.path.isfile(c) and os.access(c, os.X_OK):
-            return c
-    return None
-
-
-def require_cli() -> str:
-    """The CLI path; skips the test when it has not been built."""
-    exe = strata_bin()
-    if exe is None:
-        pytest.skip("strata CLI not built (set STRATA_BIN or build build/tools/strata/strata)")
+def strata_bin() -> str:
+    """The strata CLI: $STRATA_BIN when set, else build/tools/strata/strata
+    (tools/test.sh builds it before running pytest). Fails the test, naming
+    the path, when that is not an executable file: a missing CLI is a broken
+    set-up, not a reason to skip."""
+    exe = os.environ.get("STRATA_BIN") or str(DEFAULT_CLI)
+    if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
+        hint = "the path $STRATA_BIN names" if os.environ.get("STRATA_BIN") else (
+            "build it with `ninja -C build strata_cli`, or set STRATA_BIN")
+        pytest.fail(f"strata CLI not found or not executable: {exe} ({hint})", pytrace=False)
     return exe
 
 
-_SUBCOMMANDS: dict[str, bool] = {}
-
-
-def has_subcommand(name: str) -> bool:
-    """True when the built CLI has subcommand `name` (CLI11 answers an unknown
-    one with "A subcommand is required")."""
-    if name not in _SUBCOMMANDS:
-        done = subprocess.run([require_cli(), name], capture_output=True, text=True, timeout=60, check=False)
-        _SUBCOMMANDS[name] = "A subcommand is required" not in done.stderr
-    return _SUBCOMMANDS[name]
-
-
 def run_cli(args: Sequence[str], stdin: Optional[str] = None) -> subprocess.CompletedProcess:
-    """Runs the CLI from ROOT (so relative paths match) and returns the result;
-    skips the test when the CLI has no such subcommand yet."""
-    if args and not has_subcommand(args[0]):
-        pytest.skip(f"the strata CLI has no '{args[0]}' subcommand")
+    """Runs the CLI from ROOT (so relative paths match) and returns the result."""
     return subprocess.run(
-        [require_cli(), *args],
+        [strata_bin(), *args],
         cwd=ROOT,
         input=stdin,
         capture_output=True,

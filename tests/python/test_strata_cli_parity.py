@@ -51,15 +51,16 @@ def test_plan_matches_the_cli(example, empty_observed):
     with in_root():
         docs = strata.load(files)
     clusters = [c.name for c in docs.clusters]
-    if len(clusters) != 1:
-        pytest.skip(f"{example.name} has {len(clusters)} clusters")
-    plan = strata.plan(docs, observed=empty_observed, now=NOW)
-    for fmt, text in (("json", plan.to_json()), ("yaml", plan.to_yaml()), ("text", plan.to_text()), ("dot", plan.to_dot())):
-        cli = run_cli(["plan", *files, "--observed", empty_observed, "--now", NOW, "-o", fmt])
-        assert cli.returncode == 0, cli.stderr
-        assert text == cli.stdout, fmt
-    cli = run_cli(["plan", *files, "--observed", "-", "--now", NOW, "-o", "json"], stdin=EMPTY_LIST)
-    assert cli.stdout == plan.to_json()
+    assert clusters, example.name
+    for name in clusters:
+        plan = strata.plan(docs, observed=empty_observed, now=NOW, cluster=name)
+        args = ["plan", *files, "--cluster", name, "--now", NOW]
+        for fmt, text in (("json", plan.to_json()), ("yaml", plan.to_yaml()), ("text", plan.to_text()), ("dot", plan.to_dot())):
+            cli = run_cli([*args, "--observed", empty_observed, "-o", fmt])
+            assert cli.returncode == 0, cli.stderr
+            assert text == cli.stdout, (name, fmt)
+        cli = run_cli([*args, "--observed", "-", "-o", "json"], stdin=EMPTY_LIST)
+        assert cli.stdout == plan.to_json(), name
 
 
 def test_plan_from_a_running_cluster_matches_the_cli(tmp_path):
