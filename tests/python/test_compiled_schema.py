@@ -12,13 +12,11 @@ import json
 import os
 import pathlib
 
+import kubernetes_validate  # tests/python/requirements-compile.txt
 import pytest
 import yaml
 
 from conftest import REPO, example_files, example_names, run_strata
-
-kubernetes_validate = pytest.importorskip(
-    "kubernetes_validate", reason="pip install -r tests/python/requirements-compile.txt")
 
 # The Kubernetes versions validated against: the minimum strata targets and a
 # recent one. kubernetes-validate uses the newest schema not newer than these.

@@ -9,10 +9,8 @@ import json
 
 import pytest
 import strata
+from kubernetes.client import ApiClient
 from strata_testing import example_dirs, example_files, in_root
-
-kubernetes = pytest.importorskip("kubernetes")
-from kubernetes.client import ApiClient  # noqa: E402
 
 # apiVersion/kind -> the client's model name.
 MODELS = {

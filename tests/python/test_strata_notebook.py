@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import sys
 
+import ipykernel  # noqa: F401  (the kernel the notebook runs in)
+import nbclient
+import nbformat
 import pytest
 from strata_testing import ROOT
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
 
 NOTEBOOK = ROOT / "examples" / "notebooks" / "kafka.ipynb"
 
