@@ -65,8 +65,11 @@ if [ "${STRATA_SKIP_PYTHON:-0}" != 1 ] && [ -f pyproject.toml ]; then
   want=$(git ls-files -co --exclude-standard -- include lib proto bindings pyproject.toml CMakeLists.txt cmake 2>/dev/null \
          | sort | xargs sha1sum 2>/dev/null | sha1sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! (cd /tmp && $PYTHON -c 'import strata' 2>/dev/null); then
-    log "installing the strata Python package (pip install .)"
-    $PYTHON -m pip install -q .
+    log "installing the strata Python package (pip install --no-build-isolation .)"
+    # No build isolation: a fresh isolated env per run makes scikit-build-core
+    # wipe build/python and recompile the whole core (see the requirements file).
+    $PYTHON -m pip install -q -r bindings/python/requirements-build.txt
+    $PYTHON -m pip install -q --no-build-isolation .
     echo "$want" > "$stamp"
   else
     log "Python package up to date"
