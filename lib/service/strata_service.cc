@@ -1,0 +1,227 @@
+#include "service/strata_service.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <grpcpp/alarm.h>
+
+#include "absl/strings/str_cat.h"
+#include "service/convert.h"
+#include "service/grpc_status.h"
+#include "strata/compile.h"
+#include "strata/documents.h"
+#include "strata/emit.h"
+#include "strata/observed_state.h"
+#include "strata/plan.h"
+#include "strata/simulate.h"
+#include "util/status_macros.h"
+
+namespace strata::service_internal {
+namespace {
+
+// Returns DEADLINE_EXCEEDED or CANCELLED when the call has ended, else OK.
+absl::Status CallEnded(grpc::CallbackServerContext* context) {
+  if (context->deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("deadline exceeded");
+  }
+  if (context->IsCancelled()) return absl::CancelledError("cancelled by the client");
+  return absl::OkStatus();
+}
+
+// Returns the observed state held by `text` (empty: nothing exists yet).
+absl::StatusOr<ObservedState> Observed(const std::string& text, const InputLimits& limits) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return ObservedState{};
+  STRATA_RETURN_IF_ERROR(CheckNesting(text, "observed", limits.max_nesting));
+  return ParseObservedState(text, "observed");
+}
+
+// Answers an Echo after its delay, or earlier when the call is cancelled.
+class DelayedEcho final : public grpc::ServerUnaryReactor {
+ public:
+  explicit DelayedEcho(absl::Duration delay) {
+    alarm_.Set(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(delay),
+               [this](bool fired) {
+                 Finish(fired ? grpc::Status::OK
+                              : grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+               });
+  }
+
+  // Makes the alarm fire at once with fired = false.
+  void OnCancel() override { alarm_.Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  grpc::Alarm alarm_;
+};
+
+}  // namespace
+
+StrataServiceImpl::StrataServiceImpl(ServiceOptions options) : options_(std::move(options)) {}
+
+grpc::ServerUnaryReactor* StrataServiceImpl::Run(grpc::CallbackServerContext* context,
+                                                 absl::FunctionRef<absl::Status()> body) {
+  absl::Status status = CallEnded(context);
+  if (status.ok()) status = body();
+  if (status.ok()) status = CallEnded(context);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+absl::StatusOr<std::vector<Topology>> StrataServiceImpl::Topologies(
+    const v1::Input& input, const std::string& cluster, bool want_one,
+    std::vector<Diagnostic>* warnings) const {
+  STRATA_ASSIGN_OR_RETURN(Documents documents, LoadInput(input, options_.limits));
+  std::vector<Diagnostic> found = Check(documents);
+  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(found));
+  warnings->insert(warnings->end(), found.begin(), found.end());
+  // Resolve() would run Check() again: pair each Cluster with its App here
+  // (Check() has verified that the App exists).
+  std::vector<Topology> out;
+  for (const ClusterDocument& doc : documents.clusters) {
+    if (!cluster.empty() && doc.cluster.name != cluster) continue;
+    const AppDocument* app = documents.FindApp(doc.cluster.app);
+    if (app == nullptr) return absl::InternalError("Check() passed a Cluster without its App");
+    out.push_back(Topology{.app = app->app, .cluster = doc.cluster});
+    if (!cluster.empty()) break;
+  }
+  if (out.empty()) {
+    return cluster.empty()
+               ? RequestError("input", "no Cluster document")
+               : RequestError("cluster", absl::StrCat("no Cluster named \"", cluster,
+                                                      "\" in the input"));
+  }
+  if (want_one && out.size() > 1) {
+    return RequestError("cluster", absl::StrCat("the input has ", out.size(),
+                                                " Clusters: name the one to use"));
+  }
+  return out;
+}
+
+grpc::ServerUnaryReactor* StrataServiceImpl::Validate(grpc::CallbackServerContext* context,
+                                                      const v1::ValidateRequest* request,
+                                                      v1::ValidateResponse* response) {
+  return Run(context, [&]() -> absl::Status {
+    STRATA_ASSIGN_OR_RETURN(Documents documents, LoadInput(request->input(), options_.limits));
+    std::vector<Diagnostic> found = Check(documents);
+    STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(found));
+    AddWarnings(found, response->mutable_warnings());
+    for (const AppDocument& app : documents.apps) response->add_apps(app.app.name);
+    for (const ClusterDocument& c : documents.clusters) response->add_clusters(c.cluster.name);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* StrataServiceImpl::Compile(grpc::CallbackServerContext* context,
+                                                     const v1::CompileRequest* request,
+                                                     v1::CompileResponse* response) {
+  return Run(context, [&]() -> absl::Status {
+    std::vector<Diagnostic> warnings;
+    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
+                            Topologies(request->input(), request->cluster(), false, &warnings));
+    for (const Topology& topology : topologies) {
+      STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
+                              ::strata::Compile(topology, CompileOptions{}));
+      v1::CompiledCluster* out = response->add_clusters();
+      out->set_cluster(compiled.cluster);
+      out->set_namespace_(compiled.namespace_);
+      out->set_app(compiled.app);
+      for (const Object& object : compiled.objects) {
+        v1::Object* o = out->add_objects();
+        o->set_kind(object.kind);
+        o->set_name(object.name);
+        o->set_role(object.role);
+        o->set_json(object.body.dump());
+      }
+      out->set_yaml(ToYaml(compiled.objects));
+    }
+    AddWarnings(warnings, response->mutable_warnings());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* StrataServiceImpl::Plan(grpc::CallbackServerContext* context,
+                                                  const v1::PlanRequest* request,
+                                                  v1::PlanResponse* response) {
+  return Run(context, [&]() -> absl::Status {
+    std::vector<Diagnostic> warnings;
+    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
+                            Topologies(request->input(), request->cluster(), true, &warnings));
+    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
+    PlanOptions plan_options{.now = options_.clock()};
+    if (request->has_now()) {
+      STRATA_ASSIGN_OR_RETURN(plan_options.now, TimeFromProto(request->now(), "now"));
+    }
+    STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
+                            ::strata::Compile(topologies[0], CompileOptions{}));
+    STRATA_ASSIGN_OR_RETURN(::strata::Plan plan, PlanRollout(compiled, observed, plan_options));
+    *response->mutable_plan() = PlanToProto(plan);
+    response->set_text(PlanToText(plan));
+    AddWarnings(warnings, response->mutable_warnings());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* StrataServiceImpl::Simulate(grpc::CallbackServerContext* context,
+                                                      const v1::SimulateRequest* request,
+                                                      v1::SimulateResponse* response) {
+  return Run(context, [&]() -> absl::Status {
+    const v1::SimulateOptions& in = request->options();
+    SimulateOptions options;
+    if (in.has_start()) {
+      STRATA_ASSIGN_OR_RETURN(options.start, TimeFromProto(in.start(), "options.start"));
+    }
+    if (in.has_ready_delay()) {
+      STRATA_ASSIGN_OR_RETURN(options.ready_delay,
+                              DurationFromProto(in.ready_delay(), "options.ready_delay"));
+      if (options.ready_delay < absl::ZeroDuration()) {
+        return RequestError("options.ready_delay", "must be >= 0");
+      }
+    }
+    if (in.max_plans() < 0) return RequestError("options.max_plans", "must be >= 0");
+    options.max_plans = in.max_plans() == 0
+                            ? options_.max_simulate_plans
+                            : std::min(in.max_plans(), options_.max_simulate_plans);
+    STRATA_ASSIGN_OR_RETURN(options.faults, FaultsFromProto(request->faults()));
+    if (!request->fault_spec().empty()) {
+      absl::StatusOr<std::vector<Fault>> parsed = ParseFaults(request->fault_spec());
+      if (!parsed.ok()) return RequestError("fault_spec", parsed.status().message());
+      options.faults.insert(options.faults.end(), parsed->begin(), parsed->end());
+    }
+
+    std::vector<Diagnostic> warnings;
+    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
+                            Topologies(request->input(), request->cluster(), true, &warnings));
+    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
+    STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
+                            ::strata::Compile(topologies[0], CompileOptions{}));
+    STRATA_ASSIGN_OR_RETURN(Timeline timeline, ::strata::Simulate(compiled, observed, options));
+    TimelineToProto(timeline, response);
+    AddWarnings(warnings, response->mutable_warnings());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* StrataServiceImpl::Echo(grpc::CallbackServerContext* context,
+                                                  const v1::EchoRequest* request,
+                                                  v1::EchoResponse* response) {
+  absl::StatusOr<absl::Duration> delay = absl::ZeroDuration();
+  if (request->has_delay()) delay = DurationFromProto(request->delay(), "delay");
+  if (delay.ok() && (*delay < absl::ZeroDuration() || *delay > options_.max_echo_delay)) {
+    delay = RequestError("delay", absl::StrCat("must be between 0 and ",
+                                               absl::FormatDuration(options_.max_echo_delay)));
+  }
+  if (!delay.ok() || *delay == absl::ZeroDuration()) {
+    return Run(context, [&]() -> absl::Status {
+      STRATA_RETURN_IF_ERROR(delay.status());
+      response->set_message(request->message());
+      return absl::OkStatus();
+    });
+  }
+  response->set_message(request->message());
+  return new DelayedEcho(*delay);
+}
+
+}  // namespace strata::service_internal
