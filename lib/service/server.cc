@@ -50,7 +50,7 @@ void LogCall(const LogSink& log, absl::string_view method, absl::string_view pee
 class CallLog final : public grpc::experimental::Interceptor {
  public:
   CallLog(grpc::experimental::ServerRpcInfo* info, const LogSink* log)
-      : method_(info->method()), peer_(info->server_context()->peer()), log_(log) {}
+      : info_(info), method_(info->method()), peer_(info->server_context()->peer()), log_(log) {}
 
   ~CallLog() override {
     if (!logged_) LogCall(*log_, method_, peer_, grpc::StatusCode::CANCELLED, absl::Now() - start_);
@@ -59,6 +59,8 @@ class CallLog final : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // Streaming calls may learn their peer only after the interceptor is made.
+      if (peer_.empty()) peer_ = info_->server_context()->peer();
       LogCall(*log_, method_, peer_, methods->GetSendStatus().error_code(), absl::Now() - start_);
       logged_ = true;
     }
@@ -67,8 +69,9 @@ class CallLog final : public grpc::experimental::Interceptor {
 
  private:
   const absl::Time start_ = absl::Now();
+  grpc::experimental::ServerRpcInfo* const info_;
   const std::string method_;
-  const std::string peer_;
+  std::string peer_;
   const LogSink* log_;
   bool logged_ = false;
 };
