@@ -6,15 +6,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "proto/convert.h"
 #include "service/convert.h"
 #include "strata/diagnostic.h"
 #include "util/status_macros.h"
-
-// TODO(grpc): drop the guard once lib/proto lands on main.
-#if __has_include("proto/convert.h")
-#include "proto/convert.h"
-#define STRATA_HAVE_PROTO_CONVERT 1
-#endif
 
 namespace strata::service_internal {
 namespace {
@@ -207,11 +202,6 @@ absl::StatusOr<Documents> LoadInput(const v1::Input& input, const InputLimits& l
       return loaded.status();
     }
   }
-#ifndef STRATA_HAVE_PROTO_CONVERT
-  if (!input.apps().empty() || !input.clusters().empty()) {
-    return absl::UnimplementedError("structured apps/clusters are not supported yet");
-  }
-#else
   for (int i = 0; i < input.apps_size(); ++i) {
     std::string name = absl::StrCat("apps[", i, "]");
     absl::StatusOr<App> app = FromProto(input.apps(i), ProtoSource{.file = name});
@@ -232,7 +222,6 @@ absl::StatusOr<Documents> LoadInput(const v1::Input& input, const InputLimits& l
     }
     documents.clusters.push_back(ClusterDocument{.cluster = *std::move(cluster), .file = name});
   }
-#endif
   STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(std::move(problems)));
   STRATA_RETURN_IF_ERROR(CheckSize(documents, limits));
   return documents;

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.pb.h"
 #include "strata/json.h"
 
 namespace strata::service_internal {
@@ -45,23 +46,35 @@ void LogCall(const LogSink& log, absl::string_view method, absl::string_view pee
   log(line.dump());
 }
 
-// Logs every call when it sends its status (or, if it never does, when it
-// ends).
-class CallLog final : public grpc::experimental::Interceptor {
+// Watches every call: logs it when it sends its status (or, if it never
+// does, when it ends), and gives an undecodable request the status gRPC's
+// synchronous API gives it (INTERNAL) instead of the callback API's bare
+// UNIMPLEMENTED (gRPC 1.51), so clients can tell it from an unknown method.
+class CallObserver final : public grpc::experimental::Interceptor {
  public:
-  CallLog(grpc::experimental::ServerRpcInfo* info, const LogSink* log)
+  CallObserver(grpc::experimental::ServerRpcInfo* info, const LogSink* log)
       : info_(info), method_(info->method()), peer_(info->server_context()->peer()), log_(log) {}
 
-  ~CallLog() override {
+  ~CallObserver() override {
     if (!logged_) LogCall(*log_, method_, peer_, grpc::StatusCode::CANCELLED, absl::Now() - start_);
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      undecodable_ = true;
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      if (undecodable_ && status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+        status = grpc::Status(grpc::StatusCode::INTERNAL,
+                              absl::StrCat("cannot decode the request message of ", method_));
+        methods->ModifySendStatus(status);
+      }
       // Streaming calls may learn their peer only after the interceptor is made.
       if (peer_.empty()) peer_ = info_->server_context()->peer();
-      LogCall(*log_, method_, peer_, methods->GetSendStatus().error_code(), absl::Now() - start_);
+      LogCall(*log_, method_, peer_, status.error_code(), absl::Now() - start_);
       logged_ = true;
     }
     methods->Proceed();
@@ -73,15 +86,16 @@ class CallLog final : public grpc::experimental::Interceptor {
   const std::string method_;
   std::string peer_;
   const LogSink* log_;
+  bool undecodable_ = false;
   bool logged_ = false;
 };
 
-class CallLogFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+class CallObserverFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit CallLogFactory(const LogSink* log) : log_(log) {}
+  explicit CallObserverFactory(const LogSink* log) : log_(log) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new CallLog(info, log_);
+    return new CallObserver(info, log_);
   }
 
  private:
@@ -195,6 +209,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerConfig config) {
         std::make_shared<BearerTokenProcessor>(c.token, &c.log));
   }
 
+  // gRPC's health service has no generated code of its own; touching the
+  // vendored messages links their descriptors, so reflection can describe it.
+  (void)grpc::health::v1::HealthCheckResponse::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -202,7 +219,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerConfig config) {
   builder.RegisterService(server->service_.get());
   builder.SetMaxReceiveMessageSize(c.max_message_bytes);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  if (c.log) interceptors.push_back(std::make_unique<CallLogFactory>(&c.log));
+  interceptors.push_back(std::make_unique<CallObserverFactory>(&c.log));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {

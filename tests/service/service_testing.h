@@ -142,7 +142,8 @@ inline google::rpc::Status RichStatus(const grpc::Status& status) {
 
 inline google::rpc::BadRequest BadRequestOf(const grpc::Status& status) {
   google::rpc::BadRequest bad;
-  for (const google::protobuf::Any& any : RichStatus(status).details()) {
+  const google::rpc::Status rich = RichStatus(status);
+  for (const google::protobuf::Any& any : rich.details()) {
     if (any.Is<google::rpc::BadRequest>()) EXPECT_TRUE(any.UnpackTo(&bad));
   }
   return bad;
@@ -150,7 +151,8 @@ inline google::rpc::BadRequest BadRequestOf(const grpc::Status& status) {
 
 inline v1::Diagnostics DiagnosticsOf(const grpc::Status& status) {
   v1::Diagnostics diagnostics;
-  for (const google::protobuf::Any& any : RichStatus(status).details()) {
+  const google::rpc::Status rich = RichStatus(status);
+  for (const google::protobuf::Any& any : rich.details()) {
     if (any.Is<v1::Diagnostics>()) EXPECT_TRUE(any.UnpackTo(&diagnostics));
   }
   return diagnostics;

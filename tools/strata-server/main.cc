@@ -81,7 +81,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--quiet", quiet, "no per-call log lines on stderr");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors exit 2, as the strata CLI's do; --help exits 0.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   for (auto [path, out] : {std::pair{&tls_cert, &config.tls_cert_pem},
                            std::pair{&tls_key, &config.tls_key_pem},
