@@ -34,7 +34,9 @@ grpc::Status CallEcho(v1::Strata::Stub& stub, const std::string& message = "hi",
   request.set_message(message);
   v1::EchoResponse response;
   grpc::Status status = stub.Echo(&context, request, &response);
-  if (status.ok()) EXPECT_EQ(response.message(), message);
+  if (status.ok()) {
+    EXPECT_EQ(response.message(), message);
+  }
   return status;
 }
 

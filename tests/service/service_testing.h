@@ -144,7 +144,9 @@ inline google::rpc::BadRequest BadRequestOf(const grpc::Status& status) {
   google::rpc::BadRequest bad;
   const google::rpc::Status rich = RichStatus(status);
   for (const google::protobuf::Any& any : rich.details()) {
-    if (any.Is<google::rpc::BadRequest>()) EXPECT_TRUE(any.UnpackTo(&bad));
+    if (any.Is<google::rpc::BadRequest>()) {
+      EXPECT_TRUE(any.UnpackTo(&bad));
+    }
   }
   return bad;
 }
@@ -153,7 +155,9 @@ inline v1::Diagnostics DiagnosticsOf(const grpc::Status& status) {
   v1::Diagnostics diagnostics;
   const google::rpc::Status rich = RichStatus(status);
   for (const google::protobuf::Any& any : rich.details()) {
-    if (any.Is<v1::Diagnostics>()) EXPECT_TRUE(any.UnpackTo(&diagnostics));
+    if (any.Is<v1::Diagnostics>()) {
+      EXPECT_TRUE(any.UnpackTo(&diagnostics));
+    }
   }
   return diagnostics;
 }
