@@ -105,7 +105,9 @@ void TimelineToProto(const Timeline& timeline, v1::SimulateResponse* out) {
   out->set_blocked(timeline.blocked);
   out->set_blocked_reason(timeline.blocked_reason);
   out->set_plans(timeline.plans);
+  out->set_steps(timeline.steps);
   out->set_final_state(ObservedStateToList(timeline.final_state).dump());
+  out->set_text(TimelineToText(timeline));
 }
 
 absl::StatusOr<std::vector<Fault>> FaultsFromProto(

@@ -167,9 +167,47 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Plan(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* StrataServiceImpl::Simulate(grpc::CallbackServerContext* context,
                                                       const v1::SimulateRequest* request,
                                                       v1::SimulateResponse* response) {
-  // Wired when lib/sim (Simulate, ParseFaults) lands on main.
   return Run(context, [&]() -> absl::Status {
-    return absl::UnimplementedError("Simulate is not available in this build yet");
+    const v1::SimulateOptions& in = request->options();
+    SimulateOptions options;
+    if (in.has_start()) {
+      STRATA_ASSIGN_OR_RETURN(options.start, TimeFromProto(in.start(), "options.start"));
+    }
+    if (in.has_ready_delay()) {
+      STRATA_ASSIGN_OR_RETURN(options.ready_delay,
+                              DurationFromProto(in.ready_delay(), "options.ready_delay"));
+      if (options.ready_delay < absl::ZeroDuration()) {
+        return RequestError("options.ready_delay", "must be >= 0");
+      }
+    }
+    if (in.max_plans() < 0) return RequestError("options.max_plans", "must be >= 0");
+    options.max_plans = in.max_plans() == 0
+                            ? options_.max_simulate_plans
+                            : std::min(in.max_plans(), options_.max_simulate_plans);
+    STRATA_ASSIGN_OR_RETURN(options.faults, FaultsFromProto(request->faults()));
+    if (!request->fault_spec().empty()) {
+      absl::StatusOr<std::vector<Fault>> parsed = ParseFaults(request->fault_spec());
+      if (!parsed.ok()) return RequestError("fault_spec", parsed.status().message());
+      options.faults.insert(options.faults.end(), parsed->begin(), parsed->end());
+    }
+
+    std::vector<Diagnostic> warnings;
+    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
+                            Topologies(request->input(), request->cluster(), true, &warnings));
+    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
+    STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
+                            ::strata::Compile(topologies[0], CompileOptions{}));
+    // Planning rounds are where a long simulation can stop: a cancelled or
+    // expired call ends it at the next round.
+    options.planner = [context](const CompiledCluster& desired, const ObservedState& state,
+                                const PlanOptions& plan_options) -> absl::StatusOr<::strata::Plan> {
+      STRATA_RETURN_IF_ERROR(CallEnded(context));
+      return PlanRollout(desired, state, plan_options);
+    };
+    STRATA_ASSIGN_OR_RETURN(Timeline timeline, ::strata::Simulate(compiled, observed, options));
+    TimelineToProto(timeline, response);
+    AddWarnings(warnings, response->mutable_warnings());
+    return absl::OkStatus();
   });
 }
 

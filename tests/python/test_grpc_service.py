@@ -135,18 +135,8 @@ def test_plan(pb, stub):
     assert response.text
 
 
-def simulate(stub, request):
-    # TODO(grpc): drop the skip once lib/sim is on main and Simulate is wired.
-    try:
-        return stub.Simulate(request, timeout=60)
-    except grpc.RpcError as e:
-        if e.code() == grpc.StatusCode.UNIMPLEMENTED:
-            pytest.skip("Simulate is not wired yet")
-        raise
-
-
 def test_simulate_then_plan_is_converged(pb, stub):
-    simulated = simulate(stub, pb.service.SimulateRequest(input=text_input(pb)))
+    simulated = stub.Simulate(pb.service.SimulateRequest(input=text_input(pb)), timeout=60)
     assert simulated.converged and not simulated.violations and simulated.events
     request = pb.service.PlanRequest(input=text_input(pb), observed=simulated.final_state)
     request.now.seconds = NOW + 86400
@@ -159,7 +149,7 @@ def test_simulate_with_a_fault_blocks(pb, stub):
         input=text_input(pb),
         faults=[pb.service.Fault(kind=pb.service.Fault.KIND_NEVER_READY,
                                  pods=["events-broker-1"])])
-    response = simulate(stub, request)
+    response = stub.Simulate(request, timeout=60)
     assert response.blocked and not response.converged
 
 

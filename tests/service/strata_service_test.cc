@@ -28,11 +28,6 @@ using ::testing::Not;
 
 constexpr int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
 
-// TODO(grpc): remove once lib/sim is on main and the Simulate RPC is wired.
-#define STRATA_SKIP_WITHOUT_SIMULATE(status)                     \
-  if ((status).error_code() == grpc::StatusCode::UNIMPLEMENTED) \
-  GTEST_SKIP() << "Simulate is not wired yet"
-
 // Runs each test over the in-process channel and over loopback TCP.
 class StrataServiceTest : public ::testing::TestWithParam<bool> {
  protected:
@@ -216,7 +211,6 @@ TEST_P(StrataServiceTest, PlanOfTheConvergedStateIsEmpty) {
   *simulate.mutable_input() = TextInput(KafkaYaml());
   v1::SimulateResponse simulated;
   grpc::Status status = stub_->Simulate(Context().get(), simulate, &simulated);
-  STRATA_SKIP_WITHOUT_SIMULATE(status);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_TRUE(simulated.converged());
 
@@ -246,16 +240,30 @@ TEST_P(StrataServiceTest, SimulateConvergesAndReportsTheTimeline) {
   *request.mutable_input() = TextInput(KafkaYaml());
   v1::SimulateResponse response;
   grpc::Status status = stub_->Simulate(Context().get(), request, &response);
-  STRATA_SKIP_WITHOUT_SIMULATE(status);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.converged());
   EXPECT_FALSE(response.blocked());
   EXPECT_THAT(response.violations(), IsEmpty());
   EXPECT_GT(response.plans(), 0);
+  EXPECT_GT(response.steps(), 0);
   ASSERT_THAT(response.events(), Not(IsEmpty()));
   EXPECT_GE(response.events(0).time().seconds(), kNow);  // The default start.
   EXPECT_EQ(Json::parse(response.final_state())["kind"], "List");
   EXPECT_FALSE(response.text().empty());
+}
+
+TEST_P(StrataServiceTest, SimulateStopsAtTheDeadline) {
+  // Big enough to run far past the deadline if nothing stopped it.
+  v1::SimulateRequest request;
+  *request.mutable_input() = TextInput(KafkaYaml(501, 2000));
+  v1::SimulateResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+  EXPECT_EQ(stub_->Simulate(&context, request, &response).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  v1::EchoRequest echo;
+  v1::EchoResponse echoed;
+  EXPECT_TRUE(stub_->Echo(Context().get(), echo, &echoed).ok());
 }
 
 TEST_P(StrataServiceTest, SimulateInjectsFaults) {
@@ -264,7 +272,6 @@ TEST_P(StrataServiceTest, SimulateInjectsFaults) {
   request.set_fault_spec("never-ready=events-broker-1");
   v1::SimulateResponse response;
   grpc::Status status = stub_->Simulate(Context().get(), request, &response);
-  STRATA_SKIP_WITHOUT_SIMULATE(status);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.blocked());
   EXPECT_FALSE(response.converged());
@@ -286,7 +293,6 @@ TEST_P(StrataServiceTest, SimulateRejectsBadOptions) {
   request.mutable_options()->set_max_plans(-1);
   v1::SimulateResponse response;
   grpc::Status status = stub_->Simulate(Context().get(), request, &response);
-  STRATA_SKIP_WITHOUT_SIMULATE(status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(BadRequestOf(status).field_violations(0).field(), "options.max_plans");
 
