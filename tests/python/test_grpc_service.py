@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-grpc = pytest.importorskip("grpc")
-pytest.importorskip("grpc_tools")
-error_details_pb2 = pytest.importorskip("google.rpc.error_details_pb2")
+import grpc
+from google.rpc import error_details_pb2
 
 from google.protobuf import json_format  # noqa: E402
 
