@@ -108,6 +108,7 @@ def generate_stubs(out_dir: pathlib.Path):
     global _STUBS
     if _STUBS is not None:  # Once per process: the modules stay imported.
         return _STUBS
+    import grpc_tools
     from grpc_tools import protoc
 
     raw = out_dir / "raw"
