@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
   v1::PlanRequest plan;
   *plan.mutable_input() = input;
   plan.mutable_now()->set_seconds(1767225600);
-  std::string plan_kind = "from nothing";
+  std::string plan_kind;
   {
     // A converged state of the previous broker image, so Plan rolls it.
     v1::SimulateRequest simulate;
@@ -210,10 +210,13 @@ int main(int argc, char** argv) {
     v1::SimulateResponse converged;
     grpc::ClientContext context;
     grpc::Status status = stub->Simulate(&context, simulate, &converged);
-    if (status.ok() && converged.converged()) {
-      plan.set_observed(converged.final_state());
-      plan_kind = "image bump over a converged cluster";
+    if (!status.ok() || !converged.converged()) {
+      std::cerr << "cannot build the observed state: Simulate "
+                << (status.ok() ? "did not converge" : status.error_message()) << "\n";
+      return 1;
     }
+    plan.set_observed(converged.final_state());
+    plan_kind = "image bump over a converged cluster";
   }
 
   std::vector<std::pair<std::string, CallFn>> calls = {
