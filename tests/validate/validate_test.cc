@@ -281,6 +281,36 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"DependsOnCycle",
                  [](App& a, Cluster&) { Zk(a).depends_on = {"broker"}; },
                  {"spec.roles[0].dependsOn: dependency cycle: zookeeper -> broker -> zookeeper"}},
+        RuleCase{"DependsOnCyclesOnceEachNotTheirTails",
+                 // a <-> b, c -> d -> e -> c, and f depending into a cycle
+                 // (f is on none): two errors, each at its cycle's first role.
+                 [](App& a, Cluster&) {
+                   Broker(a).depends_on = {};
+                   for (const char* name : {"a", "b", "c", "d", "e", "f"}) {
+                     Role r = Broker(a);
+                     r.name = name;
+                     r.services.clear();
+                     a.roles.push_back(r);
+                   }
+                   a.roles[2].depends_on = {"b"};
+                   a.roles[3].depends_on = {"a"};
+                   a.roles[4].depends_on = {"d"};
+                   a.roles[5].depends_on = {"e"};
+                   a.roles[6].depends_on = {"c"};
+                   a.roles[7].depends_on = {"a", "zookeeper"};
+                 },
+                 {"spec.roles[2].dependsOn: dependency cycle: a -> b -> a",
+                  "spec.roles[4].dependsOn: dependency cycle: c -> d -> e -> c"}},
+        RuleCase{"ConfigMapNamesOfOneRoleShadowAnother",
+                 [](App& a, Cluster&) {
+                   Role r = Zk(a);
+                   r.name = "zookeeper-config-old";
+                   r.quorum = Quorum::kNone;
+                   r.cardinality = *Cardinality::Parse("2");
+                   a.roles.push_back(r);
+                 },
+                 {"spec.roles[2].name: the ConfigMaps of role \"zookeeper-config-old\" would be "
+                  "named like those of role \"zookeeper\" (<cluster>-zookeeper-config-...)"}},
         RuleCase{"DependsOnSelf",
                  [](App& a, Cluster&) { Zk(a).depends_on = {"zookeeper"}; },
                  {"spec.roles[0].dependsOn[0]: a role cannot depend on itself"}},
