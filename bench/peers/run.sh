@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# Whole-process comparison with a peer: `strata compile` against `helm template`
+# rendering the same Kafka-with-ZooKeeper topology (examples/kafka vs
+# bench/peers/chart) for N = 1, 10, 100 clusters. Both run once per measurement
+# as a fresh process (startup, parsing, rendering, writing YAML to /dev/null).
+#
+#   bash bench/peers/run.sh
+#
+# Environment:
+#   STRATA     strata binary (default: build/tools/strata/strata)
+#   SIZES      cluster counts (default: "1 10 100 1000")
+#   RUNS       timed runs per command, >= 10 (default: 10); WARMUP (default: 3)
+#   RSS_RUNS   /usr/bin/time runs per command for max RSS (default: 5; median reported)
+#   LINT=0     skip `strata validate` vs `helm lint`
+#   PER_RELEASE_N  also time helm as one release per cluster (N processes) at this N
+#                  (default: 10; 0 to skip)
+#
+# Installs what is missing: helm (pinned, `go install` into
+# ${XDG_CACHE_HOME:-$HOME/.cache}/strata-tools/bin, several minutes the first time),
+# hyperfine and GNU time (apt; without hyperfine a small Python timer is used).
+# Exits non-zero when either tool fails or emits other than 10 objects per cluster
+# (2 StatefulSets, 4 Services, 2 ConfigMaps, 2 PodDisruptionBudgets) or the two
+# disagree on object names.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+HELM_VERSION=v3.21.4
+TOOLS=${XDG_CACHE_HOME:-$HOME/.cache}/strata-tools/bin
+STRATA=${STRATA:-$ROOT/build/tools/strata/strata}
+SIZES=${SIZES:-"1 10 100 1000"}
+RUNS=${RUNS:-10}
+WARMUP=${WARMUP:-3}
+RSS_RUNS=${RSS_RUNS:-5}
+LINT=${LINT:-1}
+PER_RELEASE_N=${PER_RELEASE_N:-10}
+APP=$ROOT/examples/kafka/app.yaml
+CHART=$ROOT/bench/peers/chart
+export GOMAXPROCS=2  # the machine has 2 cores
+
+log() { printf '[peers] %s\n' "$*" >&2; }
+die() { printf '[peers] FAIL: %s\n' "$*" >&2; exit 1; }
+
+((RUNS >= 10)) || die "RUNS must be at least 10"
+[ -x "$STRATA" ] || die "no strata binary at $STRATA (build it: cmake -S . -B build -G Ninja -DSTRATA_BUILD_GRPC=OFF -DSTRATA_BUILD_TESTS=OFF -DSTRATA_BUILD_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo && ninja -C build -j2 strata_cli)"
+
+# --- tools ---------------------------------------------------------------------
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  log "installing $* (apt)"
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+HELM=$TOOLS/helm
+# A go-installed helm reports its module version; the stamp covers builds that do not.
+if [ -x "$HELM" ] && [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" = "$HELM_VERSION" ]; then
+  log "helm $HELM_VERSION present"
+else
+  GO=$(command -v go || echo /usr/local/go/bin/go)
+  [ -x "$GO" ] || die "helm is missing and there is no Go toolchain to install it"
+  log "installing helm $HELM_VERSION with go install (takes minutes on 2 cores)"
+  mkdir -p "$TOOLS"
+  GOBIN=$TOOLS nice -n 10 "$GO" install -p 2 "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  echo "$HELM_VERSION" > "$TOOLS/helm.version"
+fi
+
+command -v hyperfine >/dev/null || apt_install hyperfine || log "no hyperfine: using the Python timer"
+[ -x /usr/bin/time ] || apt_install time
+[ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is missing"
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+# Keep helm away from the user's config, cache and repositories.
+export HELM_CONFIG_HOME=$WORK/helm/config HELM_CACHE_HOME=$WORK/helm/cache HELM_DATA_HOME=$WORK/helm/data
+
+# --- inputs ----------------------------------------------------------------------
+# N copies of examples/kafka/cluster.yaml ("events" in namespace data, 3 ZooKeeper
+# members and 5 brokers with the same overrides), named events-0 .. events-(N-1):
+# for strata N Cluster documents against the one App, for helm the same N entries
+# in the chart's `clusters` list, so each tool renders all N in one process.
+helm_entry() {  # the same cluster as a chart values entry
+  cat <<EOF
+- name: events-$1
+  namespace: data
+  labels: {team: analytics}
+  zookeeper:
+    members: 3
+    resources: {requests: {cpu: "1", memory: 2Gi}, limits: {memory: 2Gi}}
+    storage: {size: 20Gi}
+    env: [{name: JVMFLAGS, value: "-Xmx1g"}]
+    extraConfig: {maxClientCnxns: "60"}
+  broker:
+    members: 5
+    storage: {size: 500Gi, storageClassName: fast-ssd}
+    nodeSelector: {disk: ssd}
+EOF
+}
+
+gen_inputs() {
+  local n=$1 dir=$WORK/n$1 i
+  mkdir -p "$dir"
+  for ((i = 0; i < n; i++)); do
+    cat <<EOF
+---
+apiVersion: strata.dev/v1
+kind: Cluster
+metadata:
+  name: events-$i
+  namespace: data
+  labels: {team: analytics}
+spec:
+  app: kafka
+  roles:
+  - name: zookeeper
+    members: 3
+    resources: {requests: {cpu: "1", memory: 2Gi}, limits: {memory: 2Gi}}
+    storage:
+    - {name: data, size: 20Gi}
+    env: [{name: JVMFLAGS, value: "-Xmx1g"}]
+    config:
+      /conf/zoo.cfg: {maxClientCnxns: "60"}
+  - name: broker
+    members: 5
+    storage:
+    - {name: data, size: 500Gi, storageClassName: fast-ssd}
+    nodeSelector: {disk: ssd}
+EOF
+  done > "$dir/clusters.yaml"
+  { echo "clusters:"; for ((i = 0; i < n; i++)); do helm_entry "$i"; done; } > "$dir/values.yaml"
+  # One values file per cluster, for the one-release-per-cluster variant.
+  for ((i = 0; i < n; i++)); do { echo "clusters:"; helm_entry "$i"; } > "$dir/values-$i.yaml"; done
+}
+
+# kind/namespace/name of every top-level object, ConfigMap hash suffixes removed
+# (strata's is a hash of its own config encoding, the chart's a sha256 of its data).
+object_names() {
+  awk 'function flush() { if (kind != "") print kind, ns, name; kind = ns = name = ""; m = 0 }
+       /^---/ { flush(); next }
+       /^kind: / { kind = $2 }
+       /^metadata:/ { m = 1; next }
+       /^[^ #]/ { m = 0 }
+       m && /^  name: / { name = $2 }
+       m && /^  namespace: / { ns = $2 }
+       END { flush() }' "$1" | sed -E 's/-config-[0-9a-f]{10}$/-config/' | sort
+}
+
+check_counts() {  # tool n file
+  local tool=$1 n=$2 f=$3 kind want got
+  for kind in StatefulSet:2 Service:4 ConfigMap:2 PodDisruptionBudget:2; do
+    want=$((${kind#*:} * n))
+    got=$(grep -c "^kind: ${kind%%:*}\$" "$f" || true)
+    [ "$got" -eq "$want" ] || die "$tool, N=$n: $got ${kind%%:*} objects, expected $want"
+  done
+  got=$(grep -c '^kind: ' "$f")
+  [ "$got" -eq $((10 * n)) ] || die "$tool, N=$n: $got objects, expected $((10 * n))"
+}
+
+# --- timing ----------------------------------------------------------------------
+# time_cmd OUT.json CMD...: wall clock of CMD (stdout to /dev/null), hyperfine when present.
+time_cmd() {
+  local out=$1; shift
+  if command -v hyperfine >/dev/null; then
+    hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$out" -- "$(printf '%q ' "$@")" >/dev/null
+  else
+    python3 - "$out" "$WARMUP" "$RUNS" "$@" <<'PY'
+import json, statistics, subprocess, sys, time
+out, warmup, runs, cmd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+def once():
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t
+for _ in range(warmup): once()
+ts = [once() for _ in range(runs)]
+json.dump({"results": [{"command": " ".join(cmd), "mean": statistics.mean(ts), "stddev": statistics.stdev(ts),
+                        "median": statistics.median(ts), "min": min(ts), "max": max(ts), "times": ts}]}, open(out, "w"))
+PY
+  fi
+}
+
+# max_rss CMD...: median over RSS_RUNS of GNU time's maximum resident set size, in KiB.
+max_rss() {
+  local i
+  for ((i = 0; i < RSS_RUNS; i++)); do
+    /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >/dev/null
+    cut -d' ' -f2 "$WORK/time.txt"
+  done | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
+}
+
+# stat JSON FIELD: seconds -> milliseconds, one decimal.
+ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r[sys.argv[2]]*1e3))' "$1" "$2"; }
+mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a/b}'; }
+
+log "strata: $STRATA ($("$STRATA" --version 2>/dev/null | head -1))"
+log "helm: $HELM_VERSION (a go-installed helm reports only \"$("$HELM" version --short 2>/dev/null)\")"
+log "hyperfine: $(hyperfine --version 2>/dev/null || echo 'absent (Python timer)')"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+rows=()
+lint_rows=()
+for n in $SIZES; do
+  gen_inputs "$n"
+  d=$WORK/n$n
+  s_cmd=("$STRATA" compile "$APP" "$d/clusters.yaml")
+  h_cmd=("$HELM" template kafka "$CHART" -f "$d/values.yaml")
+  "${s_cmd[@]}" > "$d/strata.yaml" || die "strata compile failed for N=$n"
+  "${h_cmd[@]}" > "$d/helm.yaml" || die "helm template failed for N=$n"
+  check_counts strata "$n" "$d/strata.yaml"
+  check_counts helm "$n" "$d/helm.yaml"
+  diff <(object_names "$d/strata.yaml") <(object_names "$d/helm.yaml") >&2 || die "N=$n: the two disagree on object names (< strata, > helm)"
+  log "N=$n: both emit $((10 * n)) objects with the same names; timing"
+  if [ -z "${diffs_n:-}" ] && python3 -c 'import yaml' 2>/dev/null; then
+    diffs=$(python3 "$ROOT/bench/peers/diff.py" "$d/strata.yaml" "$d/helm.yaml")
+    diffs_n=$n
+  fi
+
+  time_cmd "$d/strata.json" "${s_cmd[@]}"
+  time_cmd "$d/helm.json" "${h_cmd[@]}"
+  s_rss=$(max_rss "${s_cmd[@]}")
+  h_rss=$(max_rss "${h_cmd[@]}")
+  rows+=("| $n | $((10 * n)) | $(wc -c < "$d/strata.yaml") / $(wc -c < "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(mib "$s_rss") | $(mib "$h_rss") |")
+
+  if [ "$LINT" = 1 ]; then
+    v_cmd=("$STRATA" validate "$APP" "$d/clusters.yaml")
+    l_cmd=("$HELM" lint "$CHART" -f "$d/values.yaml")
+    "${v_cmd[@]}" >/dev/null 2>&1 || die "strata validate failed for N=$n"
+    "${l_cmd[@]}" >/dev/null 2>&1 || die "helm lint failed for N=$n"
+    time_cmd "$d/validate.json" "${v_cmd[@]}"
+    time_cmd "$d/lint.json" "${l_cmd[@]}"
+    lint_rows+=("| $n | $(ms "$d/validate.json" mean) ± $(ms "$d/validate.json" stddev) | $(ms "$d/lint.json" mean) ± $(ms "$d/lint.json" stddev) | $(mib "$(max_rss "${v_cmd[@]}")") | $(mib "$(max_rss "${l_cmd[@]}")") |")
+  fi
+done
+
+per_release=""
+if ((PER_RELEASE_N > 0)); then
+  n=$PER_RELEASE_N
+  [ -d "$WORK/n$n" ] || gen_inputs "$n"
+  d=$WORK/n$n
+  # helm as usually run: one release (one process) per cluster.
+  cat > "$d/per-release.sh" <<EOF
+#!/bin/sh
+set -e
+i=0
+while [ \$i -lt $n ]; do
+  "$HELM" template events-\$i "$CHART" -f "$d/values-\$i.yaml"
+  i=\$((i + 1))
+done
+EOF
+  chmod +x "$d/per-release.sh"
+  "$d/per-release.sh" > "$d/per-release.yaml"
+  check_counts "helm (one release per cluster)" "$n" "$d/per-release.yaml"
+  time_cmd "$d/per-release.json" "$d/per-release.sh"
+  per_release="helm, one \`helm template\` per cluster, N=$n: $(ms "$d/per-release.json" mean) ± $(ms "$d/per-release.json" stddev) ms in total"
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo
+echo "strata compile vs helm template (helm $HELM_VERSION), one process each, all N clusters in one invocation;"
+echo "wall clock mean ± σ over $RUNS runs after $WARMUP warm-up runs; max RSS median of $RSS_RUNS."
+echo "$(nproc) cores; load average $load_before before, $load_after after."
+echo
+echo "| clusters | objects | YAML bytes strata / helm | strata ms | helm ms | helm / strata | strata max RSS MiB | helm max RSS MiB |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${rows[@]}"
+if ((${#lint_rows[@]})); then
+  echo
+  echo "| clusters | strata validate ms | helm lint ms | strata validate max RSS MiB | helm lint max RSS MiB |"
+  echo "| ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${lint_rows[@]}"
+fi
+if [ -n "$per_release" ]; then
+  echo
+  echo "$per_release"
+fi
+if [ -n "${diffs:-}" ]; then
+  echo
+  echo "Fields that differ at N=$diffs_n (bench/peers/diff.py; hash values compared by presence only):"
+  echo
+  echo '```'
+  echo "$diffs"
+  echo '```'
+fi
