@@ -164,16 +164,18 @@ time_cmd() {
     hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$out" -- "$(printf '%q ' "$@")" >/dev/null
   else
     python3 - "$out" "$WARMUP" "$RUNS" "$@" <<'PY'
-import json, statistics, subprocess, sys, time
+import json, resource, statistics, subprocess, sys, time
 out, warmup, runs, cmd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
 def once():
-    t = time.perf_counter()
+    t, r = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - t
+    q = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - t, q.ru_utime - r.ru_utime, q.ru_stime - r.ru_stime
 for _ in range(warmup): once()
-ts = [once() for _ in range(runs)]
-json.dump({"results": [{"command": " ".join(cmd), "mean": statistics.mean(ts), "stddev": statistics.stdev(ts),
-                        "median": statistics.median(ts), "min": min(ts), "max": max(ts), "times": ts}]}, open(out, "w"))
+w, u, s = zip(*(once() for _ in range(runs)))
+json.dump({"results": [{"command": " ".join(cmd), "mean": statistics.mean(w), "stddev": statistics.stdev(w),
+                        "median": statistics.median(w), "min": min(w), "max": max(w), "times": w,
+                        "user": statistics.mean(u), "system": statistics.mean(s)}]}, open(out, "w"))
 PY
   fi
 }
@@ -187,8 +189,11 @@ max_rss() {
   done | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
 }
 
-# stat JSON FIELD: seconds -> milliseconds, one decimal.
-ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r[sys.argv[2]]*1e3))' "$1" "$2"; }
+# ms JSON FIELD: a timing result in milliseconds, one decimal; FIELD cpu = mean user + system.
+ms() {
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; f=sys.argv[2]
+print("%.1f" % (1e3 * (r["user"] + r["system"] if f == "cpu" else r[f])))' "$1" "$2"
+}
 mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a/b}'; }
 
@@ -219,7 +224,8 @@ for n in $SIZES; do
   time_cmd "$d/helm.json" "${h_cmd[@]}"
   s_rss=$(max_rss "${s_cmd[@]}")
   h_rss=$(max_rss "${h_cmd[@]}")
-  rows+=("| $n | $((10 * n)) | $(wc -c < "$d/strata.yaml") / $(wc -c < "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(mib "$s_rss") | $(mib "$h_rss") |")
+  kb() { awk -v b="$(wc -c < "$1")" 'BEGIN{printf "%.0f", b/1000}'; }
+  rows+=("| $n | $((10 * n)) | $(kb "$d/strata.yaml") / $(kb "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/strata.json" cpu) | $(ms "$d/helm.json" cpu) | $(mib "$s_rss") | $(mib "$h_rss") |")
 
   if [ "$LINT" = 1 ]; then
     v_cmd=("$STRATA" validate "$APP" "$d/clusters.yaml")
@@ -228,7 +234,7 @@ for n in $SIZES; do
     "${l_cmd[@]}" >/dev/null 2>&1 || die "helm lint failed for N=$n"
     time_cmd "$d/validate.json" "${v_cmd[@]}"
     time_cmd "$d/lint.json" "${l_cmd[@]}"
-    lint_rows+=("| $n | $(ms "$d/validate.json" mean) ± $(ms "$d/validate.json" stddev) | $(ms "$d/lint.json" mean) ± $(ms "$d/lint.json" stddev) | $(mib "$(max_rss "${v_cmd[@]}")") | $(mib "$(max_rss "${l_cmd[@]}")") |")
+    lint_rows+=("| $n | $(ms "$d/validate.json" mean) ± $(ms "$d/validate.json" stddev) | $(ms "$d/lint.json" mean) ± $(ms "$d/lint.json" stddev) | $(ms "$d/validate.json" cpu) | $(ms "$d/lint.json" cpu) | $(mib "$(max_rss "${v_cmd[@]}")") | $(mib "$(max_rss "${l_cmd[@]}")") |")
   fi
 done
 
@@ -257,16 +263,17 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
 echo "strata compile vs helm template (helm $HELM_VERSION), one process each, all N clusters in one invocation;"
-echo "wall clock mean ± σ over $RUNS runs after $WARMUP warm-up runs; max RSS median of $RSS_RUNS."
+echo "wall clock mean ± σ over $RUNS runs after $WARMUP warm-up runs, CPU = mean user + system time of the same runs;"
+echo "max RSS median of $RSS_RUNS runs under /usr/bin/time."
 echo "$(nproc) cores; load average $load_before before, $load_after after."
 echo
-echo "| clusters | objects | YAML bytes strata / helm | strata ms | helm ms | helm / strata | strata max RSS MiB | helm max RSS MiB |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| clusters | objects | YAML kB strata / helm | strata wall ms | helm wall ms | helm / strata | strata CPU ms | helm CPU ms | strata max RSS MiB | helm max RSS MiB |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 if ((${#lint_rows[@]})); then
   echo
-  echo "| clusters | strata validate ms | helm lint ms | strata validate max RSS MiB | helm lint max RSS MiB |"
-  echo "| ---: | ---: | ---: | ---: | ---: |"
+  echo "| clusters | strata validate wall ms | helm lint wall ms | strata validate CPU ms | helm lint CPU ms | strata validate max RSS MiB | helm lint max RSS MiB |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${lint_rows[@]}"
 fi
 if [ -n "$per_release" ]; then
