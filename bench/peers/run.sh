@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process comparison with a peer: `strata compile` against `helm template`
 # rendering the same Kafka-with-ZooKeeper topology (examples/kafka vs
-# bench/peers/chart) for N = 1, 10, 100 clusters. Both run once per measurement
+# bench/peers/chart) for N = 1, 10, 100, 1000 clusters. Both run once per measurement
 # as a fresh process (startup, parsing, rendering, writing YAML to /dev/null).
 #
 #   bash bench/peers/run.sh
@@ -53,7 +53,7 @@ apt_install() {
 }
 
 HELM=$TOOLS/helm
-# A go-installed helm reports its module version; the stamp covers builds that do not.
+# A go-installed helm reports only its minor version ("v3.21"): a stamp file records the pin.
 if [ -x "$HELM" ] && [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" = "$HELM_VERSION" ]; then
   log "helm $HELM_VERSION present"
 else
