@@ -555,7 +555,10 @@ PYBIND11_MODULE(_strata, m) {
       .Field("name", &CompiledRole::name, "The role name.")
       .Field("members", &CompiledRole::members, "Desired member count.")
       .Field("stateful_set", &CompiledRole::stateful_set, "\"C-R\".")
-      .Field("config_map", &CompiledRole::config_map, "\"C-R-config-<hash>\"; empty without config.")
+      .Field("config_map", &CompiledRole::config_map,
+             "\"C-R-config-<hash>\": the files members restart for; empty without.")
+      .Field("live_config_map", &CompiledRole::live_config_map,
+             "\"C-R-config-live\": the onChange: none files; empty without.")
       .Field("spec_hash", &CompiledRole::spec_hash, "Pod annotation strata.dev/spec-hash.")
       .Field("config_hash", &CompiledRole::config_hash, "Pod annotation strata.dev/config-hash.")
       .Field("max_unavailable", &CompiledRole::max_unavailable, "Resolved, quorum-capped budget.")

@@ -44,7 +44,11 @@ struct CompiledRole {
   std::string name;
   int32_t members = 0;            // Desired member count.
   std::string stateful_set;       // "C-R".
-  std::string config_map;         // "C-R-config-<hash>"; empty without config.
+  std::string config_map;         // "C-R-config-<hash>": the files members restart
+                                  // for; empty without such files.
+  std::string live_config_map;    // "C-R-config-live": the onChange: none files, a
+                                  // mutable ConfigMap mounted by directory so the
+                                  // kubelet updates them in place; empty without.
   std::string spec_hash;          // "v1-<hex>": pod annotation strata.dev/spec-hash.
   std::string config_hash;        // Pod annotation strata.dev/config-hash.
   int32_t max_unavailable = 1;    // Resolved and quorum-capped budget.

@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "compile/config_format.h"
 #include "compile/hash.h"
 #include "compile/template.h"
 #include "strata/diagnostic.h"
 #include "util/status_macros.h"
+#include "validate/live_config.h"
 
 namespace strata {
 namespace {
@@ -165,6 +167,7 @@ class RoleCompiler {
     out.members = m_.members;
     out.stateful_set = sts_;
     out.config_map = config_map_;
+    out.live_config_map = live_config_map_;
     out.spec_hash = spec_hash_;
     out.config_hash = config_hash_;
     out.max_unavailable = MaxUnavailable();
@@ -173,6 +176,7 @@ class RoleCompiler {
     out.role = r_;
 
     if (!config_map_.empty()) objects.push_back(ConfigMap());
+    if (!live_config_map_.empty()) objects.push_back(LiveConfigMap());
     objects.push_back(HeadlessService());
     for (const ServiceSpec& s : r_.services) {
       STRATA_ASSIGN_OR_RETURN(Object svc, ClientService(s, std::nullopt));
@@ -262,6 +266,11 @@ class RoleCompiler {
                           std::string(content.status().message()));
       }
       contents_.push_back(*content);
+      live_.push_back(validate_internal::WhyNotLive(r_, i).empty());
+      if (live_.back()) {
+        live_config_map_ = absl::StrCat(names_.StatefulSet(r_.name), "-config-live");
+        continue;  // Not part of what a member was started with.
+      }
       all.Begin("file");
       all.Field("key", keys_[i]);
       all.Field("content", *content);
@@ -270,8 +279,22 @@ class RoleCompiler {
     all.End();
     std::string digest = Hex16(Fnv1a64(all.bytes()));
     config_hash_ = "v1-" + digest;
-    if (!r_.config.empty()) {
+    if (std::find(live_.begin(), live_.end(), false) != live_.end()) {
       config_map_ = absl::StrCat(names_.StatefulSet(r_.name), "-config-", digest.substr(0, 10));
+    }
+    // Directories of the onChange: none files, in order of first appearance:
+    // one volume each, holding only that directory's files.
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      if (!live_[i]) continue;
+      const std::string& path = r_.config[i].path;
+      std::string dir = path.substr(0, path.rfind('/'));
+      auto it = std::find_if(live_dirs_.begin(), live_dirs_.end(),
+                             [&](const LiveDir& d) { return d.dir == dir; });
+      if (it == live_dirs_.end()) {
+        live_dirs_.push_back({.dir = dir});
+        it = live_dirs_.end() - 1;
+      }
+      it->files.push_back(i);
     }
     return absl::OkStatus();
   }
@@ -485,10 +508,27 @@ class RoleCompiler {
 
   Object ConfigMap() const {
     Json data = Json::object();
-    for (size_t i = 0; i < r_.config.size(); ++i) data[keys_[i]] = contents_[i];
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      if (!live_[i]) data[keys_[i]] = contents_[i];
+    }
     // The name carries the content hash, so the object never changes.
     return Make("ConfigMap", "v1", config_map_,
                 Json{{"immutable", true}, {"data", std::move(data)}});
+  }
+
+  // The onChange: none files under one stable name: an update changes this
+  // object only, never the pod template, and the kubelet refreshes the
+  // mounted files (within its sync period) without a restart.
+  Object LiveConfigMap() const {
+    Json data = Json::object();
+    for (size_t i = 0; i < r_.config.size(); ++i) {
+      if (live_[i]) data[keys_[i]] = contents_[i];
+    }
+    return Make("ConfigMap", "v1", live_config_map_, Json{{"data", std::move(data)}});
+  }
+
+  static std::string LiveVolumeName(size_t index) {
+    return absl::StrCat(kConfigVolume, "-live-", index);
   }
 
   Json ServicePort(const Port& p) const {
@@ -644,9 +684,16 @@ class RoleCompiler {
       mounts.push_back(Json{{"name", s.name}, {"mountPath", s.mount_path}});
     }
     for (size_t i = 0; i < r_.config.size(); ++i) {
+      if (live_[i]) continue;
       mounts.push_back(Json{{"name", kConfigVolume},
                             {"mountPath", r_.config[i].path},
                             {"subPath", keys_[i]},
+                            {"readOnly", true}});
+    }
+    // No subPath here: the kubelet updates only whole-volume mounts.
+    for (size_t d = 0; d < live_dirs_.size(); ++d) {
+      mounts.push_back(Json{{"name", LiveVolumeName(d)},
+                            {"mountPath", live_dirs_[d].dir},
                             {"readOnly", true}});
     }
     if (!mounts.empty()) c["volumeMounts"] = std::move(mounts);
@@ -699,10 +746,21 @@ class RoleCompiler {
     }
     STRATA_ASSIGN_OR_RETURN(Json container, Container());
     spec["containers"] = Json::array({std::move(container)});
+    Json volumes = Json::array();
     if (!config_map_.empty()) {
-      spec["volumes"] = Json::array(
-          {Json{{"name", kConfigVolume}, {"configMap", Json{{"name", config_map_}}}}});
+      volumes.push_back(Json{{"name", kConfigVolume}, {"configMap", Json{{"name", config_map_}}}});
     }
+    for (size_t d = 0; d < live_dirs_.size(); ++d) {
+      Json items = Json::array();
+      for (size_t i : live_dirs_[d].files) {
+        const std::string& path = r_.config[i].path;
+        items.push_back(Json{{"key", keys_[i]}, {"path", path.substr(path.rfind('/') + 1)}});
+      }
+      volumes.push_back(Json{{"name", LiveVolumeName(d)},
+                             {"configMap", Json{{"name", live_config_map_},
+                                                {"items", std::move(items)}}}});
+    }
+    if (!volumes.empty()) spec["volumes"] = std::move(volumes);
     return spec;
   }
 
@@ -718,9 +776,10 @@ class RoleCompiler {
 
   absl::StatusOr<Object> StatefulSet() const {
     for (const Storage& s : r_.storage) {
-      if (s.name == kConfigVolume) {
+      if (absl::StartsWith(s.name, kConfigVolume)) {
         return FieldError(where_ + ".storage",
-                          absl::StrCat("the name \"", kConfigVolume, "\" is reserved for config files"));
+                          absl::StrCat("the name \"", s.name, "\" is reserved: ", kConfigVolume,
+                                       "* volumes hold config files"));
       }
     }
     Json spec = Json::object();
@@ -776,7 +835,14 @@ class RoleCompiler {
   std::string sts_;
   std::vector<std::string> keys_;      // ConfigMap key of each config file.
   std::vector<std::string> contents_;  // Rendered content of each file.
+  std::vector<bool> live_;             // Each file is live (validate/live_config.h).
   std::string config_map_;
+  std::string live_config_map_;
+  struct LiveDir {
+    std::string dir;             // Mount path of the volume.
+    std::vector<size_t> files;   // Indexes into r_.config.
+  };
+  std::vector<LiveDir> live_dirs_;
   std::string config_hash_;
   std::string spec_hash_;
 };

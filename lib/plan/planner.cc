@@ -1062,7 +1062,10 @@ void RolePlanner::Cleanup(Chain& chain) {
   std::string prefix = absl::StrCat(role_.stateful_set, "-config-");
   for (const Json& cm : observed_.config_maps) {
     std::string name = NameOf(cm);
-    if (!absl::StartsWith(name, prefix) || name == role_.config_map) continue;
+    if (!absl::StartsWith(name, prefix) || name == role_.config_map ||
+        name == role_.live_config_map) {
+      continue;
+    }
     if (LabelOf(cm, plan_internal::kManagedByLabel) != "strata") continue;
     std::string component = LabelOf(cm, plan_internal::kComponentLabel);
     if (!component.empty() && component != role_.name) continue;

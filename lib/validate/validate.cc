@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "validate/field_path.h"
+#include "validate/live_config.h"
 #include "validate/names.h"
 #include "validate/template_check.h"
 
@@ -330,6 +331,10 @@ void CheckStorage(Reporter& r, const FieldPath& path, const std::vector<Storage>
     const Storage& s = storage[j];
     FieldPath at = path.Index(static_cast<int>(j));
     CheckName(r, at.Child("name"), s.name, IsDns1123Label, kDns1123Rule);
+    if (absl::StartsWith(s.name, "strata-config")) {
+      r.Error(at.Child("name"), absl::StrCat("the name ", Quote(s.name),
+                                             " is reserved: strata-config* volumes hold config files"));
+    }
     names.emplace_back(at.Child("name"), s.name);
     if (s.mount_path.empty()) {
       r.Error(at.Child("mountPath"), "required field is missing");
@@ -358,6 +363,23 @@ void CheckStorage(Reporter& r, const FieldPath& path, const std::vector<Storage>
   }
   CheckUnique(r, names, "storage name");
   CheckUnique(r, mounts, "mountPath");
+}
+
+// An onChange: none file that cannot have its directory to itself is mounted
+// like a restart file: it changes in running members only when they restart
+// for another reason. Legal, but probably not what the App meant.
+void CheckLiveConfigDirectories(Reporter& r, const FieldPath& path, const Role& role) {
+  for (size_t j = 0; j < role.config.size(); ++j) {
+    const ConfigFile& file = role.config[j];
+    if (file.on_change != OnChange::kNone || file.path.empty() || file.path.front() != '/') continue;
+    std::string why = WhyNotLive(role, j);
+    if (why.empty()) continue;
+    r.Warning(path.Child("config").Index(static_cast<int>(j)).Child("path"),
+              absl::StrCat("onChange: none, but running members will not see changes to ",
+                           file.path, " until they restart: ", why,
+                           ". A file is updated in place only from a directory of its own "
+                           "(it is mounted with the whole directory)"));
+  }
 }
 
 void CheckConfig(Reporter& r, const FieldPath& path, const std::vector<ConfigFile>& config) {
@@ -464,6 +486,7 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
   if (role.probes.liveness) CheckProbe(r, probes.Child("liveness"), *role.probes.liveness, role, true);
   if (role.probes.startup) CheckProbe(r, probes.Child("startup"), *role.probes.startup, role, true);
   CheckConfig(r, path.Child("config"), role.config);
+  CheckLiveConfigDirectories(r, path, role);
   ForEachTemplate(role, path, [&](const FieldPath& at, const std::string& text) {
     CheckTemplateText(r, at, text, scope);
   });

@@ -39,7 +39,8 @@ TEST(CompileTest, EmitsObjectsInSpecOrder) {
   std::vector<std::string> got;
   for (const Object& o : c.objects) got.push_back(o.kind + "/" + o.name);
   const std::string cm = c.roles[0].config_map;
-  EXPECT_THAT(got, ElementsAre("ConfigMap/" + cm, "Service/events-zookeeper",
+  EXPECT_THAT(got, ElementsAre("ConfigMap/" + cm, "ConfigMap/events-zookeeper-config-live",
+                               "Service/events-zookeeper",
                                "Service/events-zookeeper-client",
                                "StatefulSet/events-zookeeper",
                                "PodDisruptionBudget/events-zookeeper",
@@ -147,7 +148,13 @@ TEST(CompileTest, RendersTemplates) {
   const Object* cm = Find(c, "ConfigMap", c.roles[0].config_map);
   ASSERT_NE(cm, nullptr);
   EXPECT_EQ(cm->body["data"]["conf-zoo.cfg"], "tickTime=2000\ndataDir=/data\nclientPort=2181\n");
-  EXPECT_EQ(cm->body["data"]["conf-servers.txt"],
+  // The onChange: none file lives in the mutable, stable-named live ConfigMap.
+  EXPECT_FALSE(cm->body["data"].contains("conf-ensemble-servers.txt"));
+  const Object* live = Find(c, "ConfigMap", c.roles[0].live_config_map);
+  ASSERT_NE(live, nullptr);
+  EXPECT_EQ(c.roles[0].live_config_map, "events-zookeeper-config-live");
+  EXPECT_FALSE(live->body.contains("immutable"));
+  EXPECT_EQ(live->body["data"]["conf-ensemble-servers.txt"],
             "server.0=events-zookeeper-0.events-zookeeper.data.svc.cluster.local:2888:3888\n"
             "server.1=events-zookeeper-1.events-zookeeper.data.svc.cluster.local:2888:3888\n"
             "server.2=events-zookeeper-2.events-zookeeper.data.svc.cluster.local:2888:3888\n");
@@ -290,14 +297,49 @@ TEST(SpecHashTest, ChangesExactlyWhenMembersMustRestart) {
   }
 }
 
-TEST(SpecHashTest, ConfigHashFollowsEveryFile) {
+TEST(SpecHashTest, ConfigHashFollowsEveryFileMembersStartWith) {
   Topology t = KafkaTopology();
   CompiledCluster before = MustCompile(t);
+  // A live file (onChange: none, a directory of its own) changes only the
+  // live ConfigMap: no new pod template, no restart.
   Zk(t).config[1].template_text = "changed";
+  CompiledCluster live = MustCompile(t);
+  EXPECT_EQ(before.roles[0].config_hash, live.roles[0].config_hash);
+  EXPECT_EQ(before.roles[0].config_map, live.roles[0].config_map);
+  EXPECT_EQ(before.roles[0].spec_hash, live.roles[0].spec_hash);
+  EXPECT_EQ(*Find(before, "StatefulSet", "events-zookeeper"),
+            *Find(live, "StatefulSet", "events-zookeeper"));
+  EXPECT_NE(*Find(before, "ConfigMap", "events-zookeeper-config-live"),
+            *Find(live, "ConfigMap", "events-zookeeper-config-live"));
+  // The same file beside a restart file is mounted from the content-named
+  // ConfigMap (validation warns): a change makes a new ConfigMap, still no
+  // restart.
+  Zk(t).config[1].path = "/conf/servers.txt";
+  CompiledCluster shared = MustCompile(t);
+  Zk(t).config[1].template_text = "changed again";
   CompiledCluster after = MustCompile(t);
-  EXPECT_NE(before.roles[0].config_hash, after.roles[0].config_hash);
-  EXPECT_NE(before.roles[0].config_map, after.roles[0].config_map);
-  EXPECT_EQ(before.roles[0].spec_hash, after.roles[0].spec_hash);
+  EXPECT_TRUE(shared.roles[0].live_config_map.empty());
+  EXPECT_NE(shared.roles[0].config_hash, after.roles[0].config_hash);
+  EXPECT_NE(shared.roles[0].config_map, after.roles[0].config_map);
+  EXPECT_EQ(shared.roles[0].spec_hash, after.roles[0].spec_hash);
+}
+
+TEST(CompileTest, LiveConfigIsMountedByDirectory) {
+  CompiledCluster c = MustCompile(KafkaTopology());
+  const Json& pod = Find(c, "StatefulSet", "events-zookeeper")->body["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["volumes"][1],
+            (Json{{"name", "strata-config-live-0"},
+                  {"configMap", Json{{"name", "events-zookeeper-config-live"},
+                                     {"items", Json::array({Json{{"key", "conf-ensemble-servers.txt"},
+                                                                 {"path", "servers.txt"}}})}}}}));
+  bool found = false;
+  for (const Json& m : pod["containers"][0]["volumeMounts"]) {
+    if (m["name"] != "strata-config-live-0") continue;
+    found = true;
+    EXPECT_EQ(m["mountPath"], "/conf/ensemble");
+    EXPECT_FALSE(m.contains("subPath"));  // The kubelet updates only whole-volume mounts.
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(CompileTest, RejectsBadTemplate) {

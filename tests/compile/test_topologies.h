@@ -39,7 +39,7 @@ inline Topology KafkaTopology() {
   zoo.data = {{"tickTime", "2000"},
               {"dataDir", "/data"},
               {"clientPort", "{{roles.zookeeper.ports.client}}"}};
-  ConfigFile servers{.path = "/conf/servers.txt", .format = ConfigFormat::kText,
+  ConfigFile servers{.path = "/conf/ensemble/servers.txt", .format = ConfigFormat::kText,
                      .on_change = OnChange::kNone};
   servers.template_text =
       "{{#roles.zookeeper.members}}server.{{ordinal}}={{fqdn}}:2888:3888\n"

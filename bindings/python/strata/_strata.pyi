@@ -464,6 +464,7 @@ class CompiledRole(_Value):
     members: int
     stateful_set: str
     config_map: str
+    live_config_map: str
     spec_hash: str
     config_hash: str
     max_unavailable: int
