@@ -18,8 +18,8 @@
 # Installs what is missing: helm (pinned, `go install` into
 # ${XDG_CACHE_HOME:-$HOME/.cache}/strata-tools/bin, several minutes the first time),
 # hyperfine and GNU time (apt; without hyperfine a small Python timer is used).
-# Exits non-zero when either tool fails or emits other than 10 objects per cluster
-# (2 StatefulSets, 4 Services, 2 ConfigMaps, 2 PodDisruptionBudgets) or the two
+# Exits non-zero when either tool fails or emits other than 11 objects per cluster
+# (2 StatefulSets, 4 Services, 3 ConfigMaps, 2 PodDisruptionBudgets) or the two
 # disagree on object names.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,6 +33,7 @@ WARMUP=${WARMUP:-3}
 RSS_RUNS=${RSS_RUNS:-5}
 LINT=${LINT:-1}
 PER_RELEASE_N=${PER_RELEASE_N:-10}
+PER_CLUSTER=11  # objects per cluster; examples/kafka and the chart must agree
 APP=$ROOT/examples/kafka/app.yaml
 CHART=$ROOT/bench/peers/chart
 export GOMAXPROCS=2  # the machine has 2 cores
@@ -147,13 +148,13 @@ object_names() {
 
 check_counts() {  # tool n file
   local tool=$1 n=$2 f=$3 kind want got
-  for kind in StatefulSet:2 Service:4 ConfigMap:2 PodDisruptionBudget:2; do
+  for kind in StatefulSet:2 Service:4 ConfigMap:3 PodDisruptionBudget:2; do
     want=$((${kind#*:} * n))
     got=$(grep -c "^kind: ${kind%%:*}\$" "$f" || true)
     [ "$got" -eq "$want" ] || die "$tool, N=$n: $got ${kind%%:*} objects, expected $want"
   done
   got=$(grep -c '^kind: ' "$f")
-  [ "$got" -eq $((10 * n)) ] || die "$tool, N=$n: $got objects, expected $((10 * n))"
+  [ "$got" -eq $((PER_CLUSTER * n)) ] || die "$tool, N=$n: $got objects, expected $((PER_CLUSTER * n))"
 }
 
 # --- timing ----------------------------------------------------------------------
@@ -214,7 +215,7 @@ for n in $SIZES; do
   check_counts strata "$n" "$d/strata.yaml"
   check_counts helm "$n" "$d/helm.yaml"
   diff <(object_names "$d/strata.yaml") <(object_names "$d/helm.yaml") >&2 || die "N=$n: the two disagree on object names (< strata, > helm)"
-  log "N=$n: both emit $((10 * n)) objects with the same names; timing"
+  log "N=$n: both emit $((PER_CLUSTER * n)) objects with the same names; timing"
   if [ -z "${diffs_n:-}" ] && python3 -c 'import yaml' 2>/dev/null; then
     diffs=$(python3 "$ROOT/bench/peers/diff.py" "$d/strata.yaml" "$d/helm.yaml")
     diffs_n=$n
@@ -225,7 +226,7 @@ for n in $SIZES; do
   s_rss=$(max_rss "${s_cmd[@]}")
   h_rss=$(max_rss "${h_cmd[@]}")
   kb() { awk -v b="$(wc -c < "$1")" 'BEGIN{printf "%.0f", b/1000}'; }
-  rows+=("| $n | $((10 * n)) | $(kb "$d/strata.yaml") / $(kb "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/strata.json" cpu) | $(ms "$d/helm.json" cpu) | $(mib "$s_rss") | $(mib "$h_rss") |")
+  rows+=("| $n | $((PER_CLUSTER * n)) | $(kb "$d/strata.yaml") / $(kb "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/strata.json" cpu) | $(ms "$d/helm.json" cpu) | $(mib "$s_rss") | $(mib "$h_rss") |")
 
   if [ "$LINT" = 1 ]; then
     v_cmd=("$STRATA" validate "$APP" "$d/clusters.yaml")
