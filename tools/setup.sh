@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-python3}
+# pip warns about running as root on every call; set-up runs as root by design.
+export PIP_ROOT_USER_ACTION=ignore
 BUILD_DIR=${BUILD_DIR:-build}
 
 log() { printf '[setup] %s\n' "$*" >&2; }
