@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct Case {
   std::string dir;   // "invalid" or "valid".
   std::string file;  // "unknown_key.yaml".
 };
+
+// gtest prints the case (and ctest lists it) as its path, not its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.dir << "/" << c.file; }
 
 std::vector<Case> ListCases(const std::string& dir) {
   std::vector<Case> out;
