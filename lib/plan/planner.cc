@@ -598,7 +598,10 @@ void RolePlanner::Objects(Chain& chain) {
     if (have == nullptr) {
       std::string what;
       if (o.kind == "ConfigMap") {
-        what = absl::StrCat(": the rendered config files of role ", role_.name);
+        what = o.name == role_.live_config_map
+                   ? absl::StrCat(": the live (onChange: none) config files of role ", role_.name,
+                                  ", updated in place in running members")
+                   : absl::StrCat(": the rendered config files of role ", role_.name);
       } else if (o.kind == "Service" &&
                  StringAt(o.body, {"spec", "clusterIP"}) == "None") {
         what = ": headless Service giving members stable DNS names";
