@@ -59,8 +59,12 @@ void ExpectWellFormed(const Plan& plan) {
     EXPECT_FALSE(s.target.kind.empty());
     EXPECT_FALSE(s.target.name.empty());
     if (s.after.empty()) next.push_back(s.id);
-    if (s.action == Action::kApply) EXPECT_TRUE(s.object.is_object());
-    if (s.action == Action::kWait) EXPECT_FALSE(s.condition.empty());
+    if (s.action == Action::kApply) {
+      EXPECT_TRUE(s.object.is_object());
+    }
+    if (s.action == Action::kWait) {
+      EXPECT_FALSE(s.condition.empty());
+    }
   }
   EXPECT_EQ(plan.next, next);
   EXPECT_EQ(plan.converged, plan.steps.empty());
@@ -288,8 +292,12 @@ TEST_P(StrategyTest, ConfigChangeRestartsMembersAndDeletesOldConfigMapLast) {
   ASSERT_NE(del, nullptr) << Dump(plan);
   EXPECT_EQ(del->id, static_cast<int32_t>(plan.steps.size()));
   for (const Step& s : plan.steps) {
-    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, del->id, s.id));
-    if (s.action == Action::kRestart) EXPECT_THAT(s.reason, HasSubstr("config files changed"));
+    if (s.action == Action::kRestart) {
+      EXPECT_TRUE(DependsOn(plan, del->id, s.id));
+    }
+    if (s.action == Action::kRestart) {
+      EXPECT_THAT(s.reason, HasSubstr("config files changed"));
+    }
   }
 }
 
@@ -369,7 +377,9 @@ TEST_P(StrategyTest, UnavailableMembersCountAgainstTheBudget) {
   ASSERT_NE(wait0, nullptr) << Dump(plan);
   // Nobody else is disrupted before member 0 is back.
   for (const Step& s : plan.steps) {
-    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, s.id, wait0->id)) << Dump(plan);
+    if (s.action == Action::kRestart) {
+      EXPECT_TRUE(DependsOn(plan, s.id, wait0->id)) << Dump(plan);
+    }
   }
   EXPECT_FALSE(plan.blocked);
 }
@@ -684,7 +694,9 @@ TEST_P(StrategyTest, NewMembersAreReadyBeforeAnyRestart) {
   EXPECT_THAT(ready->reason, HasSubstr("must be Ready before the first restart"));
   EXPECT_THAT(Restarts(plan), ElementsAre("events-db-1", "events-db-0"));
   for (const Step& s : plan.steps) {
-    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, s.id, ready->id)) << Dump(plan);
+    if (s.action == Action::kRestart) {
+      EXPECT_TRUE(DependsOn(plan, s.id, ready->id)) << Dump(plan);
+    }
   }
 }
 
@@ -843,7 +855,9 @@ TEST_P(StrategyTest, DependentRoleUpdatesAfterItsDependencyIsReady) {
   }
   ASSERT_NE(zk_ready, nullptr) << Dump(plan);
   for (const Step& s : plan.steps) {
-    if (s.target.role == "broker") EXPECT_TRUE(DependsOn(plan, s.id, zk_ready->id)) << Dump(plan);
+    if (s.target.role == "broker") {
+      EXPECT_TRUE(DependsOn(plan, s.id, zk_ready->id)) << Dump(plan);
+    }
   }
   EXPECT_THAT(plan.next, ElementsAre(1));
 }
@@ -896,7 +910,9 @@ TEST(PlannerTest, RemovedRolesAreDeletedLastNewestFirstKeepingPvcs) {
   EXPECT_EQ(zk_delete->phase, "removal");
   // Removal waits for the remaining roles to be done.
   for (const Step& s : plan.steps) {
-    if (s.action == Action::kRestart) EXPECT_TRUE(DependsOn(plan, zk_delete->id, s.id));
+    if (s.action == Action::kRestart) {
+      EXPECT_TRUE(DependsOn(plan, zk_delete->id, s.id));
+    }
   }
   ExpectNoPvcDeleted(plan);
 }
