@@ -561,7 +561,8 @@ PYBIND11_MODULE(_strata, m) {
              "\"C-R-config-live\": the onChange: none files; empty without.")
       .Field("spec_hash", &CompiledRole::spec_hash, "Pod annotation strata.dev/spec-hash.")
       .Field("config_hash", &CompiledRole::config_hash, "Pod annotation strata.dev/config-hash.")
-      .Field("max_unavailable", &CompiledRole::max_unavailable, "Resolved, quorum-capped budget.")
+      .Field("max_unavailable", &CompiledRole::max_unavailable,
+             "The rollout budget: maxUnavailable resolved, quorum-capped unless strategy parallel.")
       .Field("depends_on", &CompiledRole::depends_on, "Role names.")
       .Field("storage", &CompiledRole::storage, "After the Cluster's overrides.")
       .Field("role", &CompiledRole::role, "The merged Role.");

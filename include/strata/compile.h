@@ -51,7 +51,7 @@ struct CompiledRole {
                                   // kubelet updates them in place; empty without.
   std::string spec_hash;          // "v1-<hex>": pod annotation strata.dev/spec-hash.
   std::string config_hash;        // Pod annotation strata.dev/config-hash.
-  int32_t max_unavailable = 1;    // Resolved and quorum-capped budget.
+  int32_t max_unavailable = 1;    // Role::RolloutBudget(members).
   std::vector<std::string> depends_on;
   std::vector<Storage> storage;   // After the Cluster's overrides.
   // The merged Role (Cluster overrides applied) this was compiled from: its

@@ -129,6 +129,13 @@ struct Role {
   // Returns the port named `name`, or nullptr.
   const Port* FindPort(const std::string& name) const;
 
+  // How many of `members` an update may take down at once: the rollout
+  // policy's maxUnavailable, resolved, and under quorum: majority capped so a
+  // majority stays available, unless strategy parallel opts out
+  // (ROLLOUT-RULES 5). At least 1. `quorum_capped`, when given, is set to
+  // whether the quorum cap lowered it.
+  int32_t RolloutBudget(int32_t members, bool* quorum_capped = nullptr) const;
+
   bool operator==(const Role&) const = default;
 };
 

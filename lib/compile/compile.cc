@@ -170,7 +170,7 @@ class RoleCompiler {
     out.live_config_map = live_config_map_;
     out.spec_hash = spec_hash_;
     out.config_hash = config_hash_;
-    out.max_unavailable = MaxUnavailable();
+    out.max_unavailable = r_.RolloutBudget(m_.members);
     out.depends_on = r_.depends_on;
     out.storage = r_.storage;
     out.role = r_;
@@ -286,8 +286,7 @@ class RoleCompiler {
     // one volume each, holding only that directory's files.
     for (size_t i = 0; i < r_.config.size(); ++i) {
       if (!live_[i]) continue;
-      const std::string& path = r_.config[i].path;
-      std::string dir = path.substr(0, path.rfind('/'));
+      std::string dir = validate_internal::DirectoryOf(r_.config[i].path);
       auto it = std::find_if(live_dirs_.begin(), live_dirs_.end(),
                              [&](const LiveDir& d) { return d.dir == dir; });
       if (it == live_dirs_.end()) {
@@ -454,14 +453,6 @@ class RoleCompiler {
     return "v1-" + Hex16(Fnv1a64(w.bytes()));
   }
 
-  int32_t MaxUnavailable() const {
-    int32_t n = m_.members;
-    int32_t resolved = r_.rollout.ResolveMaxUnavailable(n);
-    if (r_.quorum == Quorum::kMajority) {
-      resolved = std::min(resolved, n - (n / 2 + 1));
-    }
-    return std::max(1, resolved);
-  }
 
   Json Labels() const {
     Json l = Json::object();

@@ -25,6 +25,15 @@ const Port* Role::FindPort(const std::string& name) const {
   return FindByName(ports, name);
 }
 
+int32_t Role::RolloutBudget(int32_t members, bool* quorum_capped) const {
+  int32_t budget = rollout.ResolveMaxUnavailable(members);
+  const int32_t cap = members - (members / 2 + 1);
+  const bool capped = quorum == Quorum::kMajority &&
+                      rollout.strategy != RolloutStrategy::kParallel && cap < budget;
+  if (quorum_capped != nullptr) *quorum_capped = capped;
+  return capped ? std::max(cap, 1) : budget;
+}
+
 const Role* App::FindRole(const std::string& name) const {
   return FindByName(roles, name);
 }

@@ -894,19 +894,17 @@ void RolePlanner::Membership(Chain& chain) {
 
 int32_t RolePlanner::Budget(std::string* why) const {
   const RolloutPolicy& p = spec_.rollout;
-  int32_t budget = p.ResolveMaxUnavailable(n_);
-  *why = p.strategy == RolloutStrategy::kSerial
-             ? "serial"
-             : absl::StrCat(StrategyName(p.strategy), ", up to ", budget, " at a time");
-  if (spec_.quorum == Quorum::kMajority && p.strategy != RolloutStrategy::kParallel) {
-    int32_t cap = n_ - (n_ / 2 + 1);
-    if (cap < budget) {
-      budget = std::max(cap, 1);
-      *why = absl::StrCat(StrategyName(p.strategy), ", up to ", budget,
-                          " at a time (quorum keeps ", n_ / 2 + 1, " of ", n_, " available)");
-    }
+  bool quorum_capped = false;
+  const int32_t budget = spec_.RolloutBudget(n_, &quorum_capped);
+  if (quorum_capped) {
+    *why = absl::StrCat(StrategyName(p.strategy), ", up to ", budget,
+                        " at a time (quorum keeps ", n_ / 2 + 1, " of ", n_, " available)");
+  } else if (p.strategy == RolloutStrategy::kSerial) {
+    *why = "serial";
+  } else {
+    *why = absl::StrCat(StrategyName(p.strategy), ", up to ", budget, " at a time");
   }
-  return std::max(budget, 1);
+  return budget;
 }
 
 void RolePlanner::Update(Chain& chain) {

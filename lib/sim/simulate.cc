@@ -373,14 +373,12 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
                          : absl::StrCat(m.pod, " added by this plan, not Ready yet"));
     }
   }
-  // Strategy parallel is an explicit opt-out of the quorum budget
-  // (ROLLOUT-RULES 5; the plan says so in a note): such a role is held to its
-  // own maxUnavailable only. Every other quorum role keeps a majority.
+  // Role::RolloutBudget (CompiledRole::max_unavailable) lets strategy
+  // parallel opt out of the quorum cap (ROLLOUT-RULES 5); such a role is
+  // exempt from the majority check below too.
   const bool quorum_opt_out = role.role.quorum == Quorum::kMajority &&
                               role.role.rollout.strategy == RolloutStrategy::kParallel;
-  const int32_t budget = quorum_opt_out
-                             ? std::max(1, role.role.rollout.ResolveMaxUnavailable(role.members))
-                             : role.max_unavailable;
+  const int32_t budget = role.max_unavailable;
   if (unavailable >= budget) {
     Violation(absl::StrCat(how, " ", target.pod, " while ", unavailable, " member(s) of role ",
                            role.name, " were unavailable (", absl::StrJoin(down, ", "),

@@ -125,8 +125,7 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
   if (!r.config.empty()) {
     cr.config_map = absl::StrCat(cr.stateful_set, "-config-", cr.config_hash.substr(0, 10));
   }
-  int32_t budget = cr.role.rollout.ResolveMaxUnavailable(r.members);
-  cr.max_unavailable = budget;
+  cr.max_unavailable = cr.role.RolloutBudget(r.members);
 
   auto meta = [&](const std::string& name) {
     return Json{{"name", name}, {"namespace", kNamespace}, {"labels", Labels(r.name)}};
@@ -212,7 +211,7 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
     if (r.quorum) {
       pdb_spec["minAvailable"] = r.members / 2 + 1;
     } else {
-      pdb_spec["maxUnavailable"] = budget;
+      pdb_spec["maxUnavailable"] = cr.role.rollout.ResolveMaxUnavailable(r.members);
     }
     out.objects.push_back({"PodDisruptionBudget", cr.stateful_set, r.name,
                            Json{{"apiVersion", "policy/v1"},
