@@ -14,6 +14,9 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl_bind.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <concepts>
 #include <cstdint>
 #include <exception>
@@ -72,6 +75,15 @@ T ValueOrRaise(absl::StatusOr<T> result) {
 }
 inline void ValueOrRaise(const absl::Status& status) {
   if (!status.ok()) throw StatusNotOk(status);
+}
+
+// Returns `f()`, run with the GIL released so other Python threads (and
+// other compiles) run meanwhile. Every call that may take long goes through
+// here; `f` must not touch Python objects.
+template <typename F>
+auto WithoutGil(F&& f) {
+  py::gil_scoped_release release;
+  return f();
 }
 
 // The exception types, owned by the module for the process's lifetime.
@@ -577,12 +589,7 @@ PYBIND11_MODULE(_strata, m) {
   m.def("compile",
         [](const Topology& topology, const CompileOptions& options) {
           Topology input = topology;  // Python may change `topology` meanwhile.
-          absl::StatusOr<CompiledCluster> out;
-          {
-            py::gil_scoped_release release;
-            out = Compile(input, options);
-          }
-          return ValueOrRaise(std::move(out));
+          return ValueOrRaise(WithoutGil([&] { return Compile(input, options); }));
         },
         py::arg("topology"), py::arg("options") = CompileOptions{},
         "Returns the CompiledCluster of `topology` or raises strata.ValidationError. "
@@ -669,12 +676,7 @@ PYBIND11_MODULE(_strata, m) {
            const PlanOptions& options) {
           CompiledCluster d = desired;
           ObservedState o = observed;
-          absl::StatusOr<Plan> out;
-          {
-            py::gil_scoped_release release;
-            out = PlanRollout(d, o, options);
-          }
-          return ValueOrRaise(std::move(out));
+          return ValueOrRaise(WithoutGil([&] { return PlanRollout(d, o, options); }));
         },
         py::arg("desired"), py::arg("observed"), py::arg("options") = PlanOptions{},
         "Returns the Plan from `observed` to `desired`, or raises strata.Error "
@@ -724,16 +726,26 @@ PYBIND11_MODULE(_strata, m) {
           CompiledCluster d = desired;
           ObservedState o = initial;
           SimulateOptions opts = options;
-          absl::StatusOr<Timeline> out;
-          {
-            py::gil_scoped_release release;
-            out = Simulate(d, o, opts);
-          }
-          return ValueOrRaise(std::move(out));
+          return ValueOrRaise(WithoutGil([&] { return Simulate(d, o, opts); }));
         },
         py::arg("desired"), py::arg("initial"), py::arg("options") = SimulateOptions{},
         "Runs plans from `initial` to `desired` in memory and returns the Timeline. "
         "Releases the GIL.");
+  // ------------------------------------------------ test probe
+  m.def("_read_byte_without_gil_for_test",
+        [](int fd) {
+          return WithoutGil([fd] {
+            char c = 0;
+            ssize_t n;
+            do {
+              n = ::read(fd, &c, 1);
+            } while (n < 0 && errno == EINTR);
+            return n == 1 ? static_cast<int>(static_cast<unsigned char>(c)) : -1;
+          });
+        },
+        py::arg("fd"),
+        "Test probe: blocks in C++ on read(2) of one byte from `fd` inside WithoutGil, "
+        "the helper compile, plan_rollout and simulate run in; returns the byte or -1.");
   m.def("timeline_to_text", &TimelineToText, py::arg("timeline"), "The timeline as text.");
   m.def("timeline_to_json", &TimelineToJson, py::arg("timeline"), "The timeline as a dict.");
 }

@@ -164,7 +164,14 @@ def test_statefulset_controller_creates_recreates_and_orphans(control_plane, nam
 
     # OnDelete: a new template restarts nobody until a pod is deleted...
     _apply(cp, _sts(ns, 3, image="registry.example/app:2"))
-    time.sleep(1.0)
+    # Wait until the controller has processed the new template (it records a
+    # new update revision for this generation), then check it deleted nobody.
+    def _saw_new_revision():
+        sts = cp.kubectl_json("get", "statefulset", "demo-db", "-n", ns)
+        st = sts.get("status", {})
+        return (st.get("observedGeneration") == sts["metadata"]["generation"]
+                and st.get("updateRevision") and st.get("updateRevision") != st.get("currentRevision"))
+    _until("the controller to see the new template", _saw_new_revision)
     assert {n: p["metadata"]["uid"] for n, p in _pods(cp, ns).items()} == \
         {n: p["metadata"]["uid"] for n, p in pods.items()}
     # ...and a deleted pod comes back under its name at the new template.
