@@ -614,6 +614,7 @@ PYBIND11_MODULE(_strata, m) {
       .Field("pod_disruption_budgets", &ObservedState::pod_disruption_budgets, "PDBs by name.")
       .Field("persistent_volume_claims", &ObservedState::persistent_volume_claims, "PVCs by name.")
       .Field("nodes", &ObservedState::nodes, "Nodes by name (for zones).")
+      .Field("secrets", &ObservedState::secrets, "Secret metadata by name (never data).")
       .def("empty", &ObservedState::empty, "True when nothing is observed.");
   m.def("parse_observed_state",
         [](const std::string& text, const std::string& source_name) {

@@ -32,6 +32,9 @@ struct ObservedState {
   std::vector<Json> pod_disruption_budgets;
   std::vector<Json> persistent_volume_claims;
   std::vector<Json> nodes;
+  // Secret metadata only: `data` and `stringData` are dropped when read
+  // (ObserveRequest::secrets; day-2 operations, SPEC-2 §9).
+  std::vector<Json> secrets;
 
   bool empty() const;
 

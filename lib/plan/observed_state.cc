@@ -406,7 +406,7 @@ void CheckPvc(const Json& pvc, ItemChecker& c) {
 // The kinds kept, in ObservedStateToList order.
 constexpr const char* kKinds[] = {"StatefulSet", "Pod", "Service", "ConfigMap",
                                   "PodDisruptionBudget", "PersistentVolumeClaim",
-                                  "Node"};
+                                  "Node", "Secret"};
 
 std::vector<Json>* ListFor(ObservedState& state, absl::string_view kind) {
   if (kind == "StatefulSet") return &state.stateful_sets;
@@ -416,6 +416,7 @@ std::vector<Json>* ListFor(ObservedState& state, absl::string_view kind) {
   if (kind == "PodDisruptionBudget") return &state.pod_disruption_budgets;
   if (kind == "PersistentVolumeClaim") return &state.persistent_volume_claims;
   if (kind == "Node") return &state.nodes;
+  if (kind == "Secret") return &state.secrets;
   return nullptr;
 }
 
@@ -561,6 +562,11 @@ absl::StatusOr<ObservedState> FromDocuments(std::vector<Document> docs,
                            "): observe one namespace at a time"));
       continue;
     }
+    if (kind == "Secret") {
+      // Metadata only: a plan never needs a Secret's values.
+      item.value.erase("data");
+      item.value.erase("stringData");
+    }
     list->push_back(std::move(item.value));
   }
   if (!problems.empty()) return StatusFromDiagnostics(std::move(problems));
@@ -588,7 +594,8 @@ absl::StatusOr<ObservedState> FromDocuments(std::vector<Document> docs,
 bool ObservedState::empty() const {
   return stateful_sets.empty() && pods.empty() && services.empty() &&
          config_maps.empty() && pod_disruption_budgets.empty() &&
-         persistent_volume_claims.empty() && nodes.empty();
+         persistent_volume_claims.empty() && nodes.empty() &&
+         secrets.empty();
 }
 
 absl::StatusOr<ObservedState> ParseObservedState(absl::string_view text,

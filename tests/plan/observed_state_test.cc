@@ -44,6 +44,20 @@ TEST(ObservedStateTest, ReadsKubectlYamlList) {
   EXPECT_TRUE(s->nodes.empty());  // ControllerRevision and Endpoints are ignored.
 }
 
+TEST(ObservedStateTest, KeepsSecretMetadataOnly) {
+  absl::StatusOr<ObservedState> s = ParseObservedState(
+      R"({"kind": "List", "items": [{"apiVersion": "v1", "kind": "Secret",
+          "metadata": {"name": "tls", "annotations": {"a": "b"}},
+          "data": {"key": "c2VjcmV0"}, "stringData": {"k": "v"}}]})",
+      "observed.json");
+  ASSERT_THAT(s, IsOk());
+  ASSERT_THAT(Names(s->secrets), ElementsAre("tls"));
+  EXPECT_FALSE(s->secrets[0].contains("data"));
+  EXPECT_FALSE(s->secrets[0].contains("stringData"));
+  EXPECT_EQ(s->secrets[0]["metadata"]["annotations"]["a"], "b");
+  EXPECT_FALSE(s->empty());
+}
+
 TEST(ObservedStateTest, TypesScalarsLikeKubernetes) {
   absl::StatusOr<ObservedState> s =
       ParseObservedState(ReadTestdata("kubectl_list.yaml"), "kubectl_list.yaml");

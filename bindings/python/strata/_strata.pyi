@@ -501,6 +501,7 @@ class ObservedState(_Value):
     pod_disruption_budgets: list[dict]
     persistent_volume_claims: list[dict]
     nodes: list[dict]
+    secrets: list[dict]
     def __init__(self, **fields: Any) -> None: ...
     def empty(self) -> bool: ...
 
