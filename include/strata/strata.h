@@ -21,6 +21,7 @@
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
 #include "strata/emit.h"
+#include "strata/execute.h"
 #include "strata/json.h"
 #include "strata/observed_state.h"
 #include "strata/plan.h"
