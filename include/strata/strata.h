@@ -27,6 +27,7 @@
 #include "strata/plan.h"
 #include "strata/probe.h"
 #include "strata/quantity.h"
+#include "strata/rbac.h"
 #include "strata/role.h"
 #include "strata/rollout_policy.h"
 #include "strata/simulate.h"

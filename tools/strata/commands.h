@@ -22,6 +22,9 @@ Command AddPlanCommand(CLI::App& app);
 // `strata compile FILE... [-o yaml|json] [--out-dir DIR]` (compile_cmd.cc).
 Command AddCompileCommand(CLI::App& app);
 
+// `strata rbac FILE... [--service-account SA] [-o yaml|json]` (rbac_cmd.cc).
+Command AddRbacCommand(CLI::App& app);
+
 }  // namespace strata::cli
 
 #endif  // STRATA_TOOLS_STRATA_COMMANDS_H_

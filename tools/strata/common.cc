@@ -105,4 +105,49 @@ std::optional<Loaded> ReadAndResolve(const std::vector<std::string>& paths, std:
   return LoadAndResolve(*sources, err);
 }
 
+std::optional<std::vector<CompiledCluster>> CompileClusters(const Loaded& loaded,
+                                                             const std::string& cluster,
+                                                             const std::string& command,
+                                                             std::ostream& err, int* exit_code) {
+  *exit_code = kExitInvalid;
+  if (loaded.topologies.empty()) {
+    err << command << ": the files hold no Cluster document\n";
+    return std::nullopt;
+  }
+  std::vector<CompiledCluster> out;
+  std::vector<std::string> names;
+  bool failed = false;
+  for (const Topology& t : loaded.topologies) {
+    names.push_back(t.cluster.name);
+    if (!cluster.empty() && t.cluster.name != cluster) continue;
+    absl::StatusOr<CompiledCluster> compiled = Compile(t, CompileOptions{});
+    if (!compiled.ok()) {
+      std::vector<Diagnostic> diagnostics = DiagnosticsFromStatus(compiled.status());
+      const AppDocument* app = loaded.documents.FindApp(t.app.name);
+      for (Diagnostic& d : diagnostics) {
+        if (!d.file.empty() || app == nullptr || d.path.empty()) continue;
+        d.file = app->file;
+        d.document = app->index;
+        Location loc = Locate(app->source, d.path);
+        d.line = loc.line;
+        d.column = loc.column;
+      }
+      PrintDiagnostics(diagnostics, err);
+      failed = true;
+      continue;
+    }
+    out.push_back(*std::move(compiled));
+  }
+  if (failed) return std::nullopt;
+  if (out.empty()) {
+    err << command << ": --cluster " << cluster << ": no such Cluster (have ";
+    for (size_t i = 0; i < names.size(); ++i) err << (i ? ", " : "") << names[i];
+    err << ")\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  *exit_code = kExitOk;
+  return out;
+}
+
 }  // namespace strata::cli

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "strata/compile.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
 #include "strata/validate.h"
@@ -64,6 +65,16 @@ std::optional<Loaded> LoadAndResolve(const std::vector<Source>& sources, std::os
 
 // ReadSources then LoadAndResolve.
 std::optional<Loaded> ReadAndResolve(const std::vector<std::string>& paths, std::ostream& err);
+
+// Returns every Cluster of `loaded` compiled (the one named `cluster` when
+// not empty), or prints why not (Compile's errors located in the App's
+// file; "no Cluster" and an unknown --cluster named) to `err` and returns
+// nullopt with `*exit_code` set (kExitInvalid, or kExitUsage for an unknown
+// --cluster). `command` prefixes the messages ("strata apply").
+std::optional<std::vector<CompiledCluster>> CompileClusters(const Loaded& loaded,
+                                                             const std::string& cluster,
+                                                             const std::string& command,
+                                                             std::ostream& err, int* exit_code);
 
 }  // namespace strata::cli
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add(strata::cli::AddCompileCommand(app));
   add(strata::cli::AddSimulateCommand(app));
   add(strata::cli::AddPlanCommand(app));
+  add(strata::cli::AddRbacCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,141 @@
+// ApplyRbac: the permissions the executor uses, derived from what it will do
+// with the given Clusters (strata/rbac.h). Keep in step with the calls in
+// execute_plan.cc and reconcile.cc and with ClusterClient's methods.
+
+#include "strata/rbac.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "strata/execute.h"
+
+namespace strata {
+namespace {
+
+// What the Clusters of one namespace need beyond the basics.
+struct Needs {
+  bool exec = false;        // Gates, member hooks, leader probes.
+  bool patch_pods = false;  // Leader labels, hook records.
+  bool pvcs = false;        // Any storage: resize and member marks.
+  bool delete_pvcs = false; // afterLeave: wipe.
+  bool nodes = false;       // zoneParallel.
+};
+
+void Add(Needs& n, const CompiledCluster& c) {
+  for (const CompiledRole& role : c.roles) {
+    const Role& r = role.role;
+    bool leader_probe = r.rollout.order == RolloutOrder::kFollowersFirst &&
+                        r.rollout.leader_probe.has_value();
+    bool hooks = r.lifecycle.member_leave.has_value() || r.lifecycle.member_join.has_value();
+    n.exec |= r.rollout.gate.has_value() || hooks || leader_probe;
+    n.patch_pods |= hooks || leader_probe;
+    n.nodes |= r.rollout.zone_parallel;
+    for (const Storage& s : role.storage) {
+      n.pvcs = true;
+      n.delete_pvcs |= s.after_leave == AfterLeave::kWipe;
+    }
+  }
+}
+
+Json Rule(const char* group, std::vector<std::string> resources,
+          std::vector<std::string> verbs) {
+  return Json{{"apiGroups", Json::array({group})},
+              {"resources", resources},
+              {"verbs", verbs}};
+}
+
+Json Labels() {
+  return Json{{"app.kubernetes.io/managed-by", "strata"},
+              {"app.kubernetes.io/component", "rbac"}};
+}
+
+Json Subject(const RbacOptions& o, const std::string& sa_namespace) {
+  return Json::array(
+      {Json{{"kind", "ServiceAccount"}, {"name", o.service_account}, {"namespace", sa_namespace}}});
+}
+
+}  // namespace
+
+std::vector<Object> ApplyRbac(const std::vector<CompiledCluster>& clusters,
+                              const RbacOptions& options) {
+  std::vector<std::string> namespaces;
+  std::map<std::string, Needs> needs;
+  for (const CompiledCluster& c : clusters) {
+    if (needs.count(c.namespace_) == 0) namespaces.push_back(c.namespace_);
+    Add(needs[c.namespace_], c);
+  }
+  const std::string sa_namespace = !options.service_account_namespace.empty()
+                                       ? options.service_account_namespace
+                                       : (namespaces.empty() ? "default" : namespaces.front());
+  std::vector<Object> out;
+  bool nodes = false;
+  for (const std::string& ns : namespaces) {
+    const Needs& n = needs[ns];
+    nodes |= n.nodes;
+    // Observe = list + watch; server-side apply = patch, and create for an
+    // object that does not exist yet; delete for restarts (pods), orphaned
+    // StatefulSets, old ConfigMaps and Services/PDBs a role no longer has.
+    const std::vector<std::string> managed = {"list", "watch", "create", "patch", "delete"};
+    Json rules = Json::array();
+    rules.push_back(Rule("apps", {"statefulsets"}, managed));
+    rules.push_back(Rule("", {"configmaps", "services"}, managed));
+    rules.push_back(Rule("policy", {"poddisruptionbudgets"}, managed));
+    std::vector<std::string> pod_verbs = {"list", "watch", "delete"};
+    if (n.patch_pods) pod_verbs.push_back("patch");
+    rules.push_back(Rule("", {"pods"}, pod_verbs));
+    std::vector<std::string> pvc_verbs = {"list", "watch"};
+    if (n.pvcs) pvc_verbs.push_back("patch");
+    if (n.delete_pvcs) pvc_verbs.push_back("delete");
+    rules.push_back(Rule("", {"persistentvolumeclaims"}, pvc_verbs));
+    // WebSocket exec is authorized as get and, since Kubernetes 1.35, as
+    // create too (AuthorizePodWebsocketUpgradeCreatePermission).
+    if (n.exec) rules.push_back(Rule("", {"pods/exec"}, {"create", "get"}));
+    out.push_back(Object{.kind = "Role",
+                         .name = options.name,
+                         .body = Json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                                      {"kind", "Role"},
+                                      {"metadata",
+                                       {{"name", options.name},
+                                        {"namespace", ns},
+                                        {"labels", Labels()}}},
+                                      {"rules", std::move(rules)}}});
+    out.push_back(Object{
+        .kind = "RoleBinding",
+        .name = options.name,
+        .body = Json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                     {"kind", "RoleBinding"},
+                     {"metadata", {{"name", options.name}, {"namespace", ns}, {"labels", Labels()}}},
+                     {"roleRef",
+                      {{"apiGroup", "rbac.authorization.k8s.io"},
+                       {"kind", "Role"},
+                       {"name", options.name}}},
+                     {"subjects", Subject(options, sa_namespace)}}});
+  }
+  if (nodes) {
+    std::string name = absl::StrCat(options.name, ":", sa_namespace, ":", options.service_account);
+    out.push_back(Object{
+        .kind = "ClusterRole",
+        .name = name,
+        .body = Json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                     {"kind", "ClusterRole"},
+                     {"metadata", {{"name", name}, {"labels", Labels()}}},
+                     {"rules", Json::array({Rule("", {"nodes"}, {"list", "watch"})})}}});
+    out.push_back(Object{
+        .kind = "ClusterRoleBinding",
+        .name = name,
+        .body = Json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                     {"kind", "ClusterRoleBinding"},
+                     {"metadata", {{"name", name}, {"labels", Labels()}}},
+                     {"roleRef",
+                      {{"apiGroup", "rbac.authorization.k8s.io"},
+                       {"kind", "ClusterRole"},
+                       {"name", name}}},
+                     {"subjects", Subject(options, sa_namespace)}}});
+  }
+  return out;
+}
+
+}  // namespace strata
