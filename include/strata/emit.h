@@ -25,6 +25,16 @@ std::string ToYaml(const Json& value);
 // Every object as a YAML document, each starting with "---".
 std::string ToYaml(const std::vector<Object>& objects);
 
+// Appends ToYaml(value) to `out` (to build one output without a copy per object).
+void AppendYaml(const Json& value, std::string& out);
+
+// Appends `value` as JSON text, the exact bytes of
+// value.dump(indent, ' ', false, Json::error_handler_t::replace) (indent < 0:
+// compact), written faster; no trailing newline. `level` is the column the
+// value starts at when it is nested in a larger document: its inner lines
+// and closing bracket are indented by that much more.
+void AppendJson(const Json& value, int indent, std::string& out, int level = 0);
+
 // A `kind: List` holding every object, indented JSON ending in a newline.
 std::string ToJsonList(const std::vector<Object>& objects);
 

@@ -24,7 +24,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "strata/emit.h"
 
 namespace strata {
@@ -33,7 +32,7 @@ namespace {
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Strings a YAML 1.1 or 1.2 reader resolves to bool or null.
-bool IsBoolOrNullWord(const std::string& s) {
+bool IsBoolOrNullWord(std::string_view s) {
   if (s.size() > 6) return false;  // The longest word is 6 characters.
   static constexpr std::string_view kWords[] = {
       "y",     "Y",     "yes",  "Yes",  "YES",  "n",     "N",     "no",
@@ -41,35 +40,40 @@ bool IsBoolOrNullWord(const std::string& s) {
       "on",    "On",    "ON",   "off",  "Off",  "OFF",   "null",  "Null",
       "NULL",  "~",     "<<",   "=",    ".inf", ".Inf",  ".INF",  "+.inf",
       "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
-  const std::string_view sv(s);
   for (std::string_view w : kWords) {
-    if (sv == w) return true;  // Compares sizes first.
+    if (s == w) return true;  // Compares sizes first.
   }
   return false;
 }
+
+// Characters that may appear in some numeric, sexagesimal or timestamp form.
+struct NumericChars {
+  bool ok[256] = {};
+  constexpr NumericChars() {
+    for (char c : std::string_view("0123456789abcdefABCDEFxXoO._:+-tTzZ ")) {
+      ok[static_cast<unsigned char>(c)] = true;
+    }
+  }
+};
+constexpr NumericChars kNumericChar;
 
 // True when a YAML 1.1 or 1.2 reader might resolve `s` to a number or a
 // timestamp: after an optional sign it starts with a digit or '.', and every
 // character belongs to some numeric, sexagesimal or timestamp form. This is
 // deliberately wider than the grammars ("3.7.0" is quoted too): quoting a
 // string is always correct, leaving a number-like one plain is not.
-bool LooksNumeric(const std::string& s) {
+bool LooksNumeric(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
   if (i >= s.size()) return false;
   if (!IsAsciiDigit(s[i]) && s[i] != '.') return false;
   for (char c : s) {
-    bool ok = IsAsciiDigit(c) || (c >= 'a' && c <= 'f') ||
-              (c >= 'A' && c <= 'F') || c == 'x' || c == 'X' || c == 'o' ||
-              c == 'O' || c == '.' || c == '_' || c == ':' || c == '+' ||
-              c == '-' || c == 't' || c == 'T' || c == 'z' || c == 'Z' ||
-              c == ' ';
-    if (!ok) return false;
+    if (!kNumericChar.ok[static_cast<unsigned char>(c)]) return false;
   }
   return true;
 }
 
-bool IsPlainSafe(const std::string& s) {
+bool IsPlainSafe(std::string_view s) {
   if (s.empty()) return false;
   char first = s[0];
   if (!(absl::ascii_isalnum(static_cast<unsigned char>(first)) ||
@@ -78,19 +82,24 @@ bool IsPlainSafe(const std::string& s) {
     return false;
   }
   if (s.back() == ' ' || s.back() == ':') return false;
-  for (size_t i = 0; i < s.size(); ++i) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c >= 0x7f) return false;
-    if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
+    if (c == ':' && i + 1 < n && s[i + 1] == ' ') return false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
   }
-  if (IsBoolOrNullWord(s) || LooksNumeric(s)) return false;
+  // Only a string starting with a digit, '.', '+' or '-' can look numeric
+  // (the first character passed the check above, so not '+' or '-'); only
+  // one of at most 6 characters can be a bool or null word.
+  if (n <= 6 && IsBoolOrNullWord(s)) return false;
+  if ((IsAsciiDigit(first) || first == '.') && LooksNumeric(s)) return false;
   return true;
 }
 
 // Decodes one UTF-8 code point at s[i]; returns its length, or 0 when the
 // bytes are not valid UTF-8.
-size_t DecodeUtf8(const std::string& s, size_t i, uint32_t* cp) {
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   size_t len;
   uint32_t v;
@@ -121,9 +130,21 @@ size_t DecodeUtf8(const std::string& s, size_t i, uint32_t* cp) {
   return len;
 }
 
-std::string DoubleQuoted(const std::string& s) {
-  std::string out = "\"";
+void AppendDoubleQuoted(std::string_view s, std::string& out) {
+  out += '"';
   for (size_t i = 0; i < s.size();) {
+    // Runs of printable ASCII other than '"' and '\\' are copied as they are.
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char c = static_cast<unsigned char>(s[run]);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     uint32_t cp = 0;
     size_t len = DecodeUtf8(s, i, &cp);
     if (len == 0) {  // Invalid UTF-8: the replacement character, as JSON does.
@@ -140,20 +161,23 @@ std::string DoubleQuoted(const std::string& s) {
       default:
         if (cp < 0x20 || cp == 0x7f || cp == 0x85 || cp == 0x2028 ||
             cp == 0x2029 || cp == 0xFEFF) {
-          out += absl::StrFormat("\\u%04X", cp);
+          static constexpr char kHex[] = "0123456789ABCDEF";
+          char esc[6] = {'\\', 'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF],
+                         kHex[(cp >> 4) & 0xF], kHex[cp & 0xF]};
+          out.append(esc, 6);
         } else {
-          out.append(s, i, len);
+          out.append(s.data() + i, len);
         }
     }
     i += len;
   }
-  out += "\"";
-  return out;
+  out += '"';
 }
 
 // True when `s` (which contains '\n') can be a literal block scalar.
-bool LiteralBlockOk(const std::string& s) {
+bool LiteralBlockOk(std::string_view s) {
   bool has_content = false;
+  bool ascii = true;
   size_t line_start = 0;
   for (size_t i = 0; i <= s.size(); ++i) {
     if (i == s.size() || s[i] == '\n') {
@@ -167,8 +191,10 @@ bool LiteralBlockOk(const std::string& s) {
     }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    if (c >= 0x80) ascii = false;
   }
   if (!has_content) return false;
+  if (ascii) return true;
   // Non-ASCII line breaks and BOMs would be read as structure.
   for (size_t i = 0; i < s.size();) {
     uint32_t cp = 0;
@@ -182,52 +208,67 @@ bool LiteralBlockOk(const std::string& s) {
   return true;
 }
 
+void AppendPad(int n, std::string& out) { out.append(static_cast<size_t>(n), ' '); }
+
 // Appends `s` as a literal block: the header (after "key: " or "- ") and
 // the lines indented by `indent` spaces.
-void AppendLiteralBlock(const std::string& s, int indent, std::string& out) {
-  out += "|";
+void AppendLiteralBlock(std::string_view s, int indent, std::string& out) {
+  out += '|';
   // The indentation indicator is needed when the first non-empty line starts
   // with a space (the reader would take that space as indentation).
   size_t first = s.find_first_not_of('\n');
-  if (first != std::string::npos && s[first] == ' ') out += "2";
+  if (first != std::string_view::npos && s[first] == ' ') out += '2';
   size_t trailing = 0;
   while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
   if (trailing == 0) {
-    out += "-";
+    out += '-';
   } else if (trailing > 1) {
-    out += "+";
+    out += '+';
   }
-  out += "\n";
-  std::string body = s.substr(0, s.size() - trailing);
-  std::string pad(indent, ' ');
+  out += '\n';
+  std::string_view body = s.substr(0, s.size() - trailing);
   size_t start = 0;
   while (true) {
     size_t nl = body.find('\n', start);
-    std::string line = body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    if (!line.empty()) out += pad;
+    std::string_view line = body.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    if (!line.empty()) AppendPad(indent, out);
     out += line;
-    out += "\n";
-    if (nl == std::string::npos) break;
+    out += '\n';
+    if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
   // Keep chomping: the extra trailing newlines are empty lines.
-  for (size_t k = 1; k < trailing; ++k) out += "\n";
+  for (size_t k = 1; k < trailing; ++k) out += '\n';
 }
 
-std::string StringScalar(const std::string& s) {
-  return IsPlainSafe(s) ? s : DoubleQuoted(s);
+void AppendStringScalar(std::string_view s, std::string& out) {
+  if (IsPlainSafe(s)) {
+    out += s;
+  } else {
+    AppendDoubleQuoted(s, out);
+  }
 }
 
-std::string Scalar(const Json& v) {
+void AppendScalar(const Json& v, std::string& out) {
   switch (v.type()) {
     case Json::value_t::null:
-      return "null";
+      out += "null";
+      return;
     case Json::value_t::boolean:
-      return v.get<bool>() ? "true" : "false";
+      out += v.get<bool>() ? "true" : "false";
+      return;
     case Json::value_t::string:
-      return StringScalar(v.get_ref<const std::string&>());
+      AppendStringScalar(v.get_ref<const std::string&>(), out);
+      return;
+    case Json::value_t::number_integer:
+      absl::StrAppend(&out, v.get<int64_t>());
+      return;
+    case Json::value_t::number_unsigned:
+      absl::StrAppend(&out, v.get<uint64_t>());
+      return;
     default:
-      return v.dump();
+      out += v.dump();
+      return;
   }
 }
 
@@ -241,93 +282,98 @@ bool IsNonEmptyCollection(const Json& v) {
   return (v.is_object() || v.is_array()) && !v.empty();
 }
 
-std::string EmptyCollection(const Json& v) { return v.is_object() ? "{}" : "[]"; }
+const char* EmptyCollection(const Json& v) { return v.is_object() ? "{}" : "[]"; }
 
-void Emit(const Json& v, int indent, std::string& out);
+// Emits a non-empty collection at `indent`. With `inline_first` the first
+// line's indentation is already in `out` (an array item's "- ").
+void Emit(const Json& v, int indent, bool inline_first, std::string& out);
 
 // Appends the value after "key:" or "-" (which is already in `out`); nested
 // collections go on the following lines at `indent`.
 void EmitAfterIndicator(const Json& v, int indent, std::string& out) {
   if (IsNonEmptyCollection(v)) {
-    out += "\n";
-    Emit(v, indent, out);
+    out += '\n';
+    Emit(v, indent, false, out);
   } else if (v.is_object() || v.is_array()) {
-    out += " " + EmptyCollection(v) + "\n";
+    out += ' ';
+    out += EmptyCollection(v);
+    out += '\n';
   } else if (IsBlockString(v)) {
-    out += " ";
+    out += ' ';
     AppendLiteralBlock(v.get_ref<const std::string&>(), indent, out);
   } else {
-    out += " " + Scalar(v) + "\n";
+    out += ' ';
+    AppendScalar(v, out);
+    out += '\n';
   }
 }
 
-void Emit(const Json& v, int indent, std::string& out) {
-  std::string pad(indent, ' ');
+void Emit(const Json& v, int indent, bool inline_first, std::string& out) {
   if (v.is_object()) {
+    bool first = true;
     for (auto it = v.begin(); it != v.end(); ++it) {
-      std::string key = StringScalar(it.key());
+      if (!(first && inline_first)) AppendPad(indent, out);
+      first = false;
+      const std::string& key = it.key();
       // YAML limits implicit keys to 1024 characters; longer ones are
       // written as explicit "? key" entries.
-      if (key.size() > 1000) {
-        out += pad + "? " + key + "\n" + pad + ":";
-      } else {
-        out += pad;
-        out += key;
-        out += ":";
+      size_t key_start = out.size();
+      AppendStringScalar(key, out);
+      if (out.size() - key_start > 1000) {
+        out.insert(key_start, "? ");
+        out += '\n';
+        AppendPad(indent, out);
       }
+      out += ':';
       EmitAfterIndicator(it.value(), indent + 2, out);
     }
   } else if (v.is_array()) {
+    bool first = true;
     for (const Json& item : v) {
+      if (!(first && inline_first)) AppendPad(indent, out);
+      first = false;
       if (item.is_object() && !item.empty()) {
         // "- " then the mapping's first key on the same line.
-        std::string nested;
-        Emit(item, indent + 2, nested);
-        out += pad + "- " + nested.substr(indent + 2);
+        out += "- ";
+        Emit(item, indent + 2, true, out);
       } else {
-        out += pad + "-";
+        out += '-';
         EmitAfterIndicator(item, indent + 2, out);
       }
     }
-  } else if (IsBlockString(v)) {
-    AppendLiteralBlock(v.get_ref<const std::string&>(), indent, out);
-  } else {
-    out += pad + Scalar(v) + "\n";
   }
 }
 
 }  // namespace
 
-std::string ToYaml(const Json& value) {
-  std::string out;
+void AppendYaml(const Json& value, std::string& out) {
   if (IsNonEmptyCollection(value)) {
-    Emit(value, 0, out);
+    Emit(value, 0, false, out);
   } else if (value.is_object() || value.is_array()) {
-    out = EmptyCollection(value) + "\n";
+    out += EmptyCollection(value);
+    out += '\n';
   } else if (IsBlockString(value)) {
     AppendLiteralBlock(value.get_ref<const std::string&>(), 2, out);
   } else {
-    out = Scalar(value) + "\n";
+    AppendScalar(value, out);
+    out += '\n';
   }
+}
+
+std::string ToYaml(const Json& value) {
+  std::string out;
+  AppendYaml(value, out);
   return out;
 }
 
 std::string ToYaml(const std::vector<Object>& objects) {
   std::string out;
+  out.reserve(objects.size() * 1024);  // Typical objects take 0.3-3 kB.
   for (const Object& o : objects) {
     out += "---\n";
-    out += ToYaml(o.body);
+    AppendYaml(o.body, out);
   }
   return out;
-}
-
-std::string ToJsonList(const std::vector<Object>& objects) {
-  Json list = Json::object();
-  list["apiVersion"] = "v1";
-  list["kind"] = "List";
-  list["items"] = Json::array();
-  for (const Object& o : objects) list["items"].push_back(o.body);
-  return list.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string ObjectFileName(const Object& object) {
