@@ -16,7 +16,9 @@
 #ifndef STRATA_COMPILE_H_
 #define STRATA_COMPILE_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,8 +28,15 @@
 
 namespace strata {
 
-// Reserved for extension points (they are passed in, never registered).
-struct CompileOptions {};
+// Extension points (they are passed in, never registered).
+struct CompileOptions {
+  // Runs body(0) .. body(n - 1), in any order and on any threads, and returns
+  // when all have returned. Compile() uses it to compile roles in parallel;
+  // the output is the same with or without it (roles are independent and
+  // their objects are joined in dependsOn order). Unset: one after another.
+  // The core starts no thread itself; front ends pass one (the CLI does).
+  std::function<void(size_t n, const std::function<void(size_t)>& body)> parallel_for;
+};
 
 // One Kubernetes object.
 struct Object {

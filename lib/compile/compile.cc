@@ -142,9 +142,49 @@ absl::StatusOr<std::vector<size_t>> DependsOnOrder(const std::vector<Role>& role
   return order;
 }
 
+// Building objects. Compile writes many small objects whose keys it knows
+// to be distinct, so it appends (key, value) pairs straight into the ordered
+// map: nlohmann's operator[] scans every existing key first, and its
+// initializer lists build a two-element array per pair before turning them
+// into an object. The bytes come out the same.
+
+// Appends `key: value` to the object `obj`. REQUIRES: `key` is not in it.
+template <typename K, typename V>
+void Put(Json& obj, K&& key, V&& value) {
+  obj.get_ref<Json::object_t&>().emplace_back(std::forward<K>(key), Json(std::forward<V>(value)));
+}
+
+inline void PutAll(Json::object_t&) {}
+template <typename K, typename V, typename... Rest>
+void PutAll(Json::object_t& o, K&& key, V&& value, Rest&&... rest) {
+  o.emplace_back(std::forward<K>(key), Json(std::forward<V>(value)));
+  PutAll(o, std::forward<Rest>(rest)...);
+}
+
+// The object {k1: v1, k2: v2, ...}, in that order. REQUIRES: distinct keys.
+template <typename... Args>
+Json Obj(Args&&... key_values) {
+  static_assert(sizeof...(Args) % 2 == 0, "Obj takes key, value pairs");
+  Json j(Json::value_t::object);
+  Json::object_t& o = j.get_ref<Json::object_t&>();
+  o.reserve(sizeof...(Args) / 2);
+  PutAll(o, std::forward<Args>(key_values)...);
+  return j;
+}
+
+// The array [v1, v2, ...].
+template <typename... Args>
+Json Arr(Args&&... values) {
+  Json j(Json::value_t::array);
+  Json::array_t& a = j.get_ref<Json::array_t&>();
+  a.reserve(sizeof...(Args));
+  (a.emplace_back(std::forward<Args>(values)), ...);
+  return j;
+}
+
 Json StringMap(const std::map<std::string, std::string>& m) {
   Json j = Json::object();
-  for (const auto& [k, v] : m) j[k] = v;
+  for (const auto& [k, v] : m) Put(j, k, v);  // A map: distinct keys.
   return j;
 }
 
@@ -454,46 +494,52 @@ class RoleCompiler {
   }
 
 
-  Json Labels() const {
+  // Every object of the role carries these labels and most a selector: built
+  // once per role, copied per object.
+  const Json& Labels() const {
+    if (labels_.is_null()) labels_ = BuildLabels();
+    return labels_;
+  }
+
+  const Json& Selector() const {
+    if (selector_.is_null()) {
+      selector_ = Obj("app.kubernetes.io/instance", t_.cluster.name,
+                      "app.kubernetes.io/component", r_.name);
+    }
+    return selector_;
+  }
+
+  Json BuildLabels() const {
     Json l = Json::object();
-    l["app.kubernetes.io/name"] = t_.app.name;
-    l["app.kubernetes.io/instance"] = t_.cluster.name;
-    l["app.kubernetes.io/component"] = r_.name;
-    if (!t_.app.version.empty()) l["app.kubernetes.io/version"] = t_.app.version;
-    l["app.kubernetes.io/managed-by"] = "strata";
-    l["app.kubernetes.io/part-of"] = t_.app.name;
+    Put(l, "app.kubernetes.io/name", t_.app.name);
+    Put(l, "app.kubernetes.io/instance", t_.cluster.name);
+    Put(l, "app.kubernetes.io/component", r_.name);
+    if (!t_.app.version.empty()) Put(l, "app.kubernetes.io/version", t_.app.version);
+    Put(l, "app.kubernetes.io/managed-by", "strata");
+    Put(l, "app.kubernetes.io/part-of", t_.app.name);
     for (const auto& [k, v] : t_.cluster.labels) {
       if (!l.contains(k)) l[k] = v;
     }
     return l;
   }
 
-  Json Selector() const {
-    return Json{{"app.kubernetes.io/instance", t_.cluster.name},
-                {"app.kubernetes.io/component", r_.name}};
-  }
-
   Json Metadata(const std::string& name) const {
-    Json md = Json::object();
-    md["name"] = name;
-    md["namespace"] = t_.cluster.namespace_;
-    md["labels"] = Labels();
-    return md;
+    return Obj("name", name, "namespace", t_.cluster.namespace_, "labels", Labels());
   }
 
+  // The object: apiVersion, kind, metadata, then the (key, value) pairs of
+  // `rest`, moved in.
   Object Make(const std::string& kind, const std::string& api_version,
-              const std::string& name, Json spec_key_value) const {
+              const std::string& name, Json rest) const {
     Object o;
     o.kind = kind;
     o.name = name;
     o.role = r_.name;
-    o.body = Json::object();
-    o.body["apiVersion"] = api_version;
-    o.body["kind"] = kind;
-    o.body["metadata"] = Metadata(name);
-    for (auto it = spec_key_value.begin(); it != spec_key_value.end(); ++it) {
-      o.body[it.key()] = it.value();
-    }
+    o.body = Obj("apiVersion", api_version, "kind", kind, "metadata", Metadata(name));
+    Json::object_t& body = o.body.get_ref<Json::object_t&>();
+    Json::object_t& more = rest.get_ref<Json::object_t&>();
+    body.reserve(body.size() + more.size());
+    for (auto& [key, value] : more) body.emplace_back(key, std::move(value));
     return o;
   }
 
@@ -503,8 +549,7 @@ class RoleCompiler {
       if (!live_[i]) data[keys_[i]] = contents_[i];
     }
     // The name carries the content hash, so the object never changes.
-    return Make("ConfigMap", "v1", config_map_,
-                Json{{"immutable", true}, {"data", std::move(data)}});
+    return Make("ConfigMap", "v1", config_map_, Obj("immutable", true, "data", std::move(data)));
   }
 
   // The onChange: none files under one stable name: an update changes this
@@ -515,7 +560,7 @@ class RoleCompiler {
     for (size_t i = 0; i < r_.config.size(); ++i) {
       if (live_[i]) data[keys_[i]] = contents_[i];
     }
-    return Make("ConfigMap", "v1", live_config_map_, Json{{"data", std::move(data)}});
+    return Make("ConfigMap", "v1", live_config_map_, Obj("data", std::move(data)));
   }
 
   static std::string LiveVolumeName(size_t index) {
@@ -523,19 +568,15 @@ class RoleCompiler {
   }
 
   Json ServicePort(const Port& p) const {
-    return Json{{"name", p.name}, {"port", p.port}, {"targetPort", p.name},
-                {"protocol", p.protocol}};
+    return Obj("name", p.name, "port", p.port, "targetPort", p.name, "protocol", p.protocol);
   }
 
   Object HeadlessService() const {
-    Json spec = Json::object();
-    spec["clusterIP"] = "None";
-    spec["publishNotReadyAddresses"] = true;
-    spec["selector"] = Selector();
+    Json spec = Obj("clusterIP", "None", "publishNotReadyAddresses", true, "selector", Selector());
     Json ports = Json::array();
     for (const Port& p : r_.ports) ports.push_back(ServicePort(p));
-    if (!ports.empty()) spec["ports"] = std::move(ports);
-    return Make("Service", "v1", sts_, Json{{"spec", std::move(spec)}});
+    if (!ports.empty()) Put(spec, "ports", std::move(ports));
+    return Make("Service", "v1", sts_, Obj("spec", std::move(spec)));
   }
 
   static const char* ServiceTypeName(ServiceType t) {
@@ -551,11 +592,8 @@ class RoleCompiler {
                                        std::optional<int32_t> ordinal) const {
     std::string name = ordinal ? absl::StrCat(sts_, "-", *ordinal, "-", s.name)
                                : absl::StrCat(sts_, "-", s.name);
-    Json spec = Json::object();
-    spec["type"] = ServiceTypeName(s.type);
     Json selector = Selector();
     if (ordinal) selector["statefulset.kubernetes.io/pod-name"] = names_.PodName(r_.name, *ordinal);
-    spec["selector"] = std::move(selector);
     Json ports = Json::array();
     for (const std::string& pn : s.ports) {
       const Port* p = r_.FindPort(pn);
@@ -564,11 +602,12 @@ class RoleCompiler {
       }
       ports.push_back(ServicePort(*p));
     }
-    spec["ports"] = std::move(ports);
-    Object o = Make("Service", "v1", name, Json{{"spec", std::move(spec)}});
+    Json spec = Obj("type", ServiceTypeName(s.type), "selector", std::move(selector), "ports",
+                    std::move(ports));
+    Object o = Make("Service", "v1", name, Obj("spec", std::move(spec)));
     if (s.dashboard) {
       Json& md = o.body["metadata"];
-      md["annotations"] = Json{{"strata.dev/dashboard", "true"}};
+      md["annotations"] = Obj("strata.dev/dashboard", "true");
     }
     return o;
   }
@@ -578,18 +617,17 @@ class RoleCompiler {
     Json j = Json::object();
     switch (h.kind) {
       case Handler::Kind::kExec:
-        j["exec"] = Json{{"command", h.command}};
+        Put(j, "exec", Obj("command", h.command));
         break;
       case Handler::Kind::kHttp: {
         STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
-        j["httpGet"] = Json{{"path", h.path.empty() ? "/" : h.path},
-                            {"port", port},
-                            {"scheme", h.scheme}};
+        Put(j, "httpGet",
+            Obj("path", h.path.empty() ? "/" : h.path, "port", port, "scheme", h.scheme));
         break;
       }
       case Handler::Kind::kTcp: {
         STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
-        j["tcpSocket"] = Json{{"port", port}};
+        Put(j, "tcpSocket", Obj("port", port));
         break;
       }
       case Handler::Kind::kGrpc: {
@@ -597,9 +635,9 @@ class RoleCompiler {
           return FieldError(where, "grpc is only allowed in probes");
         }
         STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
-        Json g = Json{{"port", port}};
-        if (!h.service.empty()) g["service"] = h.service;
-        j["grpc"] = std::move(g);
+        Json g = Obj("port", port);
+        if (!h.service.empty()) Put(g, "service", h.service);
+        Put(j, "grpc", std::move(g));
         break;
       }
       case Handler::Kind::kNone:
@@ -610,33 +648,34 @@ class RoleCompiler {
 
   absl::StatusOr<Json> ProbeJson(const Probe& p, const std::string& where) const {
     STRATA_ASSIGN_OR_RETURN(Json j, HandlerJson(p.handler, where, true));
-    if (p.initial_delay_seconds) j["initialDelaySeconds"] = *p.initial_delay_seconds;
-    if (p.period_seconds) j["periodSeconds"] = *p.period_seconds;
-    if (p.timeout_seconds) j["timeoutSeconds"] = *p.timeout_seconds;
-    if (p.success_threshold) j["successThreshold"] = *p.success_threshold;
-    if (p.failure_threshold) j["failureThreshold"] = *p.failure_threshold;
+    if (p.initial_delay_seconds) Put(j, "initialDelaySeconds", *p.initial_delay_seconds);
+    if (p.period_seconds) Put(j, "periodSeconds", *p.period_seconds);
+    if (p.timeout_seconds) Put(j, "timeoutSeconds", *p.timeout_seconds);
+    if (p.success_threshold) Put(j, "successThreshold", *p.success_threshold);
+    if (p.failure_threshold) Put(j, "failureThreshold", *p.failure_threshold);
     return j;
   }
 
   Json Env() const {
     Json env = Json::array();
+    Json::array_t& list = env.get_ref<Json::array_t&>();
+    list.reserve(5 + r_.env.size());
     auto field_ref = [](const char* path) {
-      return Json{{"fieldRef", Json{{"apiVersion", "v1"}, {"fieldPath", path}}}};
+      return Obj("fieldRef", Obj("apiVersion", "v1", "fieldPath", path));
     };
-    env.push_back(Json{{"name", "STRATA_CLUSTER"}, {"value", t_.cluster.name}});
-    env.push_back(Json{{"name", "STRATA_ROLE"}, {"value", r_.name}});
-    env.push_back(Json{{"name", "STRATA_POD_NAME"}, {"valueFrom", field_ref("metadata.name")}});
-    env.push_back(Json{{"name", "STRATA_ORDINAL"},
-                       {"valueFrom", field_ref("metadata.labels['apps.kubernetes.io/pod-index']")}});
-    env.push_back(Json{{"name", "STRATA_MEMBER_FQDN"},
-                       {"value", absl::StrCat("$(STRATA_POD_NAME).", names_.ServiceFqdn(r_.name))}});
+    list.push_back(Obj("name", "STRATA_CLUSTER", "value", t_.cluster.name));
+    list.push_back(Obj("name", "STRATA_ROLE", "value", r_.name));
+    list.push_back(Obj("name", "STRATA_POD_NAME", "valueFrom", field_ref("metadata.name")));
+    list.push_back(Obj("name", "STRATA_ORDINAL", "valueFrom",
+                       field_ref("metadata.labels['apps.kubernetes.io/pod-index']")));
+    list.push_back(Obj("name", "STRATA_MEMBER_FQDN", "value",
+                       absl::StrCat("$(STRATA_POD_NAME).", names_.ServiceFqdn(r_.name))));
     for (const EnvVar& e : r_.env) {
       if (e.secret.has_value()) {
-        env.push_back(Json{{"name", e.name},
-                           {"valueFrom", Json{{"secretKeyRef", Json{{"name", e.secret->name},
-                                                                    {"key", e.secret->key}}}}}});
+        list.push_back(Obj("name", e.name, "valueFrom",
+                           Obj("secretKeyRef", Obj("name", e.secret->name, "key", e.secret->key))));
       } else {
-        env.push_back(Json{{"name", e.name}, {"value", e.value}});
+        list.push_back(Obj("name", e.name, "value", e.value));
       }
     }
     return env;
@@ -646,112 +685,106 @@ class RoleCompiler {
     Json res = Json::object();
     auto part = [](const std::map<std::string, Quantity>& m) {
       Json j = Json::object();
-      for (const auto& [k, q] : m) j[k] = q.ToString();
+      for (const auto& [k, q] : m) Put(j, k, q.ToString());  // A map: distinct keys.
       return j;
     };
-    if (!r_.resources.requests.empty()) res["requests"] = part(r_.resources.requests);
-    if (!r_.resources.limits.empty()) res["limits"] = part(r_.resources.limits);
+    if (!r_.resources.requests.empty()) Put(res, "requests", part(r_.resources.requests));
+    if (!r_.resources.limits.empty()) Put(res, "limits", part(r_.resources.limits));
     return res;
   }
 
   absl::StatusOr<Json> Container() const {
-    Json c = Json::object();
-    c["name"] = r_.name;
-    c["image"] = r_.image;
-    if (!r_.command.empty()) c["command"] = r_.command;
-    if (!r_.args.empty()) c["args"] = r_.args;
+    Json c = Obj("name", r_.name, "image", r_.image);
+    if (!r_.command.empty()) Put(c, "command", r_.command);
+    if (!r_.args.empty()) Put(c, "args", r_.args);
     if (!r_.ports.empty()) {
       Json ports = Json::array();
       for (const Port& p : r_.ports) {
-        ports.push_back(Json{{"name", p.name}, {"containerPort", p.port}, {"protocol", p.protocol}});
+        ports.push_back(Obj("name", p.name, "containerPort", p.port, "protocol", p.protocol));
       }
-      c["ports"] = std::move(ports);
+      Put(c, "ports", std::move(ports));
     }
-    c["env"] = Env();
+    Put(c, "env", Env());
     Json res = ResourcesJson();
-    if (!res.empty()) c["resources"] = std::move(res);
+    if (!res.empty()) Put(c, "resources", std::move(res));
     Json mounts = Json::array();
     for (const Storage& s : r_.storage) {
-      mounts.push_back(Json{{"name", s.name}, {"mountPath", s.mount_path}});
+      mounts.push_back(Obj("name", s.name, "mountPath", s.mount_path));
     }
     for (size_t i = 0; i < r_.config.size(); ++i) {
       if (live_[i]) continue;
-      mounts.push_back(Json{{"name", kConfigVolume},
-                            {"mountPath", r_.config[i].path},
-                            {"subPath", keys_[i]},
-                            {"readOnly", true}});
+      mounts.push_back(Obj("name", kConfigVolume, "mountPath", r_.config[i].path, "subPath",
+                           keys_[i], "readOnly", true));
     }
     // No subPath here: the kubelet updates only whole-volume mounts.
     for (size_t d = 0; d < live_dirs_.size(); ++d) {
-      mounts.push_back(Json{{"name", LiveVolumeName(d)},
-                            {"mountPath", live_dirs_[d].dir},
-                            {"readOnly", true}});
+      mounts.push_back(Obj("name", LiveVolumeName(d), "mountPath", live_dirs_[d].dir, "readOnly",
+                           true));
     }
-    if (!mounts.empty()) c["volumeMounts"] = std::move(mounts);
+    if (!mounts.empty()) Put(c, "volumeMounts", std::move(mounts));
     if (r_.probes.readiness) {
-      STRATA_ASSIGN_OR_RETURN(c["readinessProbe"], ProbeJson(*r_.probes.readiness, where_ + ".probes.readiness"));
+      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(*r_.probes.readiness, where_ + ".probes.readiness"));
+      Put(c, "readinessProbe", std::move(p));
     }
     if (r_.probes.liveness) {
-      STRATA_ASSIGN_OR_RETURN(c["livenessProbe"], ProbeJson(*r_.probes.liveness, where_ + ".probes.liveness"));
+      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(*r_.probes.liveness, where_ + ".probes.liveness"));
+      Put(c, "livenessProbe", std::move(p));
     }
     if (r_.probes.startup) {
-      STRATA_ASSIGN_OR_RETURN(c["startupProbe"], ProbeJson(*r_.probes.startup, where_ + ".probes.startup"));
+      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(*r_.probes.startup, where_ + ".probes.startup"));
+      Put(c, "startupProbe", std::move(p));
     }
     if (r_.lifecycle.pre_stop) {
       STRATA_ASSIGN_OR_RETURN(Json pre, HandlerJson(*r_.lifecycle.pre_stop, where_ + ".lifecycle.preStop", false));
-      c["lifecycle"] = Json{{"preStop", std::move(pre)}};
+      Put(c, "lifecycle", Obj("preStop", std::move(pre)));
     }
-    Json caps = Json::object();
-    caps["drop"] = Json::array({"ALL"});
-    if (!r_.security.capabilities.empty()) caps["add"] = r_.security.capabilities;
-    c["securityContext"] = Json{{"allowPrivilegeEscalation", false},
-                                {"capabilities", std::move(caps)},
-                                {"readOnlyRootFilesystem", r_.security.read_only_root_filesystem},
-                                {"runAsNonRoot", true}};
+    Json caps = Obj("drop", Arr("ALL"));
+    if (!r_.security.capabilities.empty()) Put(caps, "add", r_.security.capabilities);
+    Put(c, "securityContext",
+        Obj("allowPrivilegeEscalation", false, "capabilities", std::move(caps),
+            "readOnlyRootFilesystem", r_.security.read_only_root_filesystem, "runAsNonRoot",
+            true));
     return c;
   }
 
   absl::StatusOr<Json> PodSpec() const {
-    Json spec = Json::object();
-    spec["automountServiceAccountToken"] = false;
-    Json sc = Json::object();
-    sc["runAsNonRoot"] = true;
-    sc["runAsUser"] = r_.security.run_as_user;
-    if (r_.security.run_as_group) sc["runAsGroup"] = *r_.security.run_as_group;
-    if (r_.security.fs_group) sc["fsGroup"] = *r_.security.fs_group;
-    sc["seccompProfile"] = Json{{"type", "RuntimeDefault"}};
-    spec["securityContext"] = std::move(sc);
+    Json spec = Obj("automountServiceAccountToken", false);
+    Json sc = Obj("runAsNonRoot", true, "runAsUser", r_.security.run_as_user);
+    if (r_.security.run_as_group) Put(sc, "runAsGroup", *r_.security.run_as_group);
+    if (r_.security.fs_group) Put(sc, "fsGroup", *r_.security.fs_group);
+    Put(sc, "seccompProfile", Obj("type", "RuntimeDefault"));
+    Put(spec, "securityContext", std::move(sc));
     if (r_.lifecycle.termination_grace_period_seconds) {
-      spec["terminationGracePeriodSeconds"] = *r_.lifecycle.termination_grace_period_seconds;
+      Put(spec, "terminationGracePeriodSeconds", *r_.lifecycle.termination_grace_period_seconds);
     }
-    if (!m_.node_selector.empty()) spec["nodeSelector"] = StringMap(m_.node_selector);
-    if (!m_.tolerations.empty()) spec["tolerations"] = m_.tolerations;
+    if (!m_.node_selector.empty()) Put(spec, "nodeSelector", StringMap(m_.node_selector));
+    if (!m_.tolerations.empty()) Put(spec, "tolerations", m_.tolerations);
     if (r_.placement.spread != Spread::kNone) {
-      spec["topologySpreadConstraints"] = Json::array({Json{
-          {"maxSkew", 1},
-          {"topologyKey", r_.placement.spread == Spread::kZone ? "topology.kubernetes.io/zone"
-                                                               : "kubernetes.io/hostname"},
-          {"whenUnsatisfiable",
-           r_.placement.mode == PlacementMode::kRequired ? "DoNotSchedule" : "ScheduleAnyway"},
-          {"labelSelector", Json{{"matchLabels", Selector()}}}}});
+      Put(spec, "topologySpreadConstraints",
+          Arr(Obj("maxSkew", 1, "topologyKey",
+                  r_.placement.spread == Spread::kZone ? "topology.kubernetes.io/zone"
+                                                       : "kubernetes.io/hostname",
+                  "whenUnsatisfiable",
+                  r_.placement.mode == PlacementMode::kRequired ? "DoNotSchedule"
+                                                                : "ScheduleAnyway",
+                  "labelSelector", Obj("matchLabels", Selector()))));
     }
     STRATA_ASSIGN_OR_RETURN(Json container, Container());
-    spec["containers"] = Json::array({std::move(container)});
+    Put(spec, "containers", Arr(std::move(container)));
     Json volumes = Json::array();
     if (!config_map_.empty()) {
-      volumes.push_back(Json{{"name", kConfigVolume}, {"configMap", Json{{"name", config_map_}}}});
+      volumes.push_back(Obj("name", kConfigVolume, "configMap", Obj("name", config_map_)));
     }
     for (size_t d = 0; d < live_dirs_.size(); ++d) {
       Json items = Json::array();
       for (size_t i : live_dirs_[d].files) {
         const std::string& path = r_.config[i].path;
-        items.push_back(Json{{"key", keys_[i]}, {"path", path.substr(path.rfind('/') + 1)}});
+        items.push_back(Obj("key", keys_[i], "path", path.substr(path.rfind('/') + 1)));
       }
-      volumes.push_back(Json{{"name", LiveVolumeName(d)},
-                             {"configMap", Json{{"name", live_config_map_},
-                                                {"items", std::move(items)}}}});
+      volumes.push_back(Obj("name", LiveVolumeName(d), "configMap",
+                            Obj("name", live_config_map_, "items", std::move(items))));
     }
-    if (!volumes.empty()) spec["volumes"] = std::move(volumes);
+    if (!volumes.empty()) Put(spec, "volumes", std::move(volumes));
     return spec;
   }
 
@@ -773,35 +806,30 @@ class RoleCompiler {
                                        "* volumes hold config files"));
       }
     }
-    Json spec = Json::object();
-    spec["serviceName"] = sts_;
-    spec["replicas"] = m_.members;
-    spec["selector"] = Json{{"matchLabels", Selector()}};
-    spec["podManagementPolicy"] = "Parallel";
-    spec["updateStrategy"] = Json{{"type", "OnDelete"}};
+    Json spec = Obj("serviceName", sts_, "replicas", m_.members, "selector",
+                    Obj("matchLabels", Selector()), "podManagementPolicy", "Parallel",
+                    "updateStrategy", Obj("type", "OnDelete"));
     if (!r_.storage.empty()) {
-      spec["persistentVolumeClaimRetentionPolicy"] =
-          Json{{"whenDeleted", Retention(false)}, {"whenScaled", Retention(true)}};
+      Put(spec, "persistentVolumeClaimRetentionPolicy",
+          Obj("whenDeleted", Retention(false), "whenScaled", Retention(true)));
     }
-    Json tmd = Json::object();
-    tmd["labels"] = Labels();
-    tmd["annotations"] = Json{{kSpecHashAnnotation, spec_hash_}, {kConfigHashAnnotation, config_hash_}};
+    Json tmd = Obj("labels", Labels(), "annotations",
+                   Obj(kSpecHashAnnotation, spec_hash_, kConfigHashAnnotation, config_hash_));
     STRATA_ASSIGN_OR_RETURN(Json pod, PodSpec());
-    spec["template"] = Json{{"metadata", std::move(tmd)}, {"spec", std::move(pod)}};
+    Put(spec, "template", Obj("metadata", std::move(tmd), "spec", std::move(pod)));
     if (!r_.storage.empty()) {
       Json vcts = Json::array();
       for (const Storage& s : r_.storage) {
-        Json vs = Json::object();
-        vs["accessModes"] = s.access_modes;
-        if (!s.storage_class_name.empty()) vs["storageClassName"] = s.storage_class_name;
-        vs["resources"] = Json{{"requests", Json{{"storage", s.size.ToString()}}}};
-        vcts.push_back(Json{{"metadata", Json{{"name", s.name}, {"labels", Selector()}}},
-                            {"spec", std::move(vs)}});
+        Json vs = Obj("accessModes", s.access_modes);
+        if (!s.storage_class_name.empty()) Put(vs, "storageClassName", s.storage_class_name);
+        Put(vs, "resources", Obj("requests", Obj("storage", s.size.ToString())));
+        vcts.push_back(Obj("metadata", Obj("name", s.name, "labels", Selector()), "spec",
+                           std::move(vs)));
       }
-      spec["volumeClaimTemplates"] = std::move(vcts);
+      Put(spec, "volumeClaimTemplates", std::move(vcts));
     }
-    Object o = Make("StatefulSet", "apps/v1", sts_, Json{{"spec", std::move(spec)}});
-    o.body["metadata"]["annotations"] = Json{{kSpecHashAnnotation, spec_hash_}};
+    Object o = Make("StatefulSet", "apps/v1", sts_, Obj("spec", std::move(spec)));
+    Put(o.body["metadata"], "annotations", Obj(kSpecHashAnnotation, spec_hash_));
     return o;
   }
 
@@ -809,12 +837,12 @@ class RoleCompiler {
     Json spec = Json::object();
     int32_t n = m_.members;
     if (r_.quorum == Quorum::kMajority) {
-      spec["minAvailable"] = n / 2 + 1;
+      Put(spec, "minAvailable", n / 2 + 1);
     } else {
-      spec["maxUnavailable"] = r_.rollout.ResolveMaxUnavailable(n);
+      Put(spec, "maxUnavailable", r_.rollout.ResolveMaxUnavailable(n));
     }
-    spec["selector"] = Json{{"matchLabels", Selector()}};
-    return Make("PodDisruptionBudget", "policy/v1", sts_, Json{{"spec", std::move(spec)}});
+    Put(spec, "selector", Obj("matchLabels", Selector()));
+    return Make("PodDisruptionBudget", "policy/v1", sts_, Obj("spec", std::move(spec)));
   }
 
   const Topology& t_;
@@ -836,6 +864,8 @@ class RoleCompiler {
   std::vector<LiveDir> live_dirs_;
   std::string config_hash_;
   std::string spec_hash_;
+  mutable Json labels_;    // Labels(), built on first use.
+  mutable Json selector_;  // Selector(), built on first use.
 };
 
 }  // namespace
@@ -867,12 +897,33 @@ absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
   out.cluster = cluster.name;
   out.namespace_ = cluster.namespace_;
   out.app = app.name;
-  out.roles.reserve(order.size());
-  for (size_t i : order) {
-    CompiledRole role;
-    RoleCompiler rc(topology, names, context, merged[i]);
-    STRATA_RETURN_IF_ERROR(rc.Run(role, out.objects));
-    out.roles.push_back(std::move(role));
+  // Roles compile independently (each reads the shared context and writes
+  // only its own slot); their objects are joined in dependsOn order, and the
+  // first failing role in that order is the error, as in a serial run.
+  const size_t n = order.size();
+  out.roles.resize(n);
+  std::vector<std::vector<Object>> objects(n);
+  std::vector<absl::Status> status(n);
+  auto compile_role = [&](size_t k) {
+    RoleCompiler rc(topology, names, context, merged[order[k]]);
+    status[k] = rc.Run(out.roles[k], objects[k]);
+  };
+  if (options.parallel_for && n > 1) {
+    options.parallel_for(n, compile_role);
+  } else {
+    for (size_t k = 0; k < n; ++k) {
+      compile_role(k);
+      if (!status[k].ok()) return status[k];
+    }
+  }
+  size_t total = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (!status[k].ok()) return status[k];
+    total += objects[k].size();
+  }
+  out.objects.reserve(total);
+  for (std::vector<Object>& role_objects : objects) {
+    for (Object& o : role_objects) out.objects.push_back(std::move(o));
   }
   return out;
 }
