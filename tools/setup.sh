@@ -24,6 +24,7 @@ APT_PACKAGES=(
   libabsl-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libyaml-cpp-dev nlohmann-json3-dev libkainjow-mustache-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev
+  libmimalloc-dev libsimdjson-dev
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
