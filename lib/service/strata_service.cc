@@ -128,14 +128,19 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Compile(grpc::CallbackServerContext
       out->set_cluster(compiled.cluster);
       out->set_namespace_(compiled.namespace_);
       out->set_app(compiled.app);
+      out->mutable_objects()->Reserve(static_cast<int>(compiled.objects.size()));
+      std::string* yaml = out->mutable_yaml();
       for (const Object& object : compiled.objects) {
         v1::Object* o = out->add_objects();
         o->set_kind(object.kind);
         o->set_name(object.name);
         o->set_role(object.role);
-        o->set_json(object.body.dump());
+        // Straight into the message's string: the bytes of body.dump(), with
+        // invalid UTF-8 replaced (U+FFFD) rather than throwing mid-response.
+        AppendJson(object.body, -1, *o->mutable_json());
+        *yaml += "---\n";
+        AppendYaml(object.body, *yaml);
       }
-      out->set_yaml(ToYaml(compiled.objects));
     }
     AddWarnings(warnings, response->mutable_warnings());
     return absl::OkStatus();
