@@ -10,9 +10,14 @@
 #include <string>
 #include <vector>
 
+#include <simdjson.h>
+
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "bench_util.h"
 #include "strata/compile.h"
 #include "strata/observed_state.h"
 #include "strata/plan.h"
@@ -153,25 +158,65 @@ void BM_PlanRollout(benchmark::State& state) {
   }
   state.counters["members"] = static_cast<double>(state.range(0));
   state.counters["steps"] = static_cast<double>(steps);
+  state.counters["per_member"] = benchmark::Counter(
+      static_cast<double>(state.range(0)) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_PlanRollout)->RangeMultiplier(10)->Range(10, 100000)->Unit(benchmark::kMillisecond);
 
+// Parsing kubectl's `-o json` text into ObservedState, against simdjson's
+// own parse of the same text (`simdjson_x`: how many times slower than
+// simdjson merely validating it into its tape; the physical reference).
 void BM_ParseObservedStateJson(benchmark::State& state) {
   CompiledCluster desired = Desired(static_cast<int32_t>(state.range(0)));
   std::string text = ObservedStateToList(Observed(desired)).dump();
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  double simdjson_s = bench::SecondsPerCall([&] {
+    simdjson::dom::element e;
+    if (parser.parse(padded).get(e) != simdjson::SUCCESS) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+  bench::LoopTimer timer;
   for (auto _ : state) {
     absl::StatusOr<ObservedState> parsed = ParseObservedState(text, "observed.json");
     if (!parsed.ok()) state.SkipWithError(std::string(parsed.status().message()).c_str());
     benchmark::DoNotOptimize(parsed);
   }
+  double wall = timer.SecondsPer(state.iterations());
   state.counters["members"] = static_cast<double>(state.range(0));
+  state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
+  state.counters["simdjson_MB/s"] = static_cast<double>(text.size()) / simdjson_s / 1e6;
+  state.counters["simdjson_x"] = simdjson_s > 0 ? wall / simdjson_s : 0;
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
 }
 BENCHMARK(BM_ParseObservedStateJson)
     ->RangeMultiplier(10)
     ->Range(10, 100000)
     ->Unit(benchmark::kMillisecond);
+
+// What `strata plan --observed FILE` does after reading the file: parse the
+// observed JSON, then plan (the "plan, 100k members, parse + plan").
+void BM_ParseAndPlan(benchmark::State& state) {
+  CompiledCluster desired = Desired(static_cast<int32_t>(state.range(0)));
+  std::string text = ObservedStateToList(Observed(desired)).dump();
+  for (auto _ : state) {
+    absl::StatusOr<ObservedState> parsed = ParseObservedState(text, "observed.json");
+    if (!parsed.ok()) {
+      state.SkipWithError(std::string(parsed.status().message()).c_str());
+      return;
+    }
+    absl::StatusOr<Plan> plan = PlanRollout(desired, *parsed, PlanOptions{.now = kNow});
+    if (!plan.ok()) state.SkipWithError(std::string(plan.status().message()).c_str());
+    benchmark::DoNotOptimize(plan);
+  }
+  state.counters["members"] = static_cast<double>(state.range(0));
+  state.counters["per_member"] = benchmark::Counter(
+      static_cast<double>(state.range(0)) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ParseAndPlan)->RangeMultiplier(10)->Range(10, 100000)->Unit(benchmark::kMillisecond);
 
 void BM_PlanToJson(benchmark::State& state) {
   CompiledCluster desired = Desired(static_cast<int32_t>(state.range(0)));

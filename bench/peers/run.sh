@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Whole-process comparison with a peer: `strata compile` against `helm template`
-# rendering the same Kafka-with-ZooKeeper topology (examples/kafka vs
-# bench/peers/chart) for N = 1, 10, 100, 1000 clusters. Both run once per measurement
-# as a fresh process (startup, parsing, rendering, writing YAML to /dev/null).
+# Whole-process comparisons with the tools people use today, side by side in one run:
+#
+#  - cdk8s: `strata compile` against `node synth.js` (cdk8s 2 with the cdk8s-plus-33 typed
+#    classes, app.synthYaml()) on the generated topology of issue 17: one App of N roles
+#    (bench/peers/gen_topology.py; 5 objects per role), N = 1, 100, 1000, 10000. Also
+#    in-process times from inside each tool (`strata compile --timings`, `synth.js
+#    --timings`), `strata compile --out-dir` against stdout, and `strata validate`.
+#  - helm: `strata compile` against `helm template` rendering the same Kafka-with-ZooKeeper
+#    topology (examples/kafka vs bench/peers/chart) for N = 1, 10, 100, 1000 clusters, with
+#    peak RSS against the size of the output.
+#
+# Every command runs once per measurement as a fresh process (startup, parsing,
+# rendering, writing YAML to /dev/null). Ratios are peer / strata of the same run.
 #
 #   bash bench/peers/run.sh
 #
 # Environment:
 #   STRATA     strata binary (default: build/tools/strata/strata)
-#   SIZES      cluster counts (default: "1 10 100 1000")
+#   PEERS      which comparisons (default: "cdk8s helm")
+#   ROLES      cdk8s: role counts (default: "1 100 1000 10000")
+#   SIZES      helm: cluster counts (default: "1 10 100 1000")
 #   RUNS       timed runs per command, >= 10 (default: 10); WARMUP (default: 3)
 #   RSS_RUNS   /usr/bin/time runs per command for max RSS (default: 5; median reported)
 #   LINT=0     skip `strata validate` vs `helm lint`
@@ -17,10 +28,11 @@
 #
 # Installs what is missing: helm (pinned, `go install` into
 # ${XDG_CACHE_HOME:-$HOME/.cache}/strata-tools/bin, several minutes the first time),
-# hyperfine and GNU time (apt; without hyperfine a small Python timer is used).
-# Exits non-zero when either tool fails or emits other than 11 objects per cluster
-# (2 StatefulSets, 4 Services, 3 ConfigMaps, 2 PodDisruptionBudgets) or the two
-# disagree on object names.
+# cdk8s (`npm ci` from bench/peers/cdk8s/package-lock.json into its node_modules; offline
+# afterwards), hyperfine and GNU time (apt; without hyperfine a small Python timer is used).
+# Exits non-zero when a tool fails, or when the two sides of a comparison do not emit the
+# same kinds and names (cdk8s: 5 objects per role; helm: 11 per cluster, 2 StatefulSets,
+# 4 Services, 3 ConfigMaps, 2 PodDisruptionBudgets).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -28,6 +40,9 @@ HELM_VERSION=v3.21.4
 TOOLS=${XDG_CACHE_HOME:-$HOME/.cache}/strata-tools/bin
 STRATA=${STRATA:-$ROOT/build/tools/strata/strata}
 SIZES=${SIZES:-"1 10 100 1000"}
+ROLES=${ROLES:-"1 100 1000 10000"}
+PEERS=${PEERS:-"cdk8s helm"}
+CDK8S=$ROOT/bench/peers/cdk8s
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-3}
 RSS_RUNS=${RSS_RUNS:-5}
@@ -54,6 +69,8 @@ apt_install() {
 }
 
 HELM=$TOOLS/helm
+want() { [[ " $PEERS " == *" $1 "* ]]; }
+if want helm; then
 # A go-installed helm reports only its minor version ("v3.21"): a stamp file records the pin.
 if [ -x "$HELM" ] && [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" = "$HELM_VERSION" ]; then
   log "helm $HELM_VERSION present"
@@ -64,6 +81,21 @@ else
   mkdir -p "$TOOLS"
   GOBIN=$TOOLS nice -n 10 "$GO" install -p 2 "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   echo "$HELM_VERSION" > "$TOOLS/helm.version"
+fi
+fi
+
+if want cdk8s; then
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  # npm ci from the pinned lock; the stamp skips it while the lock is unchanged.
+  stamp=$CDK8S/node_modules/.strata-lock.sha1
+  lock_sum=$(sha1sum "$CDK8S/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ]; then
+    log "cdk8s present ($CDK8S/node_modules)"
+  else
+    log "installing cdk8s (npm ci, pinned by package-lock.json)"
+    (cd "$CDK8S" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2)
+    echo "$lock_sum" > "$stamp"
+  fi
 fi
 
 command -v hyperfine >/dev/null || apt_install hyperfine || log "no hyperfine: using the Python timer"
@@ -198,13 +230,81 @@ print("%.1f" % (1e3 * (r["user"] + r["system"] if f == "cpu" else r[f])))' "$1" 
 mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a/b}'; }
 
+# inproc FILE KEY...: the median over the runs in FILE (one JSON line per run) of the sum
+# of the KEYs, in ms, one decimal.
+inproc() {
+  python3 -c 'import json,statistics,sys
+runs=[json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+print("%.1f" % statistics.median(sum(r[k] for k in sys.argv[2:]) for r in runs))' "$@"
+}
+# times N FILE CMD...: run CMD N times (stdout to /dev/null), its stderr lines appended to FILE.
+times() {
+  local n=$1 f=$2 i; shift 2
+  for ((i = 0; i < n; i++)); do "$@" 2>>"$f" >/dev/null; done
+}
+
 log "strata: $STRATA ($("$STRATA" --version 2>/dev/null | head -1))"
-log "helm: $HELM_VERSION (a go-installed helm reports only \"$("$HELM" version --short 2>/dev/null)\")"
+want helm && log "helm: $HELM_VERSION (a go-installed helm reports only \"$("$HELM" version --short 2>/dev/null)\")"
+want cdk8s && log "cdk8s: $(cd "$CDK8S" && node -p 'const l=require("./package-lock.json").packages; ["cdk8s","cdk8s-plus-33","constructs"].map(p=>p+" "+l["node_modules/"+p].version).join(", ")') on node $(node --version)"
 log "hyperfine: $(hyperfine --version 2>/dev/null || echo 'absent (Python timer)')"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# --- cdk8s ---------------------------------------------------------------------------
+# kind/namespace/name of every object, without ConfigMap hash suffixes.
+cdk8s_rows=()
+cdk8s_inproc_rows=()
+if want cdk8s; then
+for n in $ROLES; do
+  d=$WORK/roles$n
+  python3 "$ROOT/bench/peers/gen_topology.py" "$n" "$d"
+  s_cmd=("$STRATA" compile "$d/app.yaml" "$d/cluster.yaml")
+  c_cmd=(node "$CDK8S/synth.js" "$n")
+  "${s_cmd[@]}" > "$d/strata.yaml" || die "strata compile failed for $n roles"
+  "${c_cmd[@]}" > "$d/cdk8s.yaml" || die "cdk8s synth failed for $n roles"
+  for kind in ConfigMap:1 Service:2 StatefulSet:1 PodDisruptionBudget:1; do
+    for tool in strata cdk8s; do
+      got=$(grep -c "^kind: ${kind%%:*}\$" "$d/$tool.yaml" || true)
+      [ "$got" -eq $((${kind#*:} * n)) ] || die "$tool, $n roles: $got ${kind%%:*} objects, expected $((${kind#*:} * n))"
+    done
+  done
+  diff <(object_names "$d/strata.yaml") <(object_names "$d/cdk8s.yaml") >&2 || die "$n roles: the two disagree on object names (< strata, > cdk8s)"
+  log "$n roles: both emit $((5 * n)) objects with the same kinds and names; timing"
+
+  time_cmd "$d/strata.json" "${s_cmd[@]}"
+  time_cmd "$d/cdk8s.json" "${c_cmd[@]}"
+  rm -rf "$d/out"
+  "${s_cmd[@]}" --out-dir "$d/out" || die "strata compile --out-dir failed for $n roles"
+  [ "$(ls "$d/out" | wc -l)" -eq $((5 * n)) ] || die "$n roles: --out-dir wrote $(ls "$d/out" | wc -l) files"
+  o_cmd=("${s_cmd[@]}" --out-dir "$d/out")
+  # A missing DIR is the atomic-rename path, the common case: remove it before each run.
+  if command -v hyperfine >/dev/null; then
+    hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf $d/out" \
+      --export-json "$d/outdir.json" -- "$(printf '%q ' "${o_cmd[@]}")" >/dev/null
+  else
+    time_cmd "$d/outdir.json" "${o_cmd[@]}"
+  fi
+  v_cmd=("$STRATA" validate "$d/app.yaml" "$d/cluster.yaml")
+  time_cmd "$d/validate.json" "${v_cmd[@]}"
+  s_rss=$(max_rss "${s_cmd[@]}")
+  c_rss=$(max_rss "${c_cmd[@]}")
+  cdk8s_rows+=("| $n | $((5 * n)) | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/cdk8s.json" mean) ± $(ms "$d/cdk8s.json" stddev) | $(ratio "$(ms "$d/cdk8s.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/strata.json" cpu) | $(ms "$d/cdk8s.json" cpu) | $(ratio "$(ms "$d/cdk8s.json" cpu)" "$(ms "$d/strata.json" cpu)")× | $(ms "$d/outdir.json" mean) | $(ratio "$(ms "$d/outdir.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/validate.json" mean) | $(mib "$s_rss") | $(mib "$c_rss") |")
+
+  # In process: strata's load, compile + YAML; cdk8s' construct tree, synthYaml().
+  times "$RUNS" "$d/strata.timings" "${s_cmd[@]}" --timings
+  times "$RUNS" "$d/cdk8s.timings" "${c_cmd[@]}" --timings
+  s_emit=$(inproc "$d/strata.timings" compile_emit_ms)
+  s_emit_cpu=$(inproc "$d/strata.timings" compile_emit_cpu_ms)
+  c_synth=$(inproc "$d/cdk8s.timings" construct_ms synth_ms)
+  c_synth_cpu=$(inproc "$d/cdk8s.timings" construct_cpu_ms synth_cpu_ms)
+  cdk8s_inproc_rows+=("| $n | $(inproc "$d/strata.timings" load_ms) | $s_emit | $s_emit_cpu | $(inproc "$d/cdk8s.timings" construct_ms) | $(inproc "$d/cdk8s.timings" synth_ms) | $c_synth_cpu | $(ratio "$c_synth" "$s_emit")× | $(ratio "$c_synth_cpu" "$s_emit_cpu")× |")
+done
+fi
+
+# --- helm ------------------------------------------------------------------------------
 rows=()
 lint_rows=()
+per_release=""
+if want helm; then
 for n in $SIZES; do
   gen_inputs "$n"
   d=$WORK/n$n
@@ -226,7 +326,9 @@ for n in $SIZES; do
   s_rss=$(max_rss "${s_cmd[@]}")
   h_rss=$(max_rss "${h_cmd[@]}")
   kb() { awk -v b="$(wc -c < "$1")" 'BEGIN{printf "%.0f", b/1000}'; }
-  rows+=("| $n | $((PER_CLUSTER * n)) | $(kb "$d/strata.yaml") / $(kb "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/strata.json" cpu) | $(ms "$d/helm.json" cpu) | $(mib "$s_rss") | $(mib "$h_rss") |")
+  # Peak RSS against the output it holds: strata's max RSS / its YAML size.
+  per_out=$(awk -v r="$s_rss" -v b="$(wc -c < "$d/strata.yaml")" 'BEGIN{printf "%.1f", r*1024/b}')
+  rows+=("| $n | $((PER_CLUSTER * n)) | $(kb "$d/strata.yaml") / $(kb "$d/helm.yaml") | $(ms "$d/strata.json" mean) ± $(ms "$d/strata.json" stddev) | $(ms "$d/helm.json" mean) ± $(ms "$d/helm.json" stddev) | $(ratio "$(ms "$d/helm.json" mean)" "$(ms "$d/strata.json" mean)")× | $(ms "$d/strata.json" cpu) | $(ms "$d/helm.json" cpu) | $(mib "$s_rss") | $(mib "$h_rss") | ${per_out}× |")
 
   if [ "$LINT" = 1 ]; then
     v_cmd=("$STRATA" validate "$APP" "$d/clusters.yaml")
@@ -239,7 +341,6 @@ for n in $SIZES; do
   fi
 done
 
-per_release=""
 if ((PER_RELEASE_N > 0)); then
   n=$PER_RELEASE_N
   [ -d "$WORK/n$n" ] || gen_inputs "$n"
@@ -260,17 +361,38 @@ EOF
   time_cmd "$d/per-release.json" "$d/per-release.sh"
   per_release="helm, one \`helm template\` per cluster, N=$n: $(ms "$d/per-release.json" mean) ± $(ms "$d/per-release.json" stddev) ms in total"
 fi
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
-echo "strata compile vs helm template (helm $HELM_VERSION), one process each, all N clusters in one invocation;"
-echo "wall clock mean ± σ over $RUNS runs after $WARMUP warm-up runs, CPU = mean user + system time of the same runs;"
-echo "max RSS median of $RSS_RUNS runs under /usr/bin/time."
+echo "Wall clock mean ± σ over $RUNS runs after $WARMUP warm-up runs, CPU = mean user + system time of the"
+echo "same runs; max RSS median of $RSS_RUNS runs under /usr/bin/time; in-process figures are medians of $RUNS runs."
 echo "$(nproc) cores; load average $load_before before, $load_after after."
+if ((${#cdk8s_rows[@]})); then
+  echo
+  echo "strata compile vs node synth.js (cdk8s), one App of N roles, 5 objects per role:"
+  echo
+  echo "| roles | objects | strata wall ms | cdk8s wall ms | cdk8s / strata | strata CPU ms | cdk8s CPU ms | CPU cdk8s / strata | strata --out-dir wall ms | --out-dir / stdout | strata validate wall ms | strata max RSS MiB | cdk8s max RSS MiB |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${cdk8s_rows[@]}"
+  echo
+  echo "In process (from inside each tool): strata load (read, parse, validate, resolve) and compile + YAML"
+  echo "(compile_emit, wall and CPU of all threads); cdk8s building the construct tree and app.synthYaml()."
+  echo "Ratios compare strata's compile + YAML with cdk8s' construct + synthYaml (wall, CPU)."
+  echo
+  echo "| roles | strata load ms | strata compile + YAML ms | its CPU ms | cdk8s construct ms | cdk8s synthYaml ms | their CPU ms | cdk8s / strata | CPU cdk8s / strata |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${cdk8s_inproc_rows[@]}"
+fi
+if ((${#rows[@]})); then
 echo
-echo "| clusters | objects | YAML kB strata / helm | strata wall ms | helm wall ms | helm / strata | strata CPU ms | helm CPU ms | strata max RSS MiB | helm max RSS MiB |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "strata compile vs helm template (helm $HELM_VERSION), one process each, all N clusters in one invocation;"
+echo "RSS / output = strata's max RSS over the size of the YAML it writes."
+echo
+echo "| clusters | objects | YAML kB strata / helm | strata wall ms | helm wall ms | helm / strata | strata CPU ms | helm CPU ms | strata max RSS MiB | helm max RSS MiB | strata RSS / output |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
+fi
 if ((${#lint_rows[@]})); then
   echo
   echo "| clusters | strata validate wall ms | helm lint wall ms | strata validate CPU ms | helm lint CPU ms | strata validate max RSS MiB | helm lint max RSS MiB |"
