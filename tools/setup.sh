@@ -25,6 +25,9 @@ APT_PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libkainjow-mustache-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev
   libmimalloc-dev libsimdjson-dev
+  # The Kubernetes client (lib/kube/client): Boost.Beast/Asio (headers only)
+  # for HTTP/1.1 and WebSocket, OpenSSL for TLS.
+  libboost1.74-dev libssl-dev
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -34,6 +34,7 @@
 #include "util/json_parse.h"
 #include "util/natural_order.h"
 #include "util/status_macros.h"
+#include "yaml/yaml_json.h"
 
 namespace strata {
 namespace {
@@ -624,5 +625,18 @@ Json ObservedStateToList(const ObservedState& state) {
   return Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)},
               {"metadata", {{"resourceVersion", ""}}}};
 }
+
+namespace yaml_internal {
+
+absl::StatusOr<std::vector<Json>> ParseYamlDocuments(absl::string_view text,
+                                                     absl::string_view source) {
+  STRATA_ASSIGN_OR_RETURN(std::vector<Document> docs, ParseDocuments(text, source));
+  std::vector<Json> out;
+  out.reserve(docs.size());
+  for (Document& d : docs) out.push_back(std::move(d.value));
+  return out;
+}
+
+}  // namespace yaml_internal
 
 }  // namespace strata

@@ -1,0 +1,30 @@
+// The project's one YAML/JSON text -> strata::Json conversion, for inputs that
+// are plain Kubernetes-style documents rather than strata topologies
+// (observed state, kubeconfig). YAML 1.2 core-schema typing: quoted scalars
+// are strings, plain ones become null, bools, ints or floats when they spell
+// one.
+//
+// Today the definition lives beside ParseObservedState (lib/plan/
+// observed_state.cc), which shares its document reader; the YAML parser
+// decision (issue 18) moves both here.
+
+#ifndef STRATA_YAML_YAML_JSON_H_
+#define STRATA_YAML_YAML_JSON_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "strata/json.h"
+
+namespace strata::yaml_internal {
+
+// Returns every document of `text` (YAML, or JSON when it starts with '{' or
+// '['), empty for blank text; InvalidArgument naming `source` (and the line
+// and column, for YAML) when it does not parse.
+[[nodiscard]] absl::StatusOr<std::vector<Json>> ParseYamlDocuments(
+    absl::string_view text, absl::string_view source);
+
+}  // namespace strata::yaml_internal
+
+#endif  // STRATA_YAML_YAML_JSON_H_
