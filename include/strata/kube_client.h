@@ -45,7 +45,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "strata/execute.h"
 #include "strata/json.h"
+#include "strata/observed_state.h"
 
 namespace strata {
 
@@ -178,7 +180,12 @@ absl::StatusOr<KubeConfig> LoadKubeconfig(const std::string& kubeconfig_path,
 absl::StatusOr<KubeConfig> ParseKubeconfig(absl::string_view text, const std::string& path,
                                            const std::string& context);
 
-class KubeClient {
+// Implements ClusterClient (strata/execute.h) over the Kubernetes API: the
+// executor's calls map onto the REST calls below; WaitForChange watches each
+// kind Observe() listed from the resourceVersion of that list (one watch per
+// kind, concurrently) and returns at the first change. Safe to use from
+// several threads at once.
+class KubeClient : public ClusterClient {
  public:
   // A client for the kubeconfig at `path` ("" as in LoadKubeconfig).
   static absl::StatusOr<std::unique_ptr<KubeClient>> FromKubeconfig(
@@ -193,7 +200,7 @@ class KubeClient {
   static absl::StatusOr<std::unique_ptr<KubeClient>> FromConfig(KubeConfig config,
                                                                 KubeClientOptions options = {});
 
-  ~KubeClient();
+  ~KubeClient() override;
   KubeClient(const KubeClient&) = delete;
   KubeClient& operator=(const KubeClient&) = delete;
 
@@ -251,6 +258,26 @@ class KubeClient {
 
   // Requests sent (attempts, retries included), for benchmarks and tests.
   int64_t requests_sent() const;
+
+  // ---- ClusterClient (strata/execute.h) ---------------------------------
+  // The wall clock.
+  absl::Time Now() override;
+  // Lists the six kinds the planner reads (labelSelector
+  // app.kubernetes.io/instance=<cluster>), Nodes and Secret metadata (as
+  // PartialObjectMetadata: the data never crosses the wire) when asked, and
+  // parses them as ParseObservedState() would. Any failed list fails it.
+  absl::StatusOr<ObservedState> Observe(const ObserveRequest& request) override;
+  absl::StatusOr<Json> Apply(const Json& object, const ApplyOptions& options) override;
+  absl::Status Delete(const ObjectRef& ref, const DeleteOptions& options) override;
+  absl::StatusOr<ExecResult> Exec(const ExecRequest& request) override;
+  absl::Status PatchMetadata(const ObjectRef& ref, const MetadataPatch& patch) override;
+  absl::Status ResizePvc(const ObjectRef& pvc, const std::string& size) override;
+  // True at the first ADDED/MODIFIED/DELETED event after the last
+  // Observe(scope) (also when there was none, or a watch's version is gone:
+  // observe again); false at the deadline.
+  absl::StatusOr<bool> WaitForChange(const ObserveRequest& scope, absl::Time deadline,
+                                     const std::function<bool()>& cancelled) override;
+  absl::Status SleepUntil(absl::Time deadline, const std::function<bool()>& cancelled) override;
 
   class Impl;
 

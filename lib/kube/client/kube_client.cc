@@ -4,6 +4,8 @@
 #include "strata/kube_client.h"
 
 #include <algorithm>
+#include <atomic>
+#include <map>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -23,7 +25,7 @@
 
 namespace strata {
 
-using kube_internal::Connection;
+using HttpConnection = kube_internal::Connection;
 using kube_internal::Endpoint;
 using kube_internal::ExecCredential;
 using kube_internal::HttpRequest;
@@ -302,7 +304,7 @@ class KubeClient::Impl {
 
   // ------------------------------------------------------------ connections
 
-  absl::StatusOr<std::unique_ptr<Connection>> TakeConnection(const Auth& auth,
+  absl::StatusOr<std::unique_ptr<HttpConnection>> TakeConnection(const Auth& auth,
                                                              absl::Time deadline,
                                                              TransportFailure* failure,
                                                              bool* reused) {
@@ -318,10 +320,10 @@ class KubeClient::Impl {
       }
     }
     *reused = false;
-    return Connection::Open(endpoint_, auth.tls, deadline, failure);
+    return HttpConnection::Open(endpoint_, auth.tls, deadline, failure);
   }
 
-  void ReturnConnection(const Auth& auth, std::unique_ptr<Connection> conn) {
+  void ReturnConnection(const Auth& auth, std::unique_ptr<HttpConnection> conn) {
     if (!conn->reusable()) return;
     std::lock_guard<std::mutex> l(mu_);
     if (idle_.size() < 4) idle_.emplace_back(auth.tls, std::move(conn));
@@ -374,7 +376,7 @@ class KubeClient::Impl {
 
   absl::StatusOr<std::string> Call(absl::string_view method, absl::string_view target,
                                    absl::string_view body, absl::string_view content_type,
-                                   int* http_status_out = nullptr) {
+                                   absl::string_view accept = "application/json") {
     std::string call = absl::StrCat(method, " ", target);
     RetryState st;
     bool refresh = false;
@@ -389,7 +391,7 @@ class KubeClient::Impl {
       req.method = std::string(method);
       req.target = std::string(target);
       req.headers = AuthHeaders(*auth);
-      req.headers.emplace_back("Accept", "application/json");
+      req.headers.emplace_back("Accept", std::string(accept));
       if (!body.empty()) {
         req.body = std::string(body);
         req.headers.emplace_back("Content-Type", std::string(content_type));
@@ -397,7 +399,7 @@ class KubeClient::Impl {
       absl::Time deadline = absl::Now() + options_.request_timeout;
       TransportFailure failure = TransportFailure::kNone;
       bool reused = false;
-      absl::StatusOr<std::unique_ptr<Connection>> conn =
+      absl::StatusOr<std::unique_ptr<HttpConnection>> conn =
           TakeConnection(*auth, deadline, &failure, &reused);
       absl::StatusOr<HttpResponse> resp = absl::UnknownError("not sent");
       if (conn.ok()) {
@@ -428,7 +430,6 @@ class KubeClient::Impl {
         return absl::Status(code, absl::StrCat(call, ": ", config_.server, ": ", what,
                                                AttemptsNote(st.attempts)));
       }
-      if (http_status_out) *http_status_out = resp->status;
       if (resp->status >= 200 && resp->status < 300) return std::move(resp->body);
       if (resp->status == 401 && config_.exec.has_value() && !st.refreshed_credentials) {
         // The plugin's credential may have been revoked early: get a new one once.
@@ -444,8 +445,9 @@ class KubeClient::Impl {
 
   absl::StatusOr<Json> CallJson(absl::string_view method, absl::string_view target,
                                 absl::string_view body = "",
-                                absl::string_view content_type = "application/json") {
-    STRATA_ASSIGN_OR_RETURN(std::string text, Call(method, target, body, content_type));
+                                absl::string_view content_type = "application/json",
+                                absl::string_view accept = "application/json") {
+    STRATA_ASSIGN_OR_RETURN(std::string text, Call(method, target, body, content_type, accept));
     Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) {
       return absl::UnavailableError(
@@ -487,7 +489,7 @@ class KubeClient::Impl {
       TransportFailure failure = TransportFailure::kNone;
       bool reused = false;
       absl::Time connect_deadline = std::min(w.deadline, now + options_.request_timeout);
-      absl::StatusOr<std::unique_ptr<Connection>> conn =
+      absl::StatusOr<std::unique_ptr<HttpConnection>> conn =
           TakeConnection(auth, connect_deadline, &failure, &reused);
       if (!conn.ok()) {
         if (failure == TransportFailure::kTimeout && absl::Now() >= w.deadline) return result;
@@ -684,13 +686,33 @@ class KubeClient::Impl {
         absl::StrCat(call, ": the command could not run: ", st.value("message", status_text)));
   }
 
+ public:
+  // Where Observe() left each kind of a scope, for WaitForChange().
+  struct WatchPoint {
+    std::string kind;
+    std::string namespace_;
+    std::string label_selector;
+    std::string resource_version;
+  };
+  void SetWatchPoints(const std::string& scope, std::vector<WatchPoint> points) {
+    std::lock_guard<std::mutex> l(mu_);
+    watch_points_[scope] = std::move(points);
+  }
+  std::optional<std::vector<WatchPoint>> GetWatchPoints(const std::string& scope) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = watch_points_.find(scope);
+    if (it == watch_points_.end()) return std::nullopt;
+    return it->second;
+  }
+
  private:
+  std::map<std::string, std::vector<WatchPoint>> watch_points_;  // Guarded by mu_.
   KubeConfig config_;
   KubeClientOptions options_;
   Endpoint endpoint_;
 
   mutable std::mutex mu_;  // Guards idle_, requests_sent_, rng_.
-  std::vector<std::pair<std::shared_ptr<TlsContext>, std::unique_ptr<Connection>>> idle_;
+  std::vector<std::pair<std::shared_ptr<TlsContext>, std::unique_ptr<HttpConnection>>> idle_;
   int64_t requests_sent_ = 0;
   std::mt19937_64 rng_;
 
@@ -788,8 +810,16 @@ absl::StatusOr<Json> KubeClient::Get(absl::string_view kind, absl::string_view n
   return impl_->CallJson("GET", KubeObjectPath(r, namespace_, name));
 }
 
-absl::StatusOr<Json> KubeClient::List(absl::string_view kind, absl::string_view namespace_,
-                                      absl::string_view label_selector) {
+namespace {
+
+constexpr char kMetadataOnly[] =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+}  // namespace
+
+static absl::StatusOr<Json> ListObjects(KubeClient::Impl& impl, absl::string_view kind,
+                                 absl::string_view namespace_, absl::string_view label_selector,
+                                 absl::string_view accept) {
   STRATA_ASSIGN_OR_RETURN(KubeResource r, KubeResourceFor(kind));
   std::string base = absl::StrCat(KubeObjectPath(r, namespace_, ""), "?limit=500");
   if (!label_selector.empty()) absl::StrAppend(&base, "&labelSelector=", QueryEscape(label_selector));
@@ -800,7 +830,7 @@ absl::StatusOr<Json> KubeClient::List(absl::string_view kind, absl::string_view 
   std::string cont;
   for (int page = 0;; ++page) {
     std::string target = cont.empty() ? base : absl::StrCat(base, "&continue=", QueryEscape(cont));
-    STRATA_ASSIGN_OR_RETURN(Json doc, impl_->CallJson("GET", target));
+    STRATA_ASSIGN_OR_RETURN(Json doc, impl.CallJson("GET", target, "", "application/json", accept));
     if (!doc.is_object() || !doc.contains("items") ||
         !(doc["items"].is_array() || doc["items"].is_null())) {
       return absl::UnavailableError(absl::StrCat("GET ", target, ": the answer is not a List"));
@@ -808,9 +838,12 @@ absl::StatusOr<Json> KubeClient::List(absl::string_view kind, absl::string_view 
     if (doc["items"].is_array()) {
       for (Json& item : doc["items"]) {
         if (item.is_object()) {
-          // The server leaves these out of list items; the planner wants them.
-          if (!item.contains("apiVersion")) item["apiVersion"] = r.api_version;
-          if (!item.contains("kind")) item["kind"] = kind;
+          // The server leaves these out of list items (and calls metadata-only
+          // items PartialObjectMetadata); the planner wants the real ones.
+          if (!item.contains("apiVersion") || item["kind"] == "PartialObjectMetadata") {
+            item["apiVersion"] = r.api_version;
+          }
+          if (!item.contains("kind") || item["kind"] == "PartialObjectMetadata") item["kind"] = kind;
         }
         out["items"].push_back(std::move(item));
       }
@@ -825,6 +858,11 @@ absl::StatusOr<Json> KubeClient::List(absl::string_view kind, absl::string_view 
     if (cont.empty()) break;
   }
   return out;
+}
+
+absl::StatusOr<Json> KubeClient::List(absl::string_view kind, absl::string_view namespace_,
+                                      absl::string_view label_selector) {
+  return ListObjects(*impl_, kind, namespace_, label_selector, "application/json");
 }
 
 absl::StatusOr<Json> KubeClient::Apply(const Json& object, bool dry_run) {
@@ -880,6 +918,153 @@ absl::StatusOr<KubeWatchResult> KubeClient::Watch(const KubeWatchRequest& reques
 
 absl::StatusOr<KubeExecResult> KubeClient::Exec(const KubeExecRequest& request) {
   return impl_->Exec(request);
+}
+
+// ---------------------------------------------------------------- ClusterClient
+
+namespace {
+
+constexpr const char* kObservedKinds[] = {"StatefulSet", "Pod", "Service", "ConfigMap",
+                                          "PodDisruptionBudget", "PersistentVolumeClaim"};
+
+std::string ScopeKey(const ObserveRequest& r) {
+  return absl::StrCat(r.namespace_, "/", r.cluster, "/", r.nodes, "/", r.secrets);
+}
+
+}  // namespace
+
+absl::Time KubeClient::Now() { return absl::Now(); }
+
+absl::StatusOr<ObservedState> KubeClient::Observe(const ObserveRequest& request) {
+  std::string selector = absl::StrCat("app.kubernetes.io/instance=", request.cluster);
+  struct Source {
+    const char* kind;
+    std::string namespace_;
+    std::string selector;
+    const char* accept;
+  };
+  std::vector<Source> sources;
+  for (const char* kind : kObservedKinds) {
+    sources.push_back({kind, request.namespace_, selector, "application/json"});
+  }
+  if (request.nodes) sources.push_back({"Node", "", "", "application/json"});
+  if (request.secrets) sources.push_back({"Secret", request.namespace_, "", kMetadataOnly});
+  Json all = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", Json::array()}};
+  std::vector<Impl::WatchPoint> points;
+  for (const Source& src : sources) {
+    STRATA_ASSIGN_OR_RETURN(Json list,
+                            ListObjects(*impl_, src.kind, src.namespace_, src.selector, src.accept));
+    points.push_back({src.kind, src.namespace_, src.selector,
+                      list["metadata"].value("resourceVersion", "")});
+    for (Json& item : list["items"]) all["items"].push_back(std::move(item));
+  }
+  STRATA_ASSIGN_OR_RETURN(
+      ObservedState state,
+      ObservedStateFromJson(all, absl::StrCat("cluster ", config().server, " namespace ",
+                                              request.namespace_)));
+  impl_->SetWatchPoints(ScopeKey(request), std::move(points));
+  return state;
+}
+
+absl::StatusOr<Json> KubeClient::Apply(const Json& object, const ApplyOptions& options) {
+  return Apply(object, options.dry_run);
+}
+
+absl::Status KubeClient::Delete(const ObjectRef& ref, const DeleteOptions& options) {
+  return Delete(ref.kind, ref.namespace_, ref.name, options.orphan, options.uid);
+}
+
+absl::StatusOr<ExecResult> KubeClient::Exec(const ExecRequest& request) {
+  KubeExecRequest x;
+  x.namespace_ = request.namespace_;
+  x.pod = request.pod;
+  x.container = request.container;
+  x.command = request.command;
+  x.timeout = request.timeout;
+  x.cancelled = request.cancelled;
+  STRATA_ASSIGN_OR_RETURN(KubeExecResult r, Exec(x));
+  ExecResult out;
+  out.exit_code = r.exit_code;
+  out.stdout_text = std::move(r.stdout_text);
+  out.stderr_text = std::move(r.stderr_text);
+  out.timed_out = r.timed_out;
+  return out;
+}
+
+absl::Status KubeClient::PatchMetadata(const ObjectRef& ref, const MetadataPatch& patch) {
+  Json md = Json::object();
+  for (const auto& [field, values] :
+       {std::pair<const char*, const std::map<std::string, std::optional<std::string>>*>{
+            "labels", &patch.labels},
+        {"annotations", &patch.annotations}}) {
+    if (values->empty()) continue;
+    Json m = Json::object();
+    for (const auto& [k, v] : *values) m[k] = v.has_value() ? Json(*v) : Json(nullptr);
+    md[field] = std::move(m);
+  }
+  if (md.empty()) return absl::OkStatus();
+  return MergePatch(ref.kind, ref.namespace_, ref.name, Json{{"metadata", std::move(md)}}).status();
+}
+
+absl::Status KubeClient::ResizePvc(const ObjectRef& pvc, const std::string& size) {
+  return ResizePvc(pvc.namespace_, pvc.name, size).status();
+}
+
+absl::StatusOr<bool> KubeClient::WaitForChange(const ObserveRequest& scope, absl::Time deadline,
+                                               const std::function<bool()>& cancelled) {
+  std::optional<std::vector<Impl::WatchPoint>> points = impl_->GetWatchPoints(ScopeKey(scope));
+  if (!points.has_value()) return true;  // Never observed: whatever is there is news.
+  std::atomic<bool> changed{false};
+  std::atomic<bool> stop{false};
+  std::vector<absl::Status> errors(points->size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < points->size(); ++i) {
+    threads.emplace_back([&, i] {
+      const Impl::WatchPoint& p = (*points)[i];
+      KubeWatchRequest w;
+      w.kind = p.kind;
+      w.namespace_ = p.namespace_;
+      w.label_selector = p.label_selector;
+      w.resource_version = p.resource_version;
+      w.deadline = deadline;
+      w.cancelled = [&] { return stop.load() || (cancelled && cancelled()); };
+      w.on_event = [&](const KubeWatchEvent& e) {
+        if (e.type == "BOOKMARK") return !stop.load();
+        changed = true;
+        stop = true;
+        return false;
+      };
+      absl::StatusOr<KubeWatchResult> r = Watch(w);
+      if (!r.ok()) {
+        if (absl::IsOutOfRange(r.status())) {
+          changed = true;  // The version is gone: the caller lists again.
+          stop = true;
+        } else if (!(absl::IsCancelled(r.status()) && stop.load())) {
+          errors[i] = r.status();
+          stop = true;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  if (changed) return true;
+  if (cancelled && cancelled()) return absl::CancelledError("waiting for a change: cancelled");
+  for (const absl::Status& e : errors) {
+    if (!e.ok() && !absl::IsCancelled(e)) return e;
+  }
+  for (const absl::Status& e : errors) {
+    if (!e.ok()) return e;
+  }
+  return false;
+}
+
+absl::Status KubeClient::SleepUntil(absl::Time deadline, const std::function<bool()>& cancelled) {
+  for (;;) {
+    if (cancelled && cancelled()) return absl::CancelledError("sleep: cancelled");
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return absl::OkStatus();
+    absl::SleepFor(std::min(left, absl::Milliseconds(250)));
+  }
 }
 
 }  // namespace strata

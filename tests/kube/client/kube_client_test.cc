@@ -397,6 +397,76 @@ TEST_F(ExecPluginTest, FailingPluginIsUnauthenticatedQuotingItsStderr) {
   EXPECT_THAT(server.requests(), SizeIs(0));
 }
 
+// ---------------------------------------------------------------- ClusterClient
+
+TEST(KubeClusterClientTest, ObserveListsTheClusterAndSecretMetadataOnly) {
+  FakeHttpServer server({Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"}});
+  Harness h;
+  auto client = h.Client(server.url());
+  ClusterClient& cc = *client;
+  absl::StatusOr<ObservedState> st =
+      cc.Observe({.namespace_ = "data", .cluster = "events", .nodes = true, .secrets = true});
+  ASSERT_THAT(st.status(), IsOk());
+  EXPECT_TRUE(st->empty());
+  auto reqs = server.requests();
+  std::vector<std::string> targets;
+  for (const auto& r : reqs) targets.push_back(r.target);
+  const std::string sel = "?limit=500&labelSelector=app.kubernetes.io%2Finstance%3Devents";
+  EXPECT_THAT(targets, ElementsAre("/apis/apps/v1/namespaces/data/statefulsets" + sel,
+                                   "/api/v1/namespaces/data/pods" + sel,
+                                   "/api/v1/namespaces/data/services" + sel,
+                                   "/api/v1/namespaces/data/configmaps" + sel,
+                                   "/apis/policy/v1/namespaces/data/poddisruptionbudgets" + sel,
+                                   "/api/v1/namespaces/data/persistentvolumeclaims" + sel,
+                                   "/api/v1/nodes?limit=500",
+                                   "/api/v1/namespaces/data/secrets?limit=500"));
+  EXPECT_THAT(reqs.back().headers["accept"], HasSubstr("as=PartialObjectMetadataList"));
+}
+
+TEST(KubeClusterClientTest, WaitForChangeWatchesFromTheObservedVersions) {
+  FakeHttpServer server({Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.chunks = {Event("MODIFIED", "events-broker-0", "6")}}});
+  Harness h;
+  auto client = h.Client(server.url());
+  ClusterClient& cc = *client;
+  ObserveRequest scope{.namespace_ = "data", .cluster = "events"};
+  // Never observed: anything there is news.
+  absl::StatusOr<bool> first = cc.WaitForChange(scope, absl::Now() + absl::Seconds(30), nullptr);
+  ASSERT_THAT(first.status(), IsOk());
+  EXPECT_TRUE(*first);
+  ASSERT_THAT(cc.Observe(scope).status(), IsOk());
+  absl::StatusOr<bool> changed = cc.WaitForChange(scope, absl::Now() + absl::Seconds(30), nullptr);
+  ASSERT_THAT(changed.status(), IsOk());
+  EXPECT_TRUE(*changed);
+  auto reqs = server.requests();
+  ASSERT_GE(reqs.size(), 7u);
+  for (size_t i = 6; i < reqs.size(); ++i) {
+    EXPECT_THAT(reqs[i].target, HasSubstr("watch=1"));
+    EXPECT_THAT(reqs[i].target, HasSubstr("resourceVersion=5&labelSelector=app.kubernetes.io%2Finstance%3Devents"));
+  }
+}
+
+TEST(KubeClusterClientTest, PatchMetadataSetsAndRemoves) {
+  FakeHttpServer server({Reply{.body = "{}"}});
+  Harness h;
+  auto client = h.Client(server.url());
+  ClusterClient& cc = *client;
+  MetadataPatch patch;
+  patch.labels["strata.dev/leader"] = "true";
+  patch.annotations["old"] = std::nullopt;
+  ASSERT_THAT(cc.PatchMetadata({.kind = "Pod", .namespace_ = "data", .name = "zk-1"}, patch), IsOk());
+  auto reqs = server.requests();
+  ASSERT_THAT(reqs, SizeIs(1));
+  EXPECT_EQ(reqs[0].target, "/api/v1/namespaces/data/pods/zk-1");
+  EXPECT_EQ(reqs[0].body,
+            R"({"metadata":{"labels":{"strata.dev/leader":"true"},"annotations":{"old":null}}})");
+}
+
 TEST(KubeResourceTest, PathsOfNamespacedAndClusterScopedKinds) {
   absl::StatusOr<KubeResource> pdb = KubeResourceFor("PodDisruptionBudget");
   ASSERT_THAT(pdb.status(), IsOk());
