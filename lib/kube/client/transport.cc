@@ -561,10 +561,14 @@ absl::StatusOr<WebSocketResult> RunWs(asio::io_context& ioc, WsStream& ws,
     if (ec) {
       // The server may end the TCP stream right after the status frame
       // without a close frame; what arrived is the answer.
+      // Beast answering the server's close can also meet a closed socket.
       if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
-          ec == asio::error::connection_reset) {
+          ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
         break;
       }
+      bool have_status = false;
+      for (const auto& f : result.frames) have_status |= f.first == 3;
+      if (have_status) break;  // The answer is complete; the rest is teardown.
       *failure = TransportFailure::kBroken;
       return absl::UnavailableError(absl::StrCat("reading the exec stream: ", Describe(ec)));
     }

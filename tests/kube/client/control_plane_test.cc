@@ -111,7 +111,7 @@ TEST_F(ControlPlaneTest, ApplyListPatchDeleteWithUidPrecondition) {
   EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kAborted,
                               HasSubstr(absl::StrCat("DELETE /api/v1/namespaces/", ns_,
                                                      "/configmaps/c1: HTTP 409"))));
-  EXPECT_THAT(wrong.message(), HasSubstr("Precondition failed"));
+  EXPECT_THAT(std::string(wrong.message()), HasSubstr("Precondition failed"));
   EXPECT_THAT(kube_->Delete("ConfigMap", ns_, "c1", false, uid), IsOk());
   EXPECT_THAT(kube_->Delete("ConfigMap", ns_, "c1", false, uid), IsOk());  // Gone: fine.
 }
@@ -226,16 +226,12 @@ TEST_F(ControlPlaneTest, PodsRunThroughKwokExecAndPvcResize) {
   EXPECT_EQ(orphan["metadata"]["uid"], pod["metadata"]["uid"]);
 }
 
-TEST_F(ControlPlaneTest, WatchFromAnOldVersionIsGoneAndResumesAfterEvents) {
+// (410 Gone needs an etcd compaction, which a fresh control plane has not
+// done; the unit tests cover it against a scripted server.)
+TEST_F(ControlPlaneTest, WatchResumesFromAListAndSeesEvents) {
   KubeWatchRequest w;
   w.kind = "ConfigMap";
   w.namespace_ = ns_;
-  w.resource_version = "1";
-  w.deadline = absl::Now() + absl::Seconds(30);
-  w.on_event = [](const KubeWatchEvent&) { return true; };
-  absl::Status gone = kube_->Watch(w).status();
-  EXPECT_THAT(gone, StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("410")));
-
   absl::StatusOr<Json> list = kube_->List("ConfigMap", ns_, "app=w");
   ASSERT_THAT(list.status(), IsOk());
   std::thread writer([&] {
