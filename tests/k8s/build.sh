@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver and kube-controller-manager from the Go modules
-# pinned in tests/k8s/go.mod into a cache directory, and prints that directory.
+# Builds etcd, kube-apiserver, kube-controller-manager and kube-scheduler from
+# the Go modules pinned in tests/k8s/go.mod, and kwok from tests/k8s/kwok/go.mod
+# (a module of its own), into a cache directory, and prints that directory.
+# Only what is missing is built. Beside kwok goes its Exec CRD, copied from
+# the kwok module (the harness installs it).
 #
 #   tests/k8s/build.sh            # build if missing, print the bin dir on stdout
 #   STRATA_K8S_BIN_DIR=/x/bin tests/k8s/build.sh
@@ -31,18 +34,37 @@ if [[ -z "$k8s_version" || -z "$etcd_version" ]]; then
   exit 1
 fi
 bin_dir="${STRATA_K8S_BIN_DIR:-$HOME/.cache/strata/k8s-$k8s_version/bin}"
-bins=(etcd kube-apiserver kube-controller-manager)
+kwok_version="$(awk '$1 == "sigs.k8s.io/kwok" && $2 ~ /^v/ {print $2; exit}' "$here/kwok/go.mod")"
+if [[ -z "$kwok_version" ]]; then
+  echo "build.sh: cannot read the sigs.k8s.io/kwok version from $here/kwok/go.mod" >&2
+  exit 1
+fi
+bins=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+# main package of each k8s binary
+declare -A pkgs=(
+  [etcd]=go.etcd.io/etcd/server/v3
+  [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
+  [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
+)
+kwok_crd=kwok-crds/kwok.x-k8s.io_execs.yaml
 if [[ $print_only == 1 ]]; then
   echo "$bin_dir"
   exit 0
 fi
 
-have_all=1
+missing=()
 for b in "${bins[@]}"; do
-  [[ -x "$bin_dir/$b" ]] || have_all=0
+  [[ -x "$bin_dir/$b" && $force == 0 ]] || missing+=("$b")
 done
-if [[ $have_all == 1 && $force == 0 ]]; then
-  echo "build.sh: reusing $bin_dir (k8s $k8s_version, etcd $etcd_version)" >&2
+# kwok is stamped with its version: a bump in kwok/go.mod rebuilds it.
+need_kwok=0
+if [[ $force == 1 || ! -x "$bin_dir/kwok" || ! -f "$bin_dir/$kwok_crd" ||
+      "$(cat "$bin_dir/kwok.version" 2>/dev/null)" != "$kwok_version" ]]; then
+  need_kwok=1
+fi
+if ((${#missing[@]} == 0)) && [[ $need_kwok == 0 ]]; then
+  echo "build.sh: reusing $bin_dir (k8s $k8s_version, etcd $etcd_version, kwok $kwok_version)" >&2
   echo "$bin_dir"
   exit 0
 fi
@@ -66,24 +88,41 @@ mkdir -p "$bin_dir"
 tmp="$(mktemp -d "$bin_dir/.build.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
-echo "build.sh: building k8s $k8s_version + etcd $etcd_version into $bin_dir (takes a while on 2 cores)" >&2
 start=$(date +%s)
-# One `go build` for all three so shared packages compile once, in parallel.
-# CGO off as upstream builds these server binaries (static, no C toolchain).
-# GOFLAGS=-mod=mod would let go.mod drift; readonly insists on the committed sums;
-# -buildvcs=false: no git stamp (a CI clone may not let go run git on it).
-(
-  cd "$here"
-  CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" nice -n "${STRATA_K8S_NICE:-10}" \
-    go build -trimpath -ldflags="$ldflags" -o "$tmp/" \
-      go.etcd.io/etcd/server/v3 \
-      k8s.io/kubernetes/cmd/kube-apiserver \
-      k8s.io/kubernetes/cmd/kube-controller-manager
-)
-# go names a module-root main package after its last element before /vN.
-mv "$tmp/server" "$tmp/etcd"
-for b in "${bins[@]}"; do
-  mv -f "$tmp/$b" "$bin_dir/$b"
-done
+if ((${#missing[@]})); then
+  echo "build.sh: building ${missing[*]} (k8s $k8s_version, etcd $etcd_version) into $bin_dir (takes a while on 2 cores)" >&2
+  targets=()
+  for b in "${missing[@]}"; do targets+=("${pkgs[$b]}"); done
+  # One `go build` for all of them so shared packages compile once, in parallel.
+  # CGO off as upstream builds these server binaries (static, no C toolchain).
+  # GOFLAGS=-mod=mod would let go.mod drift; readonly insists on the committed sums;
+  # -buildvcs=false: no git stamp (a CI clone may not let go run git on it).
+  (
+    cd "$here"
+    CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" nice -n "${STRATA_K8S_NICE:-10}" \
+      go build -trimpath -ldflags="$ldflags" -o "$tmp/" "${targets[@]}"
+  )
+  # go names a module-root main package after its last element before /vN.
+  [[ -e "$tmp/server" ]] && mv "$tmp/server" "$tmp/etcd"
+  for b in "${missing[@]}"; do
+    mv -f "$tmp/$b" "$bin_dir/$b"
+  done
+fi
+if [[ $need_kwok == 1 ]]; then
+  echo "build.sh: building kwok $kwok_version into $bin_dir" >&2
+  (
+    cd "$here/kwok"
+    CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" nice -n "${STRATA_K8S_NICE:-10}" \
+      go build -trimpath -ldflags="-s -w" -o "$tmp/kwok" sigs.k8s.io/kwok/cmd/kwok
+    # The Exec CRD ships in the kwok module; copy it from the module cache.
+    moddir="$(GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+    mkdir -p "$tmp/kwok-crds"
+    cp "$moddir/kustomize/crd/bases/kwok.x-k8s.io_execs.yaml" "$tmp/kwok-crds/"
+  )
+  mkdir -p "$bin_dir/kwok-crds"
+  mv -f "$tmp/kwok-crds/kwok.x-k8s.io_execs.yaml" "$bin_dir/$kwok_crd"
+  mv -f "$tmp/kwok" "$bin_dir/kwok"
+  echo "$kwok_version" > "$bin_dir/kwok.version"
+fi
 echo "build.sh: built in $(( $(date +%s) - start ))s" >&2
 echo "$bin_dir"

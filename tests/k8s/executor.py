@@ -8,11 +8,12 @@ The loop is the one SPEC §4 describes for an operator:
 
 until the plan is `converged` (or empty), for a bounded number of iterations.
 
-There is no kubelet, scheduler or storage provisioner, so FakeKubelet plays
-their part: it marks existing pods Running/Ready by patching their status,
-marks PVCs Bound with the requested capacity, and finishes volume expansions.
-Everything else — creating pods for missing ordinals, recreating deleted pods,
-orphaning on `--cascade=orphan`, PVC retention — is the real controller's.
+The control plane runs kube-scheduler and kwok: pods are scheduled onto fake
+nodes and made Running/Ready by kwok, PVCs bound and expanded by the
+harness's node agent. FakeKubelet only sets the leader label a leaderProbe
+would (this executor runs no probes). Everything else — creating pods for
+missing ordinals, recreating deleted pods, orphaning on `--cascade=orphan`,
+PVC retention — is the real controllers'.
 
 Time is virtual: `--now` is wall time plus an offset that the executor moves
 forward when a plan can only be waiting on time (minReadySeconds), so tests
@@ -101,31 +102,43 @@ def _quantity_bytes(q: str) -> float:
 
 
 class FakeKubelet:
-    """Does, for one namespace, what kubelet and a volume provisioner would."""
+    """What is left of the fake kubelet: the leader label. kwok makes pods
+    Ready and the node agent binds and grows PVCs (see harness.py)."""
 
     def __init__(self, cp: ControlPlane, namespace: str, clock: VirtualClock,
                  leaders: Optional[dict] = None):
         self.cp = cp
         self.ns = namespace
         self.clock = clock
-        self._ip = 10
         # {role: (leaderLabel, ordinal)}: the member that "is" the leader. What
         # an executor learns by running the role's leaderProbe, it gets here by
         # fiat: the label goes on that member whenever it is Ready.
         self.leaders = leaders or {}
 
     def sync(self) -> int:
-        """Marks every unready pod Ready and every PVC Bound/expanded; returns how
-        many objects it changed."""
-        changed = 0
-        for pvc in self.cp.list("persistentvolumeclaims", self.ns):
-            changed += self.bind_pvc(pvc)
+        """Labels the leaders; returns how many pods it changed."""
+        return sum(self.label_leader(pod) for pod in self.cp.list("pods", self.ns))
+
+    def settled(self) -> bool:
+        """Whether kwok and the node agent have caught up: every live pod is
+        scheduled and Ready (or kept unready on purpose), every PVC Bound at
+        its requested size."""
         for pod in self.cp.list("pods", self.ns):
-            if not pod_ready(pod) and not pod["metadata"].get("deletionTimestamp"):
-                pod = self.mark_ready(pod)
-                changed += 1
-            changed += self.label_leader(pod)
-        return changed
+            md = pod["metadata"]
+            if md.get("deletionTimestamp"):
+                return False
+            if (md.get("annotations") or {}).get("strata.test/readiness") == "never":
+                continue
+            if not pod_ready(pod):
+                return False
+        for pvc in self.cp.list("persistentvolumeclaims", self.ns):
+            want = ((pvc["spec"].get("resources") or {}).get("requests") or {}).get("storage")
+            st = pvc.get("status") or {}
+            have = (st.get("capacity") or {}).get("storage")
+            if st.get("phase") != "Bound" or not have or \
+                    (want and _quantity_bytes(have) < _quantity_bytes(want)):
+                return False
+        return True
 
     def label_leader(self, pod: dict) -> int:
         md = pod["metadata"]
@@ -137,48 +150,6 @@ class FakeKubelet:
         if (md.get("labels") or {}).get(label) == want:
             return 0
         self.cp.patch("pods", self.ns, md["name"], {"metadata": {"labels": {label: want}}})
-        return 1
-
-    def mark_ready(self, pod: dict) -> dict:
-        t = self.clock.rfc3339()
-        self._ip += 1
-        spec = pod["spec"]
-        ready_cond = lambda typ: {"type": typ, "status": "True", "lastTransitionTime": t}  # noqa: E731
-        status = {
-            "phase": "Running",
-            "startTime": t,
-            "hostIP": "127.0.0.1",
-            "podIP": f"10.244.0.{self._ip % 250 + 2}",
-            "conditions": [ready_cond(c) for c in
-                           ("PodScheduled", "Initialized", "ContainersReady", "Ready")],
-            "containerStatuses": [{
-                "name": c["name"], "image": c["image"], "imageID": "",
-                "ready": True, "started": True, "restartCount": 0,
-                "state": {"running": {"startedAt": t}},
-            } for c in spec.get("containers", [])],
-        }
-        if spec.get("initContainers"):
-            status["initContainerStatuses"] = [{
-                "name": c["name"], "image": c["image"], "imageID": "",
-                "ready": True, "restartCount": 0,
-                "state": {"terminated": {"exitCode": 0, "reason": "Completed",
-                                         "startedAt": t, "finishedAt": t}},
-            } for c in spec["initContainers"]]
-        return self.cp.patch("pods", self.ns, pod["metadata"]["name"], {"status": status},
-                             subresource="status")
-
-    def bind_pvc(self, pvc: dict) -> int:
-        want = ((pvc["spec"].get("resources") or {}).get("requests") or {}).get("storage")
-        st = pvc.get("status") or {}
-        have = (st.get("capacity") or {}).get("storage")
-        if st.get("phase") == "Bound" and have and want and \
-                _quantity_bytes(have) >= _quantity_bytes(want):
-            return 0
-        status = {"phase": "Bound",
-                  "accessModes": pvc["spec"].get("accessModes") or ["ReadWriteOnce"],
-                  "capacity": {"storage": want or have or "1Gi"}}
-        self.cp.patch("persistentvolumeclaims", self.ns, pvc["metadata"]["name"],
-                      {"status": status}, subresource="status")
         return 1
 
 
@@ -323,16 +294,26 @@ class Executor:
             self.clock.advance(min(15 * 2 ** (stalled - 1), 600))
         return Result(False, self.iteration, self.events, plans, stderrs)
 
-    def settle(self, timeout: float = 10.0) -> int:
+    def settle(self, timeout: float = 30.0) -> int:
         """Lets the StatefulSet controller catch up (pods for every desired
-        ordinal exist), then marks everything Ready/Bound; returns how many
-        objects that changed."""
+        ordinal exist) and then kwok and the node agent (pods Ready, PVCs
+        Bound), then labels leaders; returns how many objects changed since
+        the last observation (a nonzero count is progress)."""
+        before = self._fingerprint()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._controller_caught_up():
+            if self._controller_caught_up() and self.kubelet.settled():
                 break
             time.sleep(0.2)
-        return self.kubelet.sync()
+        self.kubelet.sync()
+        return 1 if self._fingerprint() != before else 0
+
+    def _fingerprint(self) -> tuple:
+        """The resourceVersions of the namespace's pods and PVCs."""
+        return tuple(sorted((r, o["metadata"]["name"],
+                             o["metadata"]["resourceVersion"])
+                            for r in ("pods", "persistentvolumeclaims")
+                            for o in self.cp.list(r, self.ns)))
 
     def _controller_caught_up(self) -> bool:
         stss = self.cp.list("apps/statefulsets", self.ns,
@@ -430,8 +411,11 @@ class Executor:
             ev.unavailable_before = sum(1 for p in members if not pod_ready(p))
         old = next((p for p in pods if p["metadata"]["name"] == name), None)
         ev.old_uid = old["metadata"]["uid"] if old else ""
+        # No --wait: kwok removes the pod and the controller recreates it under
+        # the same name at once, which kubectl 1.32's wait never sees as gone.
+        # The loop below waits for the new uid instead.
         self.cp.kubectl("delete", "pod", name, "-n", self.ns, "--ignore-not-found",
-                        "--wait=true", "--timeout=60s")
+                        "--wait=false")
         # The StatefulSet controller recreates the pod under the same name.
         deadline = time.monotonic() + self.wait_timeout
         while time.monotonic() < deadline:
@@ -524,9 +508,7 @@ class Executor:
         self.cp.kubectl("patch", "persistentvolumeclaim", t["name"], "-n", self.ns,
                         "--type=merge",
                         "-p", json.dumps({"spec": {"resources": {"requests": {"storage": size}}}}))
-        # No CSI driver: finish the expansion the way one would.
-        self.cp.patch("persistentvolumeclaims", self.ns, t["name"],
-                      {"status": {"capacity": {"storage": size}}}, subresource="status")
+        # The node agent grows the volume; the plan's wait checks the capacity.
         ev.note = f"size={size}"
         return True, True
 

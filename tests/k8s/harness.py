@@ -1,10 +1,15 @@
 """A throwaway Kubernetes control plane on 127.0.0.1 for strata's tests.
 
-Runs etcd, kube-apiserver and kube-controller-manager (built by build.sh) as
-child processes, each in its own process group, with certificates made by the
-openssl CLI in a temporary directory. There is no kubelet and no scheduler:
-pods that the StatefulSet controller creates stay Pending until a test marks
-them Ready itself (see executor.FakeKubelet).
+Runs etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok
+(built by build.sh) as child processes, each in its own process group, with
+certificates made by the openssl CLI in a temporary directory, plus
+node_agent.py for what kwok does not do (volumes, readiness admission, exec
+identity). kwok runs fake Nodes in three zones (NODES below), all at
+127.0.0.1; the scheduler places pods on them and kwok's stages (KWOK_CONFIG)
+make them Running and Ready, unless a test keeps one unready
+(`keep_unready`). pods/exec goes apiserver -> kwok (the node's kubelet
+endpoint on 127.0.0.1) -> exec_shim.py, which records every command
+(`exec_records`) and answers by rule (`exec_rule`).
 
 Example:
     with ControlPlane(bin_dir) as cp:
@@ -30,6 +35,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -60,6 +66,151 @@ CONTROLLERS = [
 
 SERVICE_CIDR = "10.0.0.0/24"
 
+# Fake nodes: (name, zone). Two per zone so that zone- and host-spread roles
+# of the examples schedule.
+NODES = [(f"strata-node-{z}{i}", f"zone-{z}") for z in "abc" for i in (1, 2)]
+
+BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
+
+# kwok's configuration: the stages that play kubelet, and the fallback exec
+# target (node_agent.py gives each pod an Exec of its own). Pods become
+# Running+Ready only once node_agent.py has annotated them
+# strata.test/readiness=ready; "never" keeps them Running and not Ready.
+_POD_STATUS = """
+      {{ $now := Now }}
+      conditions:
+      - {type: PodScheduled, status: "True", lastTransitionTime: {{ $now | Quote }}}
+      - {type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }}}
+      - {type: ContainersReady, status: %(ready)s, lastTransitionTime: {{ $now | Quote }}}
+      - {type: Ready, status: %(ready)s, lastTransitionTime: {{ $now | Quote }}}
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        imageID: ""
+        name: {{ .name | Quote }}
+        ready: %(ready_bool)s
+        started: true
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      initContainerStatuses:
+      {{ range .spec.initContainers }}
+      - image: {{ .image | Quote }}
+        imageID: ""
+        name: {{ .name | Quote }}
+        ready: true
+        restartCount: 0
+        state:
+          terminated:
+            exitCode: 0
+            reason: Completed
+            startedAt: {{ $now | Quote }}
+            finishedAt: {{ $now | Quote }}
+      {{ end }}
+      hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
+      podIP: {{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) | Quote }}
+      phase: Running
+      startTime: {{ or .status.startTime $now | Quote }}
+"""
+
+KWOK_CONFIG = """\
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata: {name: node-initialize}
+spec:
+  resourceRef: {apiGroup: v1, kind: Node}
+  selector:
+    matchExpressions:
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: NotIn
+      values: ["True"]
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      {{ range NodeConditions }}
+      - lastHeartbeatTime: {{ $now | Quote }}
+        lastTransitionTime: {{ $now | Quote }}
+        message: {{ .message | Quote }}
+        reason: {{ .reason | Quote }}
+        status: {{ .status | Quote }}
+        type: {{ .type | Quote }}
+      {{ end }}
+      addresses:
+      - {address: {{ NodeIP | Quote }}, type: InternalIP}
+      - {address: {{ .metadata.name | Quote }}, type: Hostname}
+      daemonEndpoints:
+        kubeletEndpoint:
+          Port: {{ NodePort }}
+      allocatable: {cpu: 1k, memory: 1Ti, pods: 1k}
+      capacity: {cpu: 1k, memory: 1Ti, pods: 1k}
+      nodeInfo:
+        architecture: amd64
+        operatingSystem: linux
+        kubeletVersion: kwok
+        containerRuntimeVersion: kwok
+      phase: Running
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata: {name: pod-ready}
+spec:
+  resourceRef: {apiGroup: v1, kind: Pod}
+  selector:
+    matchExpressions:
+    - {key: '.metadata.deletionTimestamp', operator: DoesNotExist}
+    - key: '.metadata.annotations["strata.test/readiness"]'
+      operator: In
+      values: ["ready"]
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: NotIn
+      values: ["True"]
+  next:
+    statusTemplate: |%(ready)s
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata: {name: pod-unready}
+spec:
+  resourceRef: {apiGroup: v1, kind: Pod}
+  selector:
+    matchExpressions:
+    - {key: '.metadata.deletionTimestamp', operator: DoesNotExist}
+    - key: '.metadata.annotations["strata.test/readiness"]'
+      operator: In
+      values: ["never"]
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: NotIn
+      values: ["False"]
+  next:
+    statusTemplate: |%(unready)s
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata: {name: pod-delete}
+spec:
+  resourceRef: {apiGroup: v1, kind: Pod}
+  selector:
+    matchExpressions:
+    - {key: '.metadata.deletionTimestamp', operator: Exists}
+  next:
+    finalizers: {empty: true}
+    delete: true
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterExec
+metadata: {name: strata-exec-fallback}
+spec:
+  execs:
+  - local:
+      envs:
+      - {name: STRATA_EXEC_DIR, value: "%(exec_dir)s"}
+""" % {"ready": _POD_STATUS % {"ready": '"True"', "ready_bool": "true"},
+       "unready": _POD_STATUS % {"ready": '"False"', "ready_bool": "false"},
+       "exec_dir": "%(exec_dir)s"}
+
 
 class ControlPlaneError(RuntimeError):
     pass
@@ -75,8 +226,10 @@ def find_bin_dir() -> Path:
 
 
 def missing_binaries(bin_dir: Path) -> list[str]:
-    return [b for b in ("etcd", "kube-apiserver", "kube-controller-manager")
-            if not os.access(bin_dir / b, os.X_OK)]
+    missing = [b for b in BINARIES if not os.access(bin_dir / b, os.X_OK)]
+    if not (bin_dir / "kwok-crds" / "kwok.x-k8s.io_execs.yaml").is_file():
+        missing.append("kwok-crds/kwok.x-k8s.io_execs.yaml")
+    return missing
 
 
 def free_port() -> int:
@@ -104,7 +257,8 @@ def _die_with_parent() -> None:
 
 
 class _Proc:
-    def __init__(self, name: str, argv: list[str], log_path: Path):
+    def __init__(self, name: str, argv: list[str], log_path: Path,
+                 env: Optional[dict] = None):
         self.name = name
         self.argv = argv
         self.log_path = log_path
@@ -114,7 +268,7 @@ class _Proc:
         self.popen = subprocess.Popen(
             argv, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # own process group: killpg reaches any children
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent, env=env,
         )
 
     def alive(self) -> bool:
@@ -148,11 +302,12 @@ class _Proc:
 
 
 class ControlPlane:
-    """etcd + kube-apiserver + kube-controller-manager on 127.0.0.1.
+    """etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok and
+    the node agent on 127.0.0.1.
 
-    `start()` returns once /readyz of the apiserver and /healthz of the
-    controller manager answer ok; `stop()` kills all three process groups and,
-    unless `keep` is set, removes the work directory. Both are idempotent.
+    `start()` returns once each answers its health check and every fake Node
+    is Ready; `stop()` kills all the process groups and, unless `keep` is
+    set, removes the work directory. Both are idempotent.
     """
 
     def __init__(self, bin_dir: Path, work_dir: Optional[Path] = None,
@@ -170,6 +325,9 @@ class ControlPlane:
         self.api_port = 0
         self.etcd_port = 0
         self.kcm_port = 0
+        self.scheduler_port = 0
+        self.kwok_port = 0
+        self.exec_dir = self.work_dir / "exec"
         self.keep = False
         self._stopped = False
         self._ssl_ctx: Optional[ssl.SSLContext] = None
@@ -200,6 +358,11 @@ class ControlPlane:
         self._write_kubeconfig(self.kubeconfig, "strata-admin", self.pki / "admin.crt",
                                self.pki / "admin.key")
         self._start_with_retry("kube-controller-manager", self._start_kcm)
+        self._start_with_retry("kube-scheduler", self._start_scheduler)
+        self._install_kwok_crds()
+        self._start_with_retry("node-agent", self._start_node_agent)
+        self._start_with_retry("kwok", self._start_kwok)
+        self._create_nodes()
         self.startup_seconds = time.monotonic() - t0
 
     def stop(self) -> None:
@@ -207,7 +370,8 @@ class ControlPlane:
             return
         self._stopped = True
         # Reverse start order: controllers first, etcd last.
-        for name in ("kube-controller-manager", "kube-apiserver", "etcd"):
+        for name in ("kwok", "node-agent", "kube-scheduler", "kube-controller-manager",
+                     "kube-apiserver", "etcd"):
             p = self.procs.get(name)
             if p is not None:
                 p.stop()
@@ -233,6 +397,11 @@ class ControlPlane:
         self._leaf("admin", "/O=system:masters/CN=strata-admin", "extendedKeyUsage=clientAuth")
         self._leaf("kcm", "/O=system:masters/CN=system:kube-controller-manager",
                    "extendedKeyUsage=clientAuth")
+        self._leaf("scheduler", "/O=system:masters/CN=system:kube-scheduler",
+                   "extendedKeyUsage=clientAuth")
+        # kwok serves the nodes' kubelet endpoint (exec) at 127.0.0.1 over TLS.
+        self._leaf("kwok", "/CN=kwok", "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                   "extendedKeyUsage=serverAuth")
         # Service-account token signing pair (the apiserver issues tokens with it).
         _openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
                  "-out", "sa.key", cwd=d)
@@ -288,8 +457,8 @@ class ControlPlane:
                                         f"{_tail(log, 60)}") from None
         raise ControlPlaneError(f"{name}: no free ports after 5 attempts: {last}")
 
-    def _spawn(self, name: str, argv: list[str]) -> _Proc:
-        p = _Proc(name, argv, self.logs / f"{name}.log")
+    def _spawn(self, name: str, argv: list[str], env: Optional[dict] = None) -> _Proc:
+        p = _Proc(name, argv, self.logs / f"{name}.log", env=env)
         self.procs[name] = p
         return p
 
@@ -313,8 +482,22 @@ class ControlPlane:
         ])
         self._wait(p, lambda: _http_ok(f"{client}/health", want='"health":"true"'))
 
-    def _start_apiserver(self) -> None:
-        self.api_port = free_port()
+    def kill_apiserver(self) -> None:
+        """Kills kube-apiserver outright (SIGKILL to its process group), as a
+        crash would; everything else keeps running. See restart_apiserver."""
+        p = self.procs.pop("kube-apiserver")
+        p.popen.kill()
+        p.stop()
+
+    def restart_apiserver(self) -> None:
+        """Starts kube-apiserver again on the same port (kubeconfigs stay
+        valid) and returns once it is ready."""
+        if "kube-apiserver" in self.procs:
+            self.kill_apiserver()
+        self._start_apiserver(port=self.api_port)
+
+    def _start_apiserver(self, port: int = 0) -> None:
+        self.api_port = port or free_port()
         k = self.pki
         p = self._spawn("kube-apiserver", [
             str(self.bin_dir / "kube-apiserver"),
@@ -334,6 +517,12 @@ class ControlPlane:
             # The loopback address may not be an Endpoints address; nothing here
             # needs the in-cluster "kubernetes" Service to have endpoints.
             "--endpoint-reconciler-type", "none",
+            # pods/exec: the apiserver dials the node's InternalIP (kwok at
+            # 127.0.0.1), checks kwok's certificate and presents the admin's.
+            "--kubelet-preferred-address-types", "InternalIP",
+            "--kubelet-certificate-authority", str(k / "ca.crt"),
+            "--kubelet-client-certificate", str(k / "admin.crt"),
+            "--kubelet-client-key", str(k / "admin.key"),
             "--cert-dir", str(self.work_dir / "apiserver-certs"),
             "--profiling=false",
             "--v", "1",
@@ -358,6 +547,140 @@ class ControlPlane:
         ])
         self._wait(p, lambda: _http_ok(f"https://127.0.0.1:{self.kcm_port}/healthz",
                                         want="ok", verify=False))
+
+    def _start_scheduler(self) -> None:
+        self.scheduler_port = free_port()
+        kc = self.work_dir / "scheduler.kubeconfig"
+        self._write_kubeconfig(kc, "scheduler", self.pki / "scheduler.crt",
+                               self.pki / "scheduler.key")
+        p = self._spawn("kube-scheduler", [
+            str(self.bin_dir / "kube-scheduler"),
+            "--kubeconfig", str(kc),
+            "--authentication-kubeconfig", str(kc),
+            "--authorization-kubeconfig", str(kc),
+            "--bind-address", "127.0.0.1",
+            "--secure-port", str(self.scheduler_port),
+            "--leader-elect=false",
+            "--v", "1",
+        ])
+        self._wait(p, lambda: _http_ok(f"https://127.0.0.1:{self.scheduler_port}/healthz",
+                                        want="ok", verify=False))
+
+    def _install_kwok_crds(self) -> None:
+        # Only Exec is served from the apiserver (node_agent.py writes one per
+        # pod); stages and the fallback ClusterExec come from KWOK_CONFIG.
+        self.kubectl("apply", "--server-side", "--field-manager=strata-tests",
+                     "-f", str(self.bin_dir / "kwok-crds" / "kwok.x-k8s.io_execs.yaml"))
+        self.kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                     "crd/execs.kwok.x-k8s.io")
+
+    def _start_node_agent(self) -> None:
+        self.exec_dir.mkdir(parents=True, exist_ok=True)
+        ready = self.work_dir / "node-agent.ready"
+        ready.unlink(missing_ok=True)
+        p = self._spawn("node-agent", [
+            sys.executable, str(HERE / "node_agent.py"), self.server,
+            str(self.pki / "ca.crt"), self.admin_token, str(self.work_dir)])
+        self._wait(p, ready.exists)
+
+    def _start_kwok(self) -> None:
+        self.kwok_port = free_port()
+        shim = self.work_dir / "execbin"
+        shim.mkdir(exist_ok=True)
+        for name in ("sh", "bash"):
+            f = shim / name
+            f.write_text(f"#!{sys.executable}\n" + (HERE / "exec_shim.py").read_text())
+            f.chmod(0o755)
+        cfg = self.work_dir / "kwok.yaml"
+        cfg.write_text(KWOK_CONFIG % {"exec_dir": self.exec_dir})
+        env = dict(os.environ)
+        # kwok runs exec commands by name through its own PATH: the shim first.
+        env["PATH"] = f"{shim}:{env.get('PATH', '/usr/bin:/bin')}"
+        env["HOME"] = str(self.work_dir)  # No ~/.kwok/kwok.yaml of the user's.
+        p = self._spawn("kwok", [
+            str(self.bin_dir / "kwok"),
+            "--kubeconfig", str(self.kubeconfig),
+            "--config", str(cfg),
+            "--manage-all-nodes=false",
+            "--manage-nodes-with-annotation-selector", "kwok.x-k8s.io/node=fake",
+            "--node-ip", "127.0.0.1",
+            "--node-port", str(self.kwok_port),
+            "--server-address", f"127.0.0.1:{self.kwok_port}",
+            "--tls-cert-file", str(self.pki / "kwok.crt"),
+            "--tls-private-key-file", str(self.pki / "kwok.key"),
+            "--cidr", "10.244.0.0/16",
+            "--enable-crds", "Exec",
+            "--v", "info",
+        ], env=env)
+        self._wait(p, lambda: _http_ok(f"https://127.0.0.1:{self.kwok_port}/healthz",
+                                        want="ok", verify=False))
+
+    def _create_nodes(self, timeout: float = 60.0) -> None:
+        for name, zone in NODES:
+            node = {"apiVersion": "v1", "kind": "Node",
+                    "metadata": {"name": name,
+                                 "annotations": {"kwok.x-k8s.io/node": "fake"},
+                                 "labels": {"kubernetes.io/hostname": name,
+                                            "kubernetes.io/os": "linux",
+                                            "kubernetes.io/arch": "amd64",
+                                            "topology.kubernetes.io/zone": zone,
+                                            # examples/kafka's brokers select it.
+                                            "disk": "ssd",
+                                            "type": "kwok"}}}
+            self.api("PATCH", f"/api/v1/nodes/{name}?fieldManager=strata-tests&force=true",
+                     node, content_type="application/apply-patch+yaml")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            nodes = self.api("GET", "/api/v1/nodes")["items"]
+            ready = [n for n in nodes if any(
+                c["type"] == "Ready" and c["status"] == "True"
+                for c in (n.get("status") or {}).get("conditions") or [])]
+            if len(ready) >= len(NODES):
+                # The apiserver taints new nodes not-ready (TaintNodesByCondition);
+                # the node lifecycle controller that would lift it is not run.
+                for name, _ in NODES:
+                    self.api("PATCH", f"/api/v1/nodes/{name}", {"spec": {"taints": None}})
+                return
+            time.sleep(0.2)
+        raise ControlPlaneError(f"kwok did not make the nodes Ready in {timeout:.0f}s\n"
+                                + _tail(self.procs["kwok"].log_text(), 40))
+
+    # --- what kwok and the agent offer the tests --------------------------
+
+    def keep_unready(self, namespace: str, pod: str) -> None:
+        """Makes pod `namespace/pod` (and any later pod of that name, such as a
+        StatefulSet member recreated by a restart) Running but never Ready."""
+        with open(self.work_dir / "unready", "a") as f:
+            f.write(f"{namespace}/{pod}\n")
+        if self.get("pods", namespace, pod) is not None:
+            self.patch("pods", namespace, pod,
+                       {"metadata": {"annotations": {"strata.test/readiness": "never"}}})
+
+    def exec_rule(self, namespace: str, pod: str = "*", match: str = "", exit: int = 0,
+                  stdout: str = "", stderr: str = "", run: bool = False) -> None:
+        """Adds a rule for commands run through pods/exec in `namespace`: pods
+        matching the glob `pod` whose argv, joined by spaces, contains `match`
+        print `stdout`/`stderr` and exit with `exit` (or, with `run`, run in a
+        real /bin/sh). Rules added earlier win; without a rule a command exits
+        0 and prints nothing."""
+        path = self.exec_dir / "rules.json"
+        rules = json.loads(path.read_text()) if path.exists() else []
+        rules.append({"namespace": namespace, "pod": pod, "match": match, "exit": exit,
+                      "stdout": stdout, "stderr": stderr, "run": run})
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rules, indent=1))
+        tmp.replace(path)
+
+    def exec_records(self, namespace: str, pod: Optional[str] = None) -> list[dict]:
+        """Every command run through pods/exec in `namespace` (one pod, or all),
+        in order: {"time", "namespace", "pod", "container", "argv", "exit"}."""
+        d = self.exec_dir / namespace
+        files = [d / f"{pod}.jsonl"] if pod else sorted(d.glob("*.jsonl"))
+        out = []
+        for f in files:
+            if f.exists():
+                out += [json.loads(line) for line in f.read_text().splitlines() if line]
+        return sorted(out, key=lambda r: r["time"])
 
     def _wait(self, p: _Proc, ready) -> None:
         deadline = time.monotonic() + self.start_timeout
@@ -468,7 +791,8 @@ class ControlPlane:
 
     def logs_tail(self, lines: int = 80) -> str:
         out = [f"control plane work dir: {self.work_dir}"]
-        for name in ("etcd", "kube-apiserver", "kube-controller-manager"):
+        for name in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler",
+                     "node-agent", "kwok"):
             p = self.procs.get(name)
             if p is None:
                 continue

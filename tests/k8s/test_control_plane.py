@@ -1,5 +1,7 @@
 """The harness itself, without strata: the control plane starts, serves, runs
-the StatefulSet controller the plans rely on, and stops without leftovers."""
+the StatefulSet controller the plans rely on, schedules pods onto kwok's
+nodes, makes them Ready (or keeps a chosen one unready), binds and grows
+PVCs, answers pods/exec with recorded commands, and stops without leftovers."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import time
 import pytest
 
 import harness
-from executor import FakeKubelet, VirtualClock, ensure_storage_classes, pod_ready
+from executor import ensure_storage_classes, pod_ready
 
 
 def test_start_and_stop_leave_nothing_behind(k8s_bin_dir, monkeypatch):
@@ -39,7 +41,13 @@ def test_start_and_stop_leave_nothing_behind(k8s_bin_dir, monkeypatch):
         version = cp.kubectl_json("version")["serverVersion"]["gitVersion"]
         assert version.startswith("v1."), version
         pgids = [p.popen.pid for p in cp.procs.values()]
-        assert len(pgids) == 3
+        assert sorted(cp.procs) == sorted(["etcd", "kube-apiserver", "kube-controller-manager",
+                                           "kube-scheduler", "kwok", "node-agent"])
+        nodes = cp.kubectl_json("get", "nodes")["items"]
+        assert sorted({n["metadata"]["labels"]["topology.kubernetes.io/zone"] for n in nodes}) \
+            == ["zone-a", "zone-b", "zone-c"]
+        assert all(pod_ready(n) or any(c["type"] == "Ready" and c["status"] == "True"
+                                       for c in n["status"]["conditions"]) for n in nodes)
         work = cp.work_dir
     finally:
         cp.stop()
@@ -147,16 +155,15 @@ def test_statefulset_controller_creates_recreates_and_orphans(control_plane, nam
     # Parallel pod management: all three ordinals at once, with their PVCs.
     pods = _until("3 pods", lambda: (p := _pods(cp, ns)) and len(p) == 3 and p)
     assert sorted(pods) == ["demo-db-0", "demo-db-1", "demo-db-2"]
-    assert all(p["status"].get("phase") == "Pending" for p in pods.values())  # no kubelet
     assert all(p["metadata"]["labels"]["apps.kubernetes.io/pod-index"] == n[-1]
                for n, p in pods.items())
     pvcs = {c["metadata"]["name"] for c in
             cp.kubectl_json("get", "persistentvolumeclaims", "-n", ns)["items"]}
     assert pvcs == {"data-demo-db-0", "data-demo-db-1", "data-demo-db-2"}
 
-    kubelet = FakeKubelet(cp, ns, VirtualClock())
-    kubelet.sync()
-    assert all(pod_ready(p) for p in _pods(cp, ns).values())
+    # kube-scheduler places them on kwok's nodes, kwok makes them Ready.
+    _until("3 pods Ready", lambda: all(pod_ready(p) for p in _pods(cp, ns).values()))
+    assert all(p["spec"]["nodeName"].startswith("strata-node-") for p in _pods(cp, ns).values())
     _until("readyReplicas=3", lambda: cp.kubectl_json(
         "get", "statefulset", "demo-db", "-n", ns)["status"].get("readyReplicas") == 3)
     for c in cp.kubectl_json("get", "persistentvolumeclaims", "-n", ns)["items"]:
@@ -175,7 +182,9 @@ def test_statefulset_controller_creates_recreates_and_orphans(control_plane, nam
     assert {n: p["metadata"]["uid"] for n, p in _pods(cp, ns).items()} == \
         {n: p["metadata"]["uid"] for n, p in pods.items()}
     # ...and a deleted pod comes back under its name at the new template.
-    cp.kubectl("delete", "pod", "demo-db-1", "-n", ns, "--wait=true")
+    # (No --wait: the pod is recreated under its name before kubectl 1.32
+    # would notice the old one is gone.)
+    cp.kubectl("delete", "pod", "demo-db-1", "-n", ns, "--wait=false")
     new1 = _until("demo-db-1 recreated", lambda: (p := _pods(cp, ns).get("demo-db-1")) and
                   p["metadata"]["uid"] != pods["demo-db-1"]["metadata"]["uid"] and p)
     assert new1["spec"]["containers"][0]["image"] == "registry.example/app:2"
@@ -211,11 +220,78 @@ def test_pvc_resize_passes_admission_once_bound(control_plane, namespace):
            "spec": {"accessModes": ["ReadWriteOnce"],
                     "resources": {"requests": {"storage": "1Gi"}}}}
     _apply(cp, pvc)
-    kubelet = FakeKubelet(cp, ns, VirtualClock())
-    kubelet.sync()
+    # The node agent binds it to a volume of its own...
+    got = _until("bound", lambda: (c := cp.get("persistentvolumeclaims", ns, "data-x-0"))
+                 and (c.get("status") or {}).get("phase") == "Bound" and c)
+    assert got["spec"]["volumeName"] == f"pvc-{got['metadata']['uid']}"
     cp.kubectl("patch", "pvc", "data-x-0", "-n", ns, "--type=merge",
                "-p", '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}')
-    kubelet.sync()
-    got = cp.kubectl_json("get", "pvc", "data-x-0", "-n", ns)
-    assert got["status"]["capacity"]["storage"] == "2Gi"
+    # ... and grows it.
+    got = _until("2Gi", lambda: (c := cp.get("persistentvolumeclaims", ns, "data-x-0"))
+                 and c["status"].get("capacity", {}).get("storage") == "2Gi" and c)
     assert got["spec"]["storageClassName"] == "strata-test-default"
+    pv = cp.kubectl_json("get", "persistentvolume", got["spec"]["volumeName"])
+    assert pv["spec"]["capacity"]["storage"] == "2Gi"
+
+
+def _pod(ns: str, name: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns},
+            "spec": {"containers": [{"name": "main", "image": "registry.example/app:1",
+                                     "securityContext": {
+                                         "allowPrivilegeEscalation": False,
+                                         "runAsNonRoot": True, "runAsUser": 1000,
+                                         "capabilities": {"drop": ["ALL"]},
+                                         "seccompProfile": {"type": "RuntimeDefault"}}}]}}
+
+
+def test_kept_unready_pod_runs_but_never_becomes_ready(control_plane, namespace):
+    cp, ns = control_plane, namespace
+    cp.keep_unready(ns, "stuck")
+    _apply(cp, _pod(ns, "stuck"))
+    _apply(cp, _pod(ns, "fine"))
+    _until("fine Ready", lambda: pod_ready(cp.get("pods", ns, "fine")))
+    stuck = _until("stuck Running", lambda: (p := cp.get("pods", ns, "stuck"))
+                   and p["status"].get("phase") == "Running" and p)
+    assert not pod_ready(stuck)
+    assert stuck["metadata"]["annotations"]["strata.test/readiness"] == "never"
+    # A Ready pod can be turned unready too.
+    cp.keep_unready(ns, "fine")
+    _until("fine unready", lambda: not pod_ready(cp.get("pods", ns, "fine")))
+
+
+def test_exec_runs_through_kwok_and_leaves_a_record(control_plane, namespace):
+    cp, ns = control_plane, namespace
+    _apply(cp, _pod(ns, "p"))
+    _until("p Ready", lambda: pod_ready(cp.get("pods", ns, "p")))
+    cp.exec_rule(ns, pod="p", match="leader", exit=1, stderr="not the leader\n")
+    # Commands by bare name reach the recording shim.
+    r = cp.kubectl("exec", "-n", ns, "p", "--", "sh", "-c", "echo srvr | grep leader",
+                   check=False)
+    assert r.returncode == 1, r
+    assert "not the leader" in r.stderr
+    r = cp.kubectl("exec", "-n", ns, "p", "--", "sh", "-c", "kafka-gate --ok")
+    assert r.returncode == 0 and r.stdout == ""
+    recs = cp.exec_records(ns, "p")
+    assert [(x["argv"], x["exit"], x["container"]) for x in recs] == [
+        (["sh", "-c", "echo srvr | grep leader"], 1, "main"),
+        (["sh", "-c", "kafka-gate --ok"], 0, "main")]
+    # An absolute path runs for real. (kwok reports a non-zero exit as an
+    # InternalError "...: exit status 4", so kubectl exits 1; strata's client
+    # reads the code from that message, see tests/kube/client.)
+    r = cp.kubectl("exec", "-n", ns, "p", "--", "/bin/sh", "-c", "echo real; exit 4",
+                   check=False)
+    assert r.returncode != 0 and r.stdout == "real\n" and "exit status 4" in r.stderr
+    r = cp.kubectl("exec", "-n", ns, "p", "--", "/bin/sh", "-c", "echo real")
+    assert r.stdout == "real\n"
+
+
+def test_apiserver_restarts_on_its_port(control_plane, namespace):
+    cp, ns = control_plane, namespace
+    _apply(cp, _pod(ns, "survivor"))
+    _until("survivor Ready", lambda: pod_ready(cp.get("pods", ns, "survivor")))
+    port = cp.api_port
+    cp.kill_apiserver()
+    assert cp.kubectl("get", "pods", "-n", ns, check=False, timeout=30).returncode != 0
+    cp.restart_apiserver()
+    assert cp.api_port == port
+    assert pod_ready(cp.get("pods", ns, "survivor"))
