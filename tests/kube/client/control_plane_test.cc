@@ -111,7 +111,7 @@ TEST_F(ControlPlaneTest, ApplyListPatchDeleteWithUidPrecondition) {
   EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kAborted,
                               HasSubstr(absl::StrCat("DELETE /api/v1/namespaces/", ns_,
                                                      "/configmaps/c1: HTTP 409"))));
-  EXPECT_THAT(std::string(wrong.message()), HasSubstr("Precondition failed"));
+  EXPECT_THAT(std::string(wrong.message()), HasSubstr("the UID in the precondition"));
   EXPECT_THAT(kube_->Delete("ConfigMap", ns_, "c1", false, uid), IsOk());
   EXPECT_THAT(kube_->Delete("ConfigMap", ns_, "c1", false, uid), IsOk());  // Gone: fine.
 }
