@@ -130,8 +130,8 @@ class Walker {
     std::set<std::string> seen;
     std::map<const google::protobuf::OneofDescriptor*, const FieldDescriptor*> oneofs;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
-      const YAML::Node& value = it->second;
+      YAML::Node key = it->first;  // A copy: it-> returns a temporary proxy.
+      YAML::Node value = it->second;
       if (!key.IsScalar()) {
         Error(path, key.Mark(), absl::StrCat("keys must be scalars, got ", KindName(key)));
         continue;
@@ -233,8 +233,8 @@ class Walker {
     }
     std::set<std::string> seen;
     for (auto it = value.begin(); it != value.end(); ++it) {
-      const YAML::Node& key = it->first;
-      const YAML::Node& entry_value = it->second;
+      YAML::Node key = it->first;  // A copy: it-> returns a temporary proxy.
+      YAML::Node entry_value = it->second;
       if (!key.IsScalar()) {
         Error(path, key.Mark(), absl::StrCat("keys must be scalars, got ", KindName(key)));
         continue;
