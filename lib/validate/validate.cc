@@ -911,8 +911,10 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
     }
     for (const auto& [path, data] : o.config) {
       FieldPath cp = at.Child("config").Key(path);
+      // Named copy: clang 14 (the sanitizer tree) cannot capture a binding.
+      const std::string& wanted = path;
       auto file = std::find_if(role->config.begin(), role->config.end(),
-                               [&](const ConfigFile& f) { return f.path == path; });
+                               [&](const ConfigFile& f) { return f.path == wanted; });
       if (file == role->config.end()) {
         r.Error(cp, absl::StrCat("role ", Quote(role->name), " has no config file ", Quote(path)));
         continue;
