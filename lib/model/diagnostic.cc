@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "strata/json.h"
 #include "util/natural_order.h"
+#include "util/utf8.h"
 
 namespace strata {
 
@@ -24,7 +25,9 @@ std::string Diagnostic::ToString() const {
   if (!path.empty()) absl::StrAppend(&out, path, ": ");
   if (severity == Severity::kWarning) out += "warning: ";
   out += message;
-  return out;
+  // The text quotes input, which may not be UTF-8; every front end prints
+  // it as JSON, a proto3 string or a Python str, which must be.
+  return util_internal::ValidUtf8(out);
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
@@ -57,12 +60,12 @@ absl::Status StatusFromDiagnostics(std::vector<Diagnostic> diagnostics) {
     lines.push_back(d.ToString());
     payload.push_back({{"severity", d.severity == Diagnostic::Severity::kError
                                         ? "error" : "warning"},
-                       {"file", d.file},
+                       {"file", util_internal::ValidUtf8(d.file)},
                        {"document", d.document},
                        {"line", d.line},
                        {"column", d.column},
-                       {"path", d.path},
-                       {"message", d.message}});
+                       {"path", util_internal::ValidUtf8(d.path)},
+                       {"message", util_internal::ValidUtf8(d.message)}});
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
   status.SetPayload(kDiagnosticsPayloadUrl, absl::Cord(payload.dump()));

@@ -65,6 +65,22 @@ TEST(DiagnosticTest, StatusRoundTripKeepsEveryField) {
   EXPECT_EQ(DiagnosticsFromStatus(s), in);
 }
 
+// Issue 18: a key with bytes that are not UTF-8 aborted every front end
+// (nlohmann threw while the payload was built). The status now carries the
+// text with each bad byte replaced by U+FFFD, in the message and the payload.
+TEST(DiagnosticTest, TextThatIsNotUtf8BecomesValidUtf8) {
+  absl::Status s = StatusFromDiagnostics(
+      {Error("a\xFF.yaml", 2, 1, "spec.\xF3\xF3", "unknown key \"\xC0\xAF\"")});
+  EXPECT_EQ(s.message(),
+            "a\xEF\xBF\xBD.yaml:2:1: spec.\xEF\xBF\xBD\xEF\xBF\xBD: unknown key "
+            "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  std::vector<Diagnostic> back = DiagnosticsFromStatus(s);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].file, "a\xEF\xBF\xBD.yaml");
+  EXPECT_EQ(back[0].path, "spec.\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(back[0].ToString(), s.message());
+}
+
 TEST(DiagnosticTest, WarningsAloneAreOk) {
   Diagnostic warning = Error("w.yaml", 2, 3, "spec.x", "careful");
   warning.severity = Diagnostic::Severity::kWarning;
