@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "strata/quantity.h"
+#include "util/utf8.h"
 
 namespace strata::plan_internal {
 namespace {
@@ -46,8 +47,9 @@ std::string Child(const std::string& path, const std::string& key) {
 }  // namespace
 
 std::string Brief(const Json& value) {
-  std::string s = value.dump();
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  // Never throws on a string that is not UTF-8, never cuts a character.
+  std::string s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (s.size() > 60) s = absl::StrCat(util_internal::Utf8Prefix(s, 57), "...");
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "strata/plan.h"
+#include "util/utf8.h"
 
 namespace strata {
 namespace {
@@ -65,7 +66,7 @@ std::string CommandLine(const std::vector<std::string>& argv) {
     words.push_back(std::move(w));
   }
   std::string line = absl::StrJoin(words, " ");
-  if (line.size() > 100) line = line.substr(0, 97) + "...";
+  if (line.size() > 100) line = absl::StrCat(util_internal::Utf8Prefix(line, 97), "...");
   return line;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "kainjow/mustache.hpp"
+#include "util/utf8.h"
 
 namespace strata::validate_internal {
 namespace {
@@ -36,7 +37,7 @@ class Checker {
       size_t body = open + (triple ? 3 : 2);
       size_t close = text.find(close_delim, body);
       if (close == absl::string_view::npos) {
-        absl::string_view rest = text.substr(open, 40);
+        absl::string_view rest = util_internal::Utf8Prefix(text.substr(open), 40);
         rest = rest.substr(0, rest.find('\n'));
         Error(absl::StrCat("unclosed tag \"", rest, "\""));
         return;

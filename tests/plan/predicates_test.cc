@@ -227,5 +227,19 @@ TEST(ObjectDiffTest, ComparesOnlyWhatIsDesired) {
   }
 }
 
+// Issue 18: a plan reason that shortened a long non-ASCII value cut a
+// character in half, so `plan -o json` aborted and gRPC clients could not
+// decode the Plan. Brief() shortens at a character boundary and never throws.
+TEST(ObjectDiffTest, BriefKeepsWholeCharacters) {
+  std::string long_value = "x";
+  for (int i = 0; i < 40; ++i) long_value += "\xC3\xA9";  // "x" + 40 x "é".
+  std::string brief = Brief(Json(long_value));
+  // '"x' + 27 x "é" + "...": 57 bytes would end inside the 28th "é".
+  EXPECT_EQ(brief.size(), 59u);
+  EXPECT_EQ(brief.substr(brief.size() - 3), "...");
+  EXPECT_NO_THROW(Json(brief).dump());
+  EXPECT_NO_THROW(Brief(Json("not utf-8: \xFF")));
+}
+
 }  // namespace
 }  // namespace strata::plan_internal

@@ -30,5 +30,14 @@ TEST(Utf8Test, ReplacesEachBadByteAndKeepsTheRest) {
   EXPECT_TRUE(IsValidUtf8(ValidUtf8("\xF3\xF3\xF3 kind: \xC0\xAF")));
 }
 
+TEST(Utf8Test, PrefixNeverEndsInsideACharacter) {
+  EXPECT_EQ(Utf8Prefix("abc", 10), "abc");
+  EXPECT_EQ(Utf8Prefix("abcdef", 3), "abc");
+  EXPECT_EQ(Utf8Prefix("caf\xC3\xA9!", 4), "caf");          // Not "caf\xC3".
+  EXPECT_EQ(Utf8Prefix("caf\xC3\xA9!", 5), "caf\xC3\xA9");
+  EXPECT_EQ(Utf8Prefix("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 7), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(Utf8Prefix("\xE2\x82\xAC", 0), "");
+}
+
 }  // namespace
 }  // namespace strata::util_internal

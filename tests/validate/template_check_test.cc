@@ -74,6 +74,9 @@ INSTANTIATE_TEST_SUITE_P(
              {"\"{{/cluster.name}}\" closes section \"app.name\"",
               "\"{{/app.name}}\" closes section \"cluster.name\""}},
         Case{"{{cluster.name", {"unclosed tag \"{{cluster.name\""}},
+        // The quote stops at 40 bytes, never inside a character (issue 18).
+        Case{"{{cluster.name \xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9",
+             {"unclosed tag \"{{cluster.name \xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\""}},
         Case{"{{}}", {"empty tag \"{{}}\""}}));
 
 TEST(TemplateCheckTest, RecordsConnectionsUsed) {
