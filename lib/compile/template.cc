@@ -54,6 +54,9 @@ TemplateContext::TemplateContext(const App& app, const Cluster& cluster,
       m.set("name", names.PodName(role.name, i));
       std::string fqdn = names.MemberFqdn(role.name, i);
       m.set("fqdn", fqdn);
+      // Separators without a trailing one: {{^last}},{{/last}}.
+      m.set("first", i == 0);
+      m.set("last", i + 1 == members[r]);
       hosts.push_back(std::move(fqdn));
       list.push_back(m);
     }

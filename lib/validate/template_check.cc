@@ -1,18 +1,22 @@
 #include "validate/template_check.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "kainjow/mustache.hpp"
+#include "util/did_you_mean.h"
+#include "util/natural_order.h"
 #include "util/utf8.h"
 
 namespace strata::validate_internal {
 namespace {
 
-constexpr absl::string_view kMemberFields[] = {"ordinal", "name", "fqdn"};
+constexpr absl::string_view kMemberFields[] = {"ordinal", "name", "fqdn", "first", "last"};
 
 // One enclosing section: the object or list element its body sees.
 struct Frame {
@@ -132,6 +136,118 @@ class Checker {
     return std::nullopt;
   }
 
+  // Returns the names directly under the dotted `prefix` ("" = the top
+  // level), sorted. Descendants of one child are a contiguous range of the
+  // sorted keys and are skipped with one lookup, so this costs
+  // O(children * log(keys)), not a scan of every variable of a large App.
+  template <typename Sorted, typename KeyOf>
+  static void AddChildren(const Sorted& keys, KeyOf key_of, const std::string& prefix,
+                          std::set<std::string>& out) {
+    std::string start = prefix.empty() ? "" : absl::StrCat(prefix, ".");
+    auto it = keys.lower_bound(start);
+    while (it != keys.end() && absl::StartsWith(key_of(*it), start)) {
+      absl::string_view rest = absl::string_view(key_of(*it)).substr(start.size());
+      size_t dot = rest.find('.');
+      if (dot == absl::string_view::npos) {
+        out.insert(std::string(rest));
+        ++it;
+        continue;
+      }
+      std::string child(rest.substr(0, dot));
+      out.insert(child);
+      it = keys.lower_bound(absl::StrCat(start, child, "/"));  // '/' follows '.'.
+    }
+  }
+
+  std::vector<std::string> Children(const std::string& prefix) const {
+    std::set<std::string> out;
+    AddChildren(scope_.variables, [](const std::string& k) -> const std::string& { return k; },
+                prefix, out);
+    AddChildren(scope_.lists,
+                [](const auto& entry) -> const std::string& { return entry.first; }, prefix,
+                out);
+    out.erase("");
+    std::vector<std::string> names(out.begin(), out.end());
+    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+      return util_internal::NaturalCompare(a, b) < 0;  // r2 before r10.
+    });
+    return names;
+  }
+
+  // The innermost list section around the tag, or nullptr.
+  const Frame* ListFrame() const {
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) {
+      if (it->is_list && !it->inverted) return &*it;
+    }
+    return nullptr;
+  }
+
+  // Returns "undefined variable "NAME"" with what would help: the closest
+  // existing name ("did you mean") and the names that exist where NAME went
+  // wrong, as unknown ports list the role's ports.
+  std::string Undefined(absl::string_view name) const {
+    std::string out = absl::StrCat("undefined variable \"", name, "\"");
+    std::vector<std::string> parts = absl::StrSplit(name, '.');
+    // The longest defined prefix, looked up from the top level.
+    std::string prefix;
+    size_t k = 0;
+    for (; k + 1 < parts.size(); ++k) {
+      std::string next = prefix.empty() ? parts[k] : absl::StrCat(prefix, ".", parts[k]);
+      if (!scope_.variables.count(next) && !scope_.lists.count(next)) break;
+      prefix = std::move(next);
+    }
+    if (scope_.lists.count(prefix)) {
+      const std::set<std::string>& fields = scope_.lists.at(prefix);
+      return absl::StrCat(out, " (", prefix, " is a list: iterate it with {{#", prefix, "}}...{{/",
+                          prefix, "}}; each member has: ",
+                          util_internal::ListNames({fields.begin(), fields.end()}), ")");
+    }
+    std::vector<std::string> names;
+    std::string where;
+    if (scope_.any_connection && prefix == "connections" && k + 1 < parts.size()) {
+      prefix = absl::StrCat("connections.", parts[k]);
+      ++k;
+      names = {"endpoint"};
+    } else {
+      names = Children(prefix);
+    }
+    where = prefix.empty() ? "the top level" : prefix;
+    const Frame* list = k == 0 ? ListFrame() : nullptr;
+    std::vector<std::string> member_fields;
+    if (list != nullptr) {
+      auto it = scope_.lists.find(list->prefix);
+      if (it != scope_.lists.end()) member_fields.assign(it->second.begin(), it->second.end());
+    }
+    std::vector<std::string> candidates = member_fields;
+    candidates.insert(candidates.end(), names.begin(), names.end());
+    std::string suggestion;
+    std::vector<std::string> hints;
+    if (std::optional<std::string> best = util_internal::ClosestName(parts[k], candidates)) {
+      std::vector<std::string> fixed(parts.begin(), parts.end());
+      fixed[k] = *best;
+      bool member = std::find(member_fields.begin(), member_fields.end(), *best) !=
+                    member_fields.end();
+      suggestion = absl::StrCat(
+          "did you mean \"",
+          member || prefix.empty() ? absl::StrJoin(fixed.begin() + k, fixed.end(), ".")
+                                   : absl::StrCat(prefix, ".", absl::StrJoin(fixed.begin() + k,
+                                                                             fixed.end(), ".")),
+          "\"? ");
+    }
+    if (!member_fields.empty()) {
+      hints.push_back(absl::StrCat("a member of ", list->prefix, " has: ",
+                                   util_internal::ListNames(member_fields)));
+    } else if (k == 0 && parts.size() == 1 && scope_.lists.size() > 0 &&
+               scope_.lists.begin()->second.count(std::string(name))) {
+      hints.push_back(absl::StrCat("\"", name, "\" is a member field: use it inside {{#roles.",
+                                   "<role>.members}}...{{/roles.<role>.members}}"));
+    }
+    hints.push_back(names.empty()
+                        ? absl::StrCat(where, " has nothing under it")
+                        : absl::StrCat(where, " has: ", util_internal::ListNames(names)));
+    return absl::StrCat(out, " (", suggestion, absl::StrJoin(hints, "; "), ")");
+  }
+
   void Variable(absl::string_view name) {
     if (name.empty()) {
       Error("empty tag");
@@ -139,7 +255,7 @@ class Checker {
     }
     std::optional<Resolved> r = Resolve(name);
     if (!r) {
-      Error(absl::StrCat("undefined variable \"", name, "\""));
+      Error(Undefined(name));
     } else if (r->is_list) {
       Error(absl::StrCat("\"", name, "\" is a list: iterate it with {{#", name,
                          "}}...{{/", name, "}}"));
@@ -150,7 +266,7 @@ class Checker {
     Frame frame{.name = std::string(name), .inverted = inverted};
     std::optional<Resolved> r = Resolve(name);
     if (!r) {
-      Error(absl::StrCat("undefined variable \"", name, "\""));
+      Error(Undefined(name));
     } else {
       frame.prefix = r->path;
       frame.is_list = r->is_list;

@@ -273,7 +273,7 @@ INSTANTIATE_TEST_SUITE_P(
                    Zk(a).config[0].data[0].second = "{{roles.zookeeper.ports.admin}}";
                  },
                  {"spec.roles[0].config[0].data.clientPort: undefined variable "
-                  "\"roles.zookeeper.ports.admin\""}},
+                  "\"roles.zookeeper.ports.admin\" (roles.zookeeper.ports has: client, peer)"}},
         // Dependencies.
         RuleCase{"DependsOnUnknown",
                  [](App& a, Cluster&) { Broker(a).depends_on.push_back("kraft"); },
@@ -317,13 +317,15 @@ INSTANTIATE_TEST_SUITE_P(
         // Templates.
         RuleCase{"TemplateInEnv",
                  [](App& a, Cluster&) { Broker(a).env = {{.name = "ZK", .value = "{{roles.zk.hosts}}"}}; },
-                 {"spec.roles[1].env[0].value: undefined variable \"roles.zk.hosts\""}},
+                 {"spec.roles[1].env[0].value: undefined variable \"roles.zk.hosts\" (roles has: "
+                  "broker, zookeeper)"}},
         RuleCase{"TemplateInArgsAndCommand",
                  [](App& a, Cluster&) {
                    Broker(a).command = {"{{app.name}}"};
                    Broker(a).args = {"{{cluster.nme}}"};
                  },
-                 {"spec.roles[1].args[0]: undefined variable \"cluster.nme\""}},
+                 {"spec.roles[1].args[0]: undefined variable \"cluster.nme\" (did you mean "
+                  "\"cluster.name\"? cluster has: domain, name, namespace)"}},
         RuleCase{"TemplateMembersSection",
                  [](App& a, Cluster&) {
                    ConfigFile f{.path = "/conf/s.txt", .format = ConfigFormat::kText};
@@ -346,12 +348,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "not defined"}},
         RuleCase{"ClusterEnvTemplate",
                  [](App&, Cluster& c) { c.roles[1].env = {{.name = "X", .value = "{{app.vesion}}"}}; },
-                 {"spec.roles[1].env[0].value: undefined variable \"app.vesion\""}},
+                 {"spec.roles[1].env[0].value: undefined variable \"app.vesion\" (did you mean "
+                  "\"app.version\"? app has: name, version)"}},
         RuleCase{"ClusterConfigOverrideTemplate",
                  [](App&, Cluster& c) {
                    c.roles[0].config["/conf/zoo.cfg"] = {{"maxClientCnxns", "{{x}}"}};
                  },
-                 {"spec.roles[0].config[\"/conf/zoo.cfg\"].maxClientCnxns: undefined variable \"x\""}},
+                 {"spec.roles[0].config[\"/conf/zoo.cfg\"].maxClientCnxns: undefined variable \"x\" "
+                  "(the top level has: app, cluster, connections, roles)"}},
         RuleCase{"ClusterConfigOverrideUnknownFile",
                  [](App&, Cluster& c) { c.roles[0].config["/conf/x.cfg"] = {{"a", "1"}}; },
                  {"spec.roles[0].config[\"/conf/x.cfg\"]: role \"zookeeper\" has no config file "
