@@ -217,8 +217,10 @@ INSTANTIATE_TEST_SUITE_P(Examples, ExampleTest, ::testing::ValuesIn(ExampleNames
                          });
 
 TEST(ExamplesTest, AllExamplesPresent) {
-  EXPECT_THAT(ExampleNames(), ::testing::IsSupersetOf({"cassandra", "controller-worker", "druid",
-                                                       "hdfs", "kafka", "redis", "spark"}));
+  EXPECT_THAT(ExampleNames(),
+              ::testing::IsSupersetOf({"cassandra", "controller-worker", "druid", "hdfs",
+                                       "hdfs-yarn", "kafka", "kafka-kraft", "ozone", "redis",
+                                       "spark"}));
 }
 
 // The spec-hashes of the kafka example (a frozen copy in

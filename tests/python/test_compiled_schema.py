@@ -33,8 +33,8 @@ def compile_json(name):
 
 
 def test_examples_present():
-    assert {"cassandra", "controller-worker", "druid", "hdfs", "kafka", "redis",
-            "spark"} <= set(EXAMPLES)
+    assert {"cassandra", "controller-worker", "druid", "hdfs", "hdfs-yarn", "kafka",
+            "kafka-kraft", "ozone", "redis", "spark"} <= set(EXAMPLES)
 
 
 @pytest.mark.parametrize("version", K8S_VERSIONS)
