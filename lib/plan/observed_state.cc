@@ -27,6 +27,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "yaml-cpp/yaml.h"
+#include "plan/json_documents.h"
 #include "plan/predicates.h"
 #include "strata/diagnostic.h"
 #include "strata/observed_state.h"
@@ -160,15 +161,6 @@ Json YamlToJson(const YAML::Node& node) {
   return nullptr;
 }
 
-// One parsed document and, for YAML, where its top-level items start.
-struct Document {
-  Json value;
-  // Line of the document itself and of each entry of its `items` (or of the
-  // array), 1-based; empty for JSON input.
-  int line = 0;
-  std::vector<int> item_lines;
-};
-
 std::vector<int> ItemLines(const YAML::Node& doc) {
   std::vector<int> lines;
   YAML::Node items;
@@ -183,14 +175,34 @@ std::vector<int> ItemLines(const YAML::Node& doc) {
   return lines;
 }
 
-absl::StatusOr<std::vector<Document>> ParseDocuments(absl::string_view text,
-                                                     absl::string_view source) {
-  std::vector<Document> docs;
+}  // namespace
+
+namespace plan_internal {
+
+absl::StatusOr<std::vector<JsonDocument>> ParseJsonDocuments(absl::string_view text,
+                                                             absl::string_view source,
+                                                             const ParseJsonOptions& options) {
+  std::vector<JsonDocument> docs;
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == absl::string_view::npos) return docs;  // Empty: nothing exists.
+  if (options.lines_for_json && (text[first] == '{' || text[first] == '[')) {
+    try {
+      std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
+      for (const YAML::Node& n : nodes) {
+        JsonDocument d;
+        d.value = YamlToJson(n);
+        d.line = n.Mark().line + 1;
+        d.item_lines = ItemLines(n);
+        docs.push_back(std::move(d));
+      }
+      return docs;
+    } catch (const std::exception&) {
+      docs.clear();  // JSON YAML cannot read (tabs for indentation): no lines.
+    }
+  }
   if (text[first] == '{' || text[first] == '[') {
     try {
-      Document d;
+      JsonDocument d;
       // simdjson first (about ten times faster on kubectl's output); on any
       // text it rejects, nlohmann's parse and its error message as before.
       std::optional<Json> fast = util_internal::ParseJsonFast(text);
@@ -204,7 +216,7 @@ absl::StatusOr<std::vector<Document>> ParseDocuments(absl::string_view text,
       try {
         std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
         for (const YAML::Node& n : nodes) {
-          Document d;
+          JsonDocument d;
           d.value = YamlToJson(n);
           d.line = n.Mark().line + 1;
           d.item_lines = ItemLines(n);
@@ -220,7 +232,7 @@ absl::StatusOr<std::vector<Document>> ParseDocuments(absl::string_view text,
   try {
     std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
     for (const YAML::Node& n : nodes) {
-      Document d;
+      JsonDocument d;
       d.value = YamlToJson(n);
       d.line = n.Mark().line + 1;
       d.item_lines = ItemLines(n);
@@ -238,6 +250,10 @@ absl::StatusOr<std::vector<Document>> ParseDocuments(absl::string_view text,
   }
   return docs;
 }
+
+}  // namespace plan_internal
+
+namespace {
 
 // ---------------------------------------------------------------- checks
 
@@ -441,7 +457,7 @@ struct Item {
   int line = 0;
 };
 
-absl::StatusOr<ObservedState> FromDocuments(std::vector<Document> docs,
+absl::StatusOr<ObservedState> FromDocuments(std::vector<plan_internal::JsonDocument> docs,
                                             absl::string_view source) {
   std::vector<Item> items;
   std::vector<Diagnostic> problems;
@@ -605,14 +621,14 @@ bool ObservedState::empty() const {
 
 absl::StatusOr<ObservedState> ParseObservedState(absl::string_view text,
                                                  absl::string_view source_name) {
-  STRATA_ASSIGN_OR_RETURN(std::vector<Document> docs,
-                          ParseDocuments(text, source_name));
+  STRATA_ASSIGN_OR_RETURN(std::vector<plan_internal::JsonDocument> docs,
+                          plan_internal::ParseJsonDocuments(text, source_name));
   return FromDocuments(std::move(docs), source_name);
 }
 
 absl::StatusOr<ObservedState> ObservedStateFromJson(const Json& value,
                                                     absl::string_view source_name) {
-  std::vector<Document> docs(1);
+  std::vector<plan_internal::JsonDocument> docs(1);
   docs[0].value = value;
   return FromDocuments(std::move(docs), source_name);
 }

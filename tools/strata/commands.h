@@ -25,6 +25,9 @@ Command AddCompileCommand(CLI::App& app);
 // `strata rbac FILE... [--service-account SA] [-o yaml|json]` (rbac_cmd.cc).
 Command AddRbacCommand(CLI::App& app);
 
+// `strata import kubedirector|manifests FILE...` (import_cmd.cc).
+Command AddImportCommand(CLI::App& app);
+
 }  // namespace strata::cli
 
 #endif  // STRATA_TOOLS_STRATA_COMMANDS_H_

@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
       "strata: compile stateful data-system topologies (App + Cluster) into "
       "Kubernetes objects and safe reconciliation plans."};
   app.require_subcommand(1);
+  app.footer(
+      "User reference: docs/README.md in the strata sources (every App and Cluster field, "
+      "template variables, STRATA_* environment, config formats, plans, exit codes, "
+      "migrating from Helm and KubeDirector).");
   app.set_version_flag("--version", "strata 0.1.0");
   std::map<CLI::App*, strata::cli::Command> commands;
   auto add = [&](strata::cli::Command command) {
@@ -26,6 +30,7 @@ int main(int argc, char** argv) {
   add(strata::cli::AddSimulateCommand(app));
   add(strata::cli::AddPlanCommand(app));
   add(strata::cli::AddRbacCommand(app));
+  add(strata::cli::AddImportCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
