@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "plan/json_documents.h"
+#include "yaml/yaml_json.h"
 
 namespace strata::import_internal {
 
@@ -33,8 +33,8 @@ absl::StatusOr<std::vector<InputObject>> ReadObjects(const std::vector<Source>& 
   std::vector<InputObject> out;
   std::vector<Diagnostic> errors;
   for (const Source& source : sources) {
-    absl::StatusOr<std::vector<plan_internal::JsonDocument>> docs =
-        plan_internal::ParseJsonDocuments(source.text, source.name,
+    absl::StatusOr<std::vector<yaml_internal::JsonDocument>> docs =
+        yaml_internal::ParseJsonDocuments(source.text, source.name,
                                           {.lines_for_json = true});
     if (!docs.ok()) {
       std::vector<Diagnostic> d = DiagnosticsFromStatus(docs.status());
@@ -46,7 +46,7 @@ absl::StatusOr<std::vector<InputObject>> ReadObjects(const std::vector<Source>& 
       continue;
     }
     for (size_t i = 0; i < docs->size(); ++i) {
-      plan_internal::JsonDocument& doc = (*docs)[i];
+      yaml_internal::JsonDocument& doc = (*docs)[i];
       if (doc.value.is_null()) continue;  // An empty document between "---" lines.
       if (!doc.value.is_object()) {
         errors.push_back({.file = source.name,

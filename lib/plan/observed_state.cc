@@ -27,7 +27,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "yaml-cpp/yaml.h"
-#include "plan/json_documents.h"
 #include "plan/predicates.h"
 #include "strata/diagnostic.h"
 #include "strata/observed_state.h"
@@ -177,7 +176,7 @@ std::vector<int> ItemLines(const YAML::Node& doc) {
 
 }  // namespace
 
-namespace plan_internal {
+namespace yaml_internal {
 
 absl::StatusOr<std::vector<JsonDocument>> ParseJsonDocuments(absl::string_view text,
                                                              absl::string_view source,
@@ -251,7 +250,7 @@ absl::StatusOr<std::vector<JsonDocument>> ParseJsonDocuments(absl::string_view t
   return docs;
 }
 
-}  // namespace plan_internal
+}  // namespace yaml_internal
 
 namespace {
 
@@ -457,7 +456,7 @@ struct Item {
   int line = 0;
 };
 
-absl::StatusOr<ObservedState> FromDocuments(std::vector<plan_internal::JsonDocument> docs,
+absl::StatusOr<ObservedState> FromDocuments(std::vector<yaml_internal::JsonDocument> docs,
                                             absl::string_view source) {
   std::vector<Item> items;
   std::vector<Diagnostic> problems;
@@ -621,14 +620,14 @@ bool ObservedState::empty() const {
 
 absl::StatusOr<ObservedState> ParseObservedState(absl::string_view text,
                                                  absl::string_view source_name) {
-  STRATA_ASSIGN_OR_RETURN(std::vector<plan_internal::JsonDocument> docs,
-                          plan_internal::ParseJsonDocuments(text, source_name));
+  STRATA_ASSIGN_OR_RETURN(std::vector<yaml_internal::JsonDocument> docs,
+                          yaml_internal::ParseJsonDocuments(text, source_name));
   return FromDocuments(std::move(docs), source_name);
 }
 
 absl::StatusOr<ObservedState> ObservedStateFromJson(const Json& value,
                                                     absl::string_view source_name) {
-  std::vector<plan_internal::JsonDocument> docs(1);
+  std::vector<yaml_internal::JsonDocument> docs(1);
   docs[0].value = value;
   return FromDocuments(std::move(docs), source_name);
 }
@@ -646,10 +645,10 @@ namespace yaml_internal {
 
 absl::StatusOr<std::vector<Json>> ParseYamlDocuments(absl::string_view text,
                                                      absl::string_view source) {
-  STRATA_ASSIGN_OR_RETURN(std::vector<Document> docs, ParseDocuments(text, source));
+  STRATA_ASSIGN_OR_RETURN(std::vector<JsonDocument> docs, ParseJsonDocuments(text, source));
   std::vector<Json> out;
   out.reserve(docs.size());
-  for (Document& d : docs) out.push_back(std::move(d.value));
+  for (JsonDocument& d : docs) out.push_back(std::move(d.value));
   return out;
 }
 

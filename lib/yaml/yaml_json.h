@@ -1,8 +1,8 @@
 // The project's one YAML/JSON text -> strata::Json conversion, for inputs that
 // are plain Kubernetes-style documents rather than strata topologies
-// (observed state, kubeconfig). YAML 1.2 core-schema typing: quoted scalars
-// are strings, plain ones become null, bools, ints or floats when they spell
-// one.
+// (observed state, kubeconfig, `strata import` inputs). YAML 1.2 core-schema
+// typing: quoted scalars are strings, plain ones become null, bools, ints or
+// floats when they spell one.
 //
 // Today the definition lives beside ParseObservedState (lib/plan/
 // observed_state.cc), which shares its document reader; the YAML parser
@@ -18,6 +18,28 @@
 #include "strata/json.h"
 
 namespace strata::yaml_internal {
+
+// One parsed document and, for YAML, where it and its top-level items start.
+struct JsonDocument {
+  Json value;
+  // Line of the document itself and of each entry of its `items` (or of the
+  // array), 1-based; 0 and empty when unknown (JSON read by the fast path).
+  int line = 0;
+  std::vector<int> item_lines;
+};
+
+struct ParseJsonOptions {
+  // JSON text (first byte '{' or '[') is read by the fast JSON parsers,
+  // without lines. True reads it as YAML first, for the lines (the
+  // importers' warnings name them), and falls back to the JSON parsers.
+  bool lines_for_json = false;
+};
+
+// Returns every document of `text` (an empty text: none) with where it
+// starts, or InvalidArgument naming `source` (and the line and column for
+// YAML) when it is neither valid YAML nor valid JSON.
+[[nodiscard]] absl::StatusOr<std::vector<JsonDocument>> ParseJsonDocuments(
+    absl::string_view text, absl::string_view source, const ParseJsonOptions& options = {});
 
 // Returns every document of `text` (YAML, or JSON when it starts with '{' or
 // '['), empty for blank text; InvalidArgument naming `source` (and the line
