@@ -78,12 +78,7 @@ int EditDistance(absl::string_view a, absl::string_view b) {
   return row[b.size()];
 }
 
-// A repeated field of one of these messages is written as a YAML mapping
-// from the message's first field (the key) to its second field.
-bool IsKeyedEntry(const Descriptor* d) {
-  return d->full_name() == "strata.v1.KeyValue" ||
-         d->full_name() == "strata.v1.ConfigOverride";
-}
+using yaml_internal::IsKeyedEntry;
 
 // Fills one document's proto from its YAML tree, recording locations and
 // reporting structural errors.

@@ -6,10 +6,17 @@
 #define STRATA_YAML_YAML_PROTO_H_
 
 #include "absl/status/status.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "strata/documents.h"
 
 namespace strata::yaml_internal {
+
+// Returns whether a repeated field of message type `d` is written as a YAML
+// mapping from the message's first field (the key) to its second field
+// (KeyValue, ConfigOverride). The one place this rule lives: the loader
+// reads such fields this way and the CRD schemas (lib/crd) describe them so.
+bool IsKeyedEntry(const google::protobuf::Descriptor* d);
 
 // Fills `message` from the single YAML or JSON document in `source` with the
 // loader's rules (keys are json_names, unknown keys and wrong types are

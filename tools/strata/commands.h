@@ -28,6 +28,9 @@ Command AddRbacCommand(CLI::App& app);
 // `strata import kubedirector|manifests FILE...` (import_cmd.cc).
 Command AddImportCommand(CLI::App& app);
 
+// `strata crds [-o yaml|json]` (crds_cmd.cc).
+Command AddCrdsCommand(CLI::App& app);
+
 }  // namespace strata::cli
 
 #endif  // STRATA_TOOLS_STRATA_COMMANDS_H_

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add(strata::cli::AddPlanCommand(app));
   add(strata::cli::AddRbacCommand(app));
   add(strata::cli::AddImportCommand(app));
+  add(strata::cli::AddCrdsCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
