@@ -9,7 +9,8 @@
 // and member marks, PVC deletes only where storage says afterLeave: wipe),
 // and a ClusterRole with its binding only when a role needs Nodes (zones).
 // `strata rbac` prints them; the tests run `strata apply` as a service
-// account bound to exactly this.
+// account bound to exactly this. OperatorRbac() is the same rule source for
+// strata-operator.
 //
 // Example:
 //   std::vector<Object> rbac = ApplyRbac({compiled}, RbacOptions{});
@@ -40,6 +41,24 @@ struct RbacOptions {
 // role restarts by zone (zoneParallel reads Nodes). Pure.
 std::vector<Object> ApplyRbac(const std::vector<CompiledCluster>& clusters,
                               const RbacOptions& options);
+
+// Who strata-operator runs as (deploy/).
+struct OperatorRbacOptions {
+  std::string namespace_ = "strata-system";  // The operator's namespace.
+  std::string service_account = "strata-operator";
+  // Name of the ClusterRole and ClusterRoleBinding; the leader-election Role
+  // and RoleBinding are "<name>-leader-election".
+  std::string name = "strata-operator";
+  std::string lease = "strata-operator";  // The leader-election Lease.
+};
+
+// Returns the ServiceAccount, ClusterRole, ClusterRoleBinding, Role and
+// RoleBinding strata-operator runs with (`strata rbac --operator`,
+// deploy/10-rbac.yaml): cluster-wide, every rule ApplyRbac can give (the
+// operator reconciles any Cluster in any namespace), reading Apps and
+// Clusters, patching Clusters (the strata.dev/cleanup finalizer), writing
+// their status, Events; in its own namespace, its one Lease. Pure.
+std::vector<Object> OperatorRbac(const OperatorRbacOptions& options);
 
 }  // namespace strata
 

@@ -22,7 +22,8 @@ Command AddPlanCommand(CLI::App& app);
 // `strata compile FILE... [-o yaml|json] [--out-dir DIR]` (compile_cmd.cc).
 Command AddCompileCommand(CLI::App& app);
 
-// `strata rbac FILE... [--service-account SA] [-o yaml|json]` (rbac_cmd.cc).
+// `strata rbac FILE... [--service-account SA] [-o yaml|json]` and
+// `strata rbac --operator [--operator-namespace N]` (rbac_cmd.cc).
 Command AddRbacCommand(CLI::App& app);
 
 // `strata import kubedirector|manifests FILE...` (import_cmd.cc).

@@ -19,9 +19,21 @@ struct RbacFlags {
   std::string cluster;
   std::string output = "yaml";
   RbacOptions options;
+  bool operator_ = false;
+  OperatorRbacOptions operator_options;
 };
 
 int RunRbac(const RbacFlags& f) {
+  if (f.operator_ != f.files.empty()) {
+    std::cerr << "strata rbac: give FILE... or --operator (not both)\n";
+    return kExitUsage;
+  }
+  if (f.operator_) {
+    std::vector<Object> objects = OperatorRbac(f.operator_options);
+    std::cout << (f.output == "json" ? ToJsonList(objects) : ToYaml(objects));
+    std::cout.flush();
+    return std::cout.good() ? kExitOk : kExitInvalid;
+  }
   std::optional<Loaded> loaded = ReadAndResolve(f.files, std::cerr);
   if (!loaded) return kExitInvalid;
   int exit_code = kExitOk;
@@ -42,9 +54,14 @@ Command AddRbacCommand(CLI::App& app) {
       "rbac",
       "Print the Role, RoleBinding (and, when a role restarts by zone, the ClusterRole and "
       "ClusterRoleBinding) a service account needs to `strata apply` these Clusters: "
-      "least privilege, exactly what apply does with them.");
-  cmd->add_option("FILE", flags->files, "App and Cluster YAML/JSON files ('-' = stdin)")
-      ->required();
+      "least privilege, exactly what apply does with them. With --operator: the "
+      "ServiceAccount, ClusterRole, Role and bindings strata-operator runs with.");
+  cmd->add_option("FILE", flags->files, "App and Cluster YAML/JSON files ('-' = stdin)");
+  cmd->add_flag("--operator", flags->operator_,
+                "Print strata-operator's RBAC instead (deploy/10-rbac.yaml)");
+  cmd->add_option("--operator-namespace", flags->operator_options.namespace_,
+                  "With --operator: the operator's namespace")
+      ->capture_default_str();
   cmd->add_option("--cluster", flags->cluster, "Only this Cluster of the files");
   cmd->add_option("--service-account", flags->options.service_account,
                   "The ServiceAccount that applies")
