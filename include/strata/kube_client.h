@@ -155,7 +155,8 @@ struct KubeResource {
 // Returns the resource of a kind strata reads or writes (StatefulSet, Pod,
 // Service, ConfigMap, Secret, PodDisruptionBudget, PersistentVolumeClaim,
 // Node, Namespace, ServiceAccount, Role, RoleBinding, ClusterRole,
-// ClusterRoleBinding, StorageClass, PersistentVolume, Lease, Event, Job);
+// ClusterRoleBinding, StorageClass, PersistentVolume, Lease, Event, Job,
+// and strata's custom resources App and Cluster of strata.dev/v1);
 // NotFound otherwise.
 absl::StatusOr<KubeResource> KubeResourceFor(absl::string_view kind);
 

@@ -178,7 +178,7 @@ std::vector<Object> OperatorRbac(const OperatorRbacOptions& options) {
   rules.push_back(Rule("strata.dev", {"clusters/status"}, {"get", "patch", "update"}));
   rules.push_back(Rule("strata.dev", {"clusters/finalizers"}, {"update"}));
   // An Event per step, block and invalid spec.
-  rules.push_back(Rule("events.k8s.io", {"events"}, {"create", "patch"}));
+  rules.push_back(Rule("", {"events"}, {"create", "patch"}));
 
   // Leader election: only the operator's own Lease, in its own namespace.
   Json lease_rules = Json::array();

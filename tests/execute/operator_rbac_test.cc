@@ -72,7 +72,7 @@ TEST(OperatorRbacTest, OperatorOwnRulesAreLeastPrivilege) {
               ElementsAre("get", "list", "watch", "patch"));
   EXPECT_THAT(Verbs(cluster_role, "strata.dev", "clusters/status"),
               ElementsAre("get", "patch", "update"));
-  EXPECT_THAT(Verbs(cluster_role, "events.k8s.io", "events"), ElementsAre("create", "patch"));
+  EXPECT_THAT(Verbs(cluster_role, "", "events"), ElementsAre("create", "patch"));
   // Nothing touches Secrets' data, namespaces or RBAC.
   EXPECT_THAT(Verbs(cluster_role, "", "secrets"), ElementsAre());
   EXPECT_THAT(Verbs(cluster_role, "", "namespaces"), ElementsAre());

@@ -71,6 +71,9 @@ constexpr KindEntry kKinds[] = {
     {"StorageClass", "storage.k8s.io/v1", "storageclasses", false},
     {"Lease", "coordination.k8s.io/v1", "leases", true},
     {"Job", "batch/v1", "jobs", true},
+    // strata's own custom resources (deploy/crds/), read by strata-operator.
+    {"App", "strata.dev/v1", "apps", false},
+    {"Cluster", "strata.dev/v1", "clusters", true},
 };
 
 std::string ApiRoot(absl::string_view api_version) {

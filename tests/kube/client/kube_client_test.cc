@@ -475,6 +475,13 @@ TEST(KubeResourceTest, PathsOfNamespacedAndClusterScopedKinds) {
   absl::StatusOr<KubeResource> node = KubeResourceFor("Node");
   ASSERT_THAT(node.status(), IsOk());
   EXPECT_EQ(KubeObjectPath(*node, "data", ""), "/api/v1/nodes");
+  absl::StatusOr<KubeResource> cluster = KubeResourceFor("Cluster");
+  ASSERT_TRUE(cluster.ok());
+  EXPECT_EQ(KubeObjectPath(*cluster, "data", "events"),
+            "/apis/strata.dev/v1/namespaces/data/clusters/events");
+  absl::StatusOr<KubeResource> app = KubeResourceFor("App");
+  ASSERT_TRUE(app.ok());
+  EXPECT_EQ(KubeObjectPath(*app, "data", "kafka"), "/apis/strata.dev/v1/apps/kafka");
   EXPECT_THAT(KubeResourceFor("Widget").status(), StatusIs(absl::StatusCode::kNotFound, HasSubstr("Widget")));
 }
 
