@@ -595,6 +595,36 @@ PYBIND11_MODULE(_strata, m) {
         "Returns the CompiledCluster of `topology` or raises strata.ValidationError. "
         "Releases the GIL.");
 
+  // ------------------------------------------------ strata/pipeline.h
+  m.attr("NO_CLUSTER_MESSAGE") = std::string(kNoClusterMessage);
+  ValueClass<PrepareOptions>(m, "PrepareOptions", "Which Clusters a command works on.")
+      .Field("need_cluster", &PrepareOptions::need_cluster,
+             "The command needs a Cluster (False for validate).")
+      .Field("cluster", &PrepareOptions::cluster, "Only the Cluster of this name; \"\" = every one.")
+      .Field("need_one", &PrepareOptions::need_one, "Exactly one Cluster (plan, simulate).");
+  ValueClass<Prepared>(m, "Prepared", "Checked input: documents, topologies, warnings.")
+      .Field("documents", &Prepared::documents, "The Documents.")
+      .Field("topologies", &Prepared::topologies, "One Topology per selected Cluster.")
+      .Field("warnings", &Prepared::warnings, "Check()'s warnings, sorted.");
+  m.def("prepare",
+        [](const Documents& documents, const PrepareOptions& options) {
+          Documents copy = documents;
+          return ValueOrRaise(WithoutGil([&] { return Prepare(std::move(copy), options); }));
+        },
+        py::arg("documents"), py::arg("options") = PrepareOptions{},
+        "Checks `documents` once and pairs each Cluster with its App, or raises "
+        "strata.ValidationError (errors, or no Cluster) or strata.Error (NOT_FOUND: no "
+        "Cluster of that name; FAILED_PRECONDITION: several Clusters, one needed). "
+        "Releases the GIL.");
+  m.def("compile_all",
+        [](const Prepared& prepared, const CompileOptions& options) {
+          Prepared copy = prepared;
+          return ValueOrRaise(WithoutGil([&] { return CompileAll(copy, options); }));
+        },
+        py::arg("prepared"), py::arg("options") = CompileOptions{},
+        "Compiles every Topology of `prepared`, or raises strata.ValidationError with every "
+        "Cluster's errors located in its App's file. Releases the GIL.");
+
   // ------------------------------------------------ strata/emit.h
   m.def("to_yaml", py::overload_cast<const std::vector<Object>&>(&ToYaml), py::arg("objects"),
         "Every object as a YAML document, each starting with \"---\".");
@@ -642,6 +672,40 @@ PYBIND11_MODULE(_strata, m) {
       .value("RESIZE_PVC", Action::kResizePvc);
   m.def("action_name", [](Action action) { return std::string(ActionName(action)); },
         py::arg("action"), "\"apply\", \"delete\", \"restart\", \"exec\", \"wait\" or \"resizePvc\".");
+  py::enum_<Phase>(m, "Phase", "The part of the plan a step belongs to.")
+      .value("OBJECTS", Phase::kObjects)
+      .value("STORAGE", Phase::kStorage)
+      .value("REPAIR", Phase::kRepair)
+      .value("MEMBERSHIP", Phase::kMembership)
+      .value("UPDATE", Phase::kUpdate)
+      .value("READY", Phase::kReady)
+      .value("CLEANUP", Phase::kCleanup)
+      .value("REMOVAL", Phase::kRemoval);
+  m.def("phase_name", [](Phase phase) { return std::string(PhaseName(phase)); },
+        py::arg("phase"), "\"objects\", \"storage\", \"repair\", \"membership\", ...");
+  py::enum_<Hook>(m, "Hook", "Which lifecycle command an exec step runs.")
+      .value("NONE", Hook::kNone)
+      .value("GATE", Hook::kGate)
+      .value("MEMBER_LEAVE", Hook::kMemberLeave)
+      .value("MEMBER_JOIN", Hook::kMemberJoin);
+  m.def("hook_name", [](Hook hook) { return std::string(HookName(hook)); }, py::arg("hook"),
+        "\"\" (none), \"gate\", \"memberLeave\" or \"memberJoin\".");
+  ValueClass<WaitCondition> wait(m, "WaitCondition", "What a wait step waits for.");
+  py::enum_<WaitCondition::Kind>(wait, "Kind", "The kind of condition.")
+      .value("POD_READY", WaitCondition::Kind::kPodReady)
+      .value("ROLE_READY", WaitCondition::Kind::kRoleReady)
+      .value("PVC_CAPACITY", WaitCondition::Kind::kPvcCapacity);
+  wait.Field("kind", &WaitCondition::kind, "A WaitCondition.Kind.")
+      .Field("target", &WaitCondition::target, "The pod, the role or the PVC.")
+      .Field("stateful_set", &WaitCondition::stateful_set,
+             "ROLE_READY: the StatefulSet whose pods 0..count-1 must be Ready.")
+      .Field("count", &WaitCondition::count, "ROLE_READY: how many members.")
+      .Field("min_ready_seconds", &WaitCondition::min_ready_seconds,
+             "Seconds a pod must have been Ready; 0 = Ready is enough.")
+      .Field("size", &WaitCondition::size, "PVC_CAPACITY: the quantity.")
+      .def_property_readonly("text", &WaitCondition::ToString,
+                             "SPEC §4's text: \"roleReady broker 5/5 minReadySeconds=30\".")
+      .def("__str__", &WaitCondition::ToString);
   ValueClass<Target>(m, "Target", "What a plan step acts on.")
       .Field("kind", &Target::kind, "\"StatefulSet\", \"Pod\", ...")
       .Field("name", &Target::name, "The object name.")
@@ -659,17 +723,25 @@ PYBIND11_MODULE(_strata, m) {
       .Field("command", &Step::command, "exec: argv.")
       .Field("pod", &Step::pod, "exec: the pod to run it in.")
       .Field("env", &Step::env, "exec: extra NAME=value entries.")
-      .Field("condition", &Step::condition, "wait: machine-readable condition.")
+      .Field("condition", &Step::condition, "wait: a WaitCondition; None for other actions.")
       .Field("timeout_seconds", &Step::timeout_seconds, "wait/exec: 0 = none.")
+      .Field("phase_kind", &Step::phase, "The Phase enum.")
+      .Field("hook_kind", &Step::hook, "exec: the Hook enum (Hook.NONE otherwise).")
       .def_property_readonly("action", [](const Step& s) { return std::string(ActionName(s.action)); },
-                             "The action as in the plan's JSON: \"apply\", \"restart\", ...");
+                             "The action as in the plan's JSON: \"apply\", \"restart\", ...")
+      .def_property_readonly("phase", [](const Step& s) { return std::string(PhaseName(s.phase)); },
+                             "The phase as in the plan's JSON: \"objects\", \"update\", ...")
+      .def_property_readonly("hook", [](const Step& s) { return std::string(HookName(s.hook)); },
+                             "exec: \"gate\", \"memberLeave\" or \"memberJoin\"; \"\" otherwise.");
   ValueClass<Plan>(m, "Plan", "The ordered, explained steps from what runs to what was asked.")
       .Field("cluster", &Plan::cluster, "Cluster name.")
       .Field("namespace", &Plan::namespace_, "Namespace.")
       .Field("converged", &Plan::converged, "True exactly when there are no steps.")
       .Field("steps", &Plan::steps, "Steps in execution order (a copy).")
       .Field("next", &Plan::next, "Ids that may run now.")
-      .Field("notes", &Plan::notes, "Plan-wide remarks.");
+      .Field("notes", &Plan::notes, "Plan-wide remarks.")
+      .Field("blocked", &Plan::blocked, "Stops at a member that cannot make progress.")
+      .Field("blocked_reason", &Plan::blocked_reason, "Why it is blocked.");
   ValueClass<PlanOptions>(m, "PlanOptions", "Inputs of the planner besides the states.")
       .Field("now", &PlanOptions::now, "When the observed state was read (a datetime).");
   m.def("plan_rollout",
@@ -720,7 +792,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("plans", &Timeline::plans, "Planning rounds run.")
       .Field("final_state", &Timeline::final_state, "The simulated cluster at the end.")
       .Field("start", &Timeline::start, "The simulated start time (a datetime).")
-      .Field("steps", &Timeline::steps, "Plan steps executed.");
+      .Field("steps", &Timeline::steps, "Plan steps executed.")
+      .Field("ok", &Timeline::ok,
+             "The verdict: no violation, and converged or blocked by a never-ready fault.");
   m.def("simulate",
         [](const CompiledCluster& desired, const ObservedState& initial,
            const SimulateOptions& options) {

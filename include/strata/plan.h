@@ -17,6 +17,7 @@
 #define STRATA_PLAN_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,14 +44,92 @@ struct Target {
   bool operator==(const Target&) const = default;
 };
 
-// Wait conditions (Step::condition), one line, space-separated tokens:
+// The part of the plan a step belongs to (the planner's phases, in the
+// order a role's chain runs them; removal comes after every role).
+enum class Phase {
+  kObjects,     // Apply/delete the role's ConfigMaps, Services, StatefulSet, PDB.
+  kStorage,     // Grow PVCs and wait for their capacity.
+  kRepair,      // Restart outdated members that are out already; wait for
+                // unavailable ones; stop at a stuck member.
+  kMembership,  // Scale out (ascending) or in (descending, memberLeave first).
+  kUpdate,      // Restart Ready outdated members in budgeted waves.
+  kReady,       // Every member Ready before the plan moves past the role.
+  kCleanup,     // Delete ConfigMaps/Services/PDBs the role no longer needs.
+  kRemoval,     // Delete the objects of roles no longer in the App.
+};
+
+// "objects", "storage", "repair", "membership", "update", "ready",
+// "cleanup", "removal".
+const char* PhaseName(Phase phase);
+
+// Which lifecycle command an exec step runs. Issue 14 adds switchover,
+// reload, leaveComplete and leaveCancel.
+enum class Hook {
+  kNone,         // Not an exec step.
+  kGate,         // rollout.gate: retried until exit 0 or the step's timeout,
+                 // then the plan stops; a passed gate leaves no trace, so the
+                 // restart it guards follows in the same pass (SPEC-2 5b.1).
+  kMemberLeave,  // lifecycle.memberLeave: must succeed once.
+  kMemberJoin,   // lifecycle.memberJoin: must succeed once.
+};
+
+// "" for kNone, "gate", "memberLeave", "memberJoin".
+const char* HookName(Hook hook);
+
+// What a `wait` step waits for. ToString() gives SPEC §4's one-line text:
 //   podReady <pod>                      the pod exists, is not terminating and
 //                                       is Ready;
 //   podReady <pod> minReadySeconds=<s>  ... and has been Ready for s seconds;
 //   roleReady <role> <k>/<k>            pods 0..k-1 of the role's StatefulSet
-//                                       (target) are all Ready (optionally
-//                                       followed by minReadySeconds=<s>);
+//                                       are all Ready (optionally followed by
+//                                       minReadySeconds=<s>);
 //   pvcCapacity <pvc> <size>            status.capacity.storage >= size.
+// Issue 14 adds approval, window, leaveComplete and leaderMoved.
+struct WaitCondition {
+  enum class Kind {
+    kPodReady,     // Pod `target` Ready (for min_ready_seconds).
+    kRoleReady,    // Pods `stateful_set`-0..count-1 of role `target` Ready.
+    kPvcCapacity,  // PVC `target` has status.capacity.storage >= `size`.
+  };
+  Kind kind = Kind::kPodReady;
+  // podReady: the pod; roleReady: the role; pvcCapacity: the PVC.
+  std::string target;
+  // roleReady: the role's StatefulSet, whose pods 0..count-1 must be Ready.
+  std::string stateful_set;
+  int32_t count = 0;              // roleReady: how many members (k of k/k).
+  int32_t min_ready_seconds = 0;  // podReady/roleReady: 0 = Ready is enough.
+  std::string size;               // pvcCapacity: a quantity ("20Gi").
+
+  // SPEC §4's text: "podReady events-broker-4 minReadySeconds=30".
+  std::string ToString() const;
+
+  bool operator==(const WaitCondition&) const = default;
+};
+
+// "podReady", "roleReady", "pvcCapacity".
+const char* WaitKindName(WaitCondition::Kind kind);
+
+// Whether a WaitCondition holds, and if not, what is missing.
+struct WaitStatus {
+  bool holds = false;
+  std::string why;  // When !holds: "events-broker-2 not Ready".
+
+  bool operator==(const WaitStatus&) const = default;
+};
+
+// Finds an observed object by kind ("Pod", "PersistentVolumeClaim") and
+// name; nullptr when absent.
+using ObjectLookup =
+    std::function<const Json*(const std::string& kind, const std::string& name)>;
+
+// Returns whether `condition` holds at `now` over the objects `find` returns
+// (pods Ready and Available as the planner judges them, PVC capacity). Pure:
+// the executor and the simulator both decide waits with it.
+WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
+                     absl::Time now);
+WaitStatus CheckWait(const WaitCondition& condition, const ObservedState& observed,
+                     absl::Time now);
+
 // Exec steps carry env "STRATA_TARGET_POD=<pod>" and
 // "STRATA_TARGET_ORDINAL=<ordinal>" for the member concerned.
 struct Step {
@@ -63,20 +142,18 @@ struct Step {
   // Action-specific fields (SPEC §4).
   Json object;                       // apply: the whole object to apply.
   bool orphan = false;               // delete: keep dependents (pods, PVCs).
-  std::string size;                  // resizePvc: the new request ("20Gi").
+  std::string size;                  // resizePvc (and pvcCapacity waits): the size.
   std::vector<std::string> command;  // exec: argv.
   std::string pod;                   // exec: the pod to run it in.
   std::vector<std::string> env;      // exec: extra "NAME=value" entries.
-  std::string condition;             // wait: machine-readable condition.
+  // wait: what must hold; set exactly on wait steps. JSON and text show
+  // condition->ToString().
+  std::optional<WaitCondition> condition;
   int32_t timeout_seconds = 0;       // wait/exec: 0 = none.
 
   // Added for executors and readers (additive to SPEC §4):
-  // The part of the plan the step belongs to: "objects", "storage",
-  // "repair", "membership", "update", "ready", "cleanup" or "removal".
-  std::string phase;
-  // exec: which hook runs: "gate" (retry until exit 0 or timeout_seconds,
-  // then the plan stops), "memberLeave" or "memberJoin" (must succeed once).
-  std::string hook;
+  Phase phase = Phase::kObjects;  // The part of the plan the step belongs to.
+  Hook hook = Hook::kNone;        // exec: which lifecycle command runs.
 
   bool operator==(const Step&) const = default;
 };
@@ -91,8 +168,10 @@ struct Plan {
   std::vector<std::string> notes;
   // True when the plan stops at a member that cannot make progress (stuck on
   // the current spec, or not Ready within its timeout): the last step waits
-  // for it and a note says why. Added; not in SPEC §4's shape.
+  // for it and `blocked_reason` (also a note) says why. Added; not in SPEC
+  // §4's shape.
   bool blocked = false;
+  std::string blocked_reason;  // "events-broker-2 is stuck at the current spec: ..."
 
   bool operator==(const Plan&) const = default;
 };

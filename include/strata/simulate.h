@@ -98,6 +98,10 @@ struct Timeline {
   ObservedState final_state;
   absl::Time start;                     // Added: SimulateOptions::start.
   int32_t steps = 0;                    // Added: plan steps executed.
+  // Added: the verdict every front end gives (`strata simulate` exits 1
+  // unless ok): no invariant was violated, and the cluster converged or
+  // stopped at a member an injected never-ready fault keeps down.
+  bool ok = false;
 
   bool operator==(const Timeline&) const = default;
 };
@@ -108,7 +112,12 @@ struct Timeline {
                                                 const ObservedState& initial,
                                                 const SimulateOptions& options);
 
+// The events, one per line, then the outcome, the violations and (unless
+// the run simply converged) the verdict line: "ok: blocked as the injected
+// never-ready fault demands: ..." or "FAILED: ...".
 std::string TimelineToText(const Timeline& timeline);
+// {"ok", "converged", "blocked", "plans", "steps", "start", "violations",
+// "events", "blockedReason" when blocked}.
 Json TimelineToJson(const Timeline& timeline);
 
 }  // namespace strata

@@ -26,9 +26,11 @@ Json StepSummary(const Step& s) {
   if (s.action == Action::kExec) {
     j["pod"] = s.pod;
     j["command"] = s.command;
-    if (!s.hook.empty()) j["hook"] = s.hook;
+    if (s.hook != Hook::kNone) j["hook"] = HookName(s.hook);
   }
-  if (s.action == Action::kWait) j["condition"] = s.condition;
+  if (s.action == Action::kWait && s.condition.has_value()) {
+    j["condition"] = s.condition->ToString();
+  }
   if (s.action == Action::kDelete && s.orphan) j["orphan"] = true;
   if (s.action == Action::kResizePvc) j["size"] = s.size;
   if (s.timeout_seconds > 0) j["timeoutSeconds"] = s.timeout_seconds;
@@ -119,7 +121,8 @@ std::string RetryKey(const Step& step) {
     constexpr char kPrefix[] = "STRATA_TARGET_POD=";
     if (env.rfind(kPrefix, 0) == 0) target = env.substr(sizeof(kPrefix) - 1);
   }
-  return absl::StrCat(step.hook.empty() ? "exec" : step.hook, " ", step.pod, " ", target);
+  return absl::StrCat(step.hook == Hook::kNone ? "exec" : HookName(step.hook), " ", step.pod,
+                      " ", target);
 }
 
 ObserveRequest ObserveRequestFor(const CompiledCluster& desired) {

@@ -20,13 +20,40 @@ Json TargetToJson(const Target& t) {
   return j;
 }
 
+std::string ConditionText(const Step& s) {
+  return s.condition.has_value() ? s.condition->ToString() : "";
+}
+
+// The typed condition: {"kind": "roleReady", "target": "broker",
+// "statefulSet": "events-broker", "count": 5, "minReadySeconds": 30}.
+Json WaitToJson(const WaitCondition& c) {
+  Json j = {{"kind", WaitKindName(c.kind)}, {"target", c.target}};
+  switch (c.kind) {
+    case WaitCondition::Kind::kPodReady:
+      break;
+    case WaitCondition::Kind::kRoleReady:
+      j["statefulSet"] = c.stateful_set;
+      j["count"] = c.count;
+      break;
+    case WaitCondition::Kind::kPvcCapacity:
+      j["size"] = c.size;
+      break;
+  }
+  if (c.min_ready_seconds > 0) j["minReadySeconds"] = c.min_ready_seconds;
+  return j;
+}
+
+std::string HookPrefix(const Step& s) {
+  return s.hook == Hook::kNone ? "" : absl::StrCat(HookName(s.hook), " ");
+}
+
 Json StepToJson(const Step& s) {
   Json j = {{"id", s.id},
             {"action", ActionName(s.action)},
             {"target", TargetToJson(s.target)},
             {"after", s.after},
             {"reason", s.reason}};
-  if (!s.phase.empty()) j["phase"] = s.phase;
+  j["phase"] = PhaseName(s.phase);
   switch (s.action) {
     case Action::kApply:
       j["object"] = s.object;
@@ -41,10 +68,11 @@ Json StepToJson(const Step& s) {
       j["pod"] = s.pod;
       j["command"] = s.command;
       j["env"] = s.env;
-      if (!s.hook.empty()) j["hook"] = s.hook;
+      if (s.hook != Hook::kNone) j["hook"] = HookName(s.hook);
       break;
     case Action::kWait:
-      j["condition"] = s.condition;
+      j["condition"] = ConditionText(s);
+      if (s.condition.has_value()) j["wait"] = WaitToJson(*s.condition);
       if (!s.size.empty()) j["size"] = s.size;
       break;
     case Action::kRestart:
@@ -87,11 +115,11 @@ std::string Headline(const Step& s) {
       absl::StrAppend(&line, " to ", s.size);
       break;
     case Action::kExec:
-      line = absl::StrCat("exec ", s.hook.empty() ? "" : s.hook + " ", "in ", s.pod, ": ",
+      line = absl::StrCat("exec ", HookPrefix(s), "in ", s.pod, ": ",
                           CommandLine(s.command));
       break;
     case Action::kWait:
-      line = absl::StrCat("wait ", s.condition);
+      line = absl::StrCat("wait ", ConditionText(s));
       break;
     case Action::kRestart:
       break;
@@ -108,10 +136,10 @@ std::string ShortLabel(const Step& s) {
   std::string what;
   switch (s.action) {
     case Action::kWait:
-      what = s.condition;
+      what = ConditionText(s);
       break;
     case Action::kExec:
-      what = absl::StrCat(s.hook.empty() ? "exec" : s.hook, " in ", s.pod);
+      what = absl::StrCat(s.hook == Hook::kNone ? "exec" : HookName(s.hook), " in ", s.pod);
       break;
     case Action::kApply:
       what = absl::StrCat(s.target.kind, " ", s.target.name);
@@ -132,18 +160,6 @@ std::string ShortLabel(const Step& s) {
 
 }  // namespace
 
-const char* ActionName(Action action) {
-  switch (action) {
-    case Action::kApply: return "apply";
-    case Action::kDelete: return "delete";
-    case Action::kRestart: return "restart";
-    case Action::kExec: return "exec";
-    case Action::kWait: return "wait";
-    case Action::kResizePvc: return "resizePvc";
-  }
-  return "apply";
-}
-
 Json PlanToJson(const Plan& plan) {
   Json steps = Json::array();
   for (const Step& s : plan.steps) steps.push_back(StepToJson(s));
@@ -154,6 +170,7 @@ Json PlanToJson(const Plan& plan) {
             {"next", plan.next}};
   j["notes"] = plan.notes;
   j["blocked"] = plan.blocked;
+  if (plan.blocked) j["blockedReason"] = plan.blocked_reason;
   return j;
 }
 
@@ -174,7 +191,7 @@ std::string PlanToText(const Plan& plan) {
   std::string group;
   for (const Step& s : plan.steps) {
     std::string g = absl::StrCat(s.target.role.empty() ? "cluster" : s.target.role, " / ",
-                                 s.phase.empty() ? "steps" : s.phase);
+                                 PhaseName(s.phase));
     if (g != group) {
       absl::StrAppend(&out, "\n", g, ":\n");
       group = g;

@@ -158,10 +158,6 @@ std::vector<std::string> TargetEnv(const std::string& pod, int32_t ordinal) {
           absl::StrCat("STRATA_TARGET_ORDINAL=", ordinal)};
 }
 
-std::string MinReadySuffix(int32_t min_ready_seconds) {
-  return min_ready_seconds > 0 ? absl::StrCat(" minReadySeconds=", min_ready_seconds) : "";
-}
-
 // Describes what makes `pod` differ from the desired template, for reasons.
 std::string ChangeSummary(const Json& pod, const Json* desired_sts,
                           const CompiledRole& role) {
@@ -261,38 +257,42 @@ class RolePlanner {
   RolePlanResult Run(std::vector<int32_t> start);
 
  private:
-  Step MakeStep(Action action, Target target, std::string phase, std::string reason) {
+  Step MakeStep(Action action, Target target, Phase phase, std::string reason) {
     Step s;
     s.action = action;
     s.target = std::move(target);
-    s.phase = std::move(phase);
+    s.phase = phase;
     s.reason = std::move(reason);
     return s;
   }
-  Step StsApply(int32_t replicas, std::string phase, std::string reason) {
+  Step StsApply(int32_t replicas, Phase phase, std::string reason) {
     Step s = MakeStep(Action::kApply,
                       Target{.kind = "StatefulSet", .name = role_.stateful_set,
                              .role = role_.name},
-                      std::move(phase), std::move(reason));
+                      phase, std::move(reason));
     s.object = *desired_sts_;
     s.object["spec"]["replicas"] = replicas;
     return s;
   }
-  Step PodWait(int32_t ordinal, std::string phase, std::string reason) {
+  Step PodWait(int32_t ordinal, Phase phase, std::string reason) {
     Step s = MakeStep(Action::kWait, PodTarget(role_.stateful_set, role_.name, ordinal),
-                      std::move(phase), std::move(reason));
-    s.condition = absl::StrCat("podReady ", s.target.name,
-                               MinReadySuffix(spec_.rollout.min_ready_seconds));
+                      phase, std::move(reason));
+    s.condition = WaitCondition{.kind = WaitCondition::Kind::kPodReady,
+                                .target = s.target.name,
+                                .min_ready_seconds = spec_.rollout.min_ready_seconds};
     s.timeout_seconds = ready_timeout_;
     return s;
   }
-  Step RoleWait(int32_t k, std::string phase, std::string reason) {
+  Step RoleWait(int32_t k, Phase phase, std::string reason) {
     Step s = MakeStep(Action::kWait,
                       Target{.kind = "StatefulSet", .name = role_.stateful_set,
                              .role = role_.name},
-                      std::move(phase), std::move(reason));
-    s.condition = absl::StrCat("roleReady ", role_.name, " ", k, "/", k,
-                               MinReadySuffix(spec_.rollout.min_ready_seconds));
+                      phase, std::move(reason));
+    s.condition = WaitCondition{.kind = WaitCondition::Kind::kRoleReady,
+                                .target = role_.name,
+                                .stateful_set = role_.stateful_set,
+                                .count = k,
+                                .min_ready_seconds = spec_.rollout.min_ready_seconds};
     s.timeout_seconds = ready_timeout_;
     return s;
   }
@@ -548,14 +548,14 @@ void RolePlanner::Objects(Chain& chain) {
       Target t{.kind = "StatefulSet", .name = o.name, .role = role_.name};
       if (!immutable_changes_.empty()) {
         Step del = MakeStep(
-            Action::kDelete, t, "objects",
+            Action::kDelete, t, Phase::kObjects,
             absl::StrCat("immutable StatefulSet fields change (",
                          absl::StrJoin(immutable_changes_, "; "),
                          "): delete it with orphan: true so its pods and PVCs stay, "
                          "then create it again"));
         del.orphan = true;
         b_.Then(chain, std::move(del));
-        b_.Then(chain, StsApply(replicas_first, "objects",
+        b_.Then(chain, StsApply(replicas_first, Phase::kObjects,
                                 absl::StrCat("re-create StatefulSet ", o.name,
                                              " with the new fields and ", replicas_first,
                                              " replicas; it adopts the running pods")));
@@ -569,7 +569,7 @@ void RolePlanner::Objects(Chain& chain) {
                           " at once: initial members form the cluster together, so no "
                           "stepping and no memberJoin");
         }
-        b_.Then(chain, StsApply(replicas_first, "objects", reason));
+        b_.Then(chain, StsApply(replicas_first, Phase::kObjects, reason));
         continue;
       }
       if (!sts_diff_.empty() || replicas_first != r_obs_) {
@@ -586,7 +586,7 @@ void RolePlanner::Objects(Chain& chain) {
                                  ScaleInVolumes(replicas_first, r_obs_), ")")
                   : ""));
         }
-        b_.Then(chain, StsApply(replicas_first, "objects",
+        b_.Then(chain, StsApply(replicas_first, Phase::kObjects,
                                 absl::StrCat("update StatefulSet ", o.name, ": ",
                                              absl::StrJoin(why, "; "))));
       }
@@ -614,7 +614,7 @@ void RolePlanner::Objects(Chain& chain) {
     } else {
       continue;
     }
-    Step s = MakeStep(Action::kApply, t, "objects", std::move(reason));
+    Step s = MakeStep(Action::kApply, t, Phase::kObjects, std::move(reason));
     s.object = o.body;
     b_.Then(chain, std::move(s));
   }
@@ -629,7 +629,7 @@ void RolePlanner::Resizes(Chain& chain) {
              .ordinal = r.ordinal};
     if (!r.request_done) {
       Step s = MakeStep(
-          Action::kResizePvc, t, "storage",
+          Action::kResizePvc, t, Phase::kStorage,
           absl::StrCat("grow ", r.pvc, " from ", r.from, " to ", r.to, ": needs StorageClass ",
                        r.storage_class.empty() ? "(the cluster default)"
                                                : absl::StrCat("\"", r.storage_class, "\""),
@@ -637,10 +637,11 @@ void RolePlanner::Resizes(Chain& chain) {
       s.size = r.to;
       b_.Then(c, std::move(s));
     }
-    Step w = MakeStep(Action::kWait, t, "storage",
+    Step w = MakeStep(Action::kWait, t, Phase::kStorage,
                       absl::StrCat("wait until ", r.pvc, " has the new capacity ", r.to,
                                    r.request_done ? " (its expansion is under way)" : ""));
-    w.condition = absl::StrCat("pvcCapacity ", r.pvc, " ", r.to);
+    w.condition = WaitCondition{
+        .kind = WaitCondition::Kind::kPvcCapacity, .target = r.pvc, .size = r.to};
     w.size = r.to;
     w.timeout_seconds = kPvcResizeTimeoutSeconds;
     waits.push_back(b_.Then(c, std::move(w)));
@@ -665,12 +666,13 @@ bool RolePlanner::Blocked(Chain& chain) {
     } else {
       continue;
     }
-    Step w = PodWait(ordinal, "repair",
+    Step w = PodWait(ordinal, Phase::kRepair,
                      absl::StrCat(why, "; the plan stops here (no later member is touched) "
                                        "until it becomes Ready or the spec changes"));
     w.timeout_seconds = 0;
     b_.Then(chain, std::move(w));
     b_.plan().blocked = true;
+    b_.plan().blocked_reason = why;
     b_.plan().notes.push_back(absl::StrCat("stopped at ", name, ": ", why));
     return true;
   }
@@ -685,14 +687,14 @@ void RolePlanner::Repair(Chain& chain) {
     const Json* pod = PodAt(k);
     std::string name = PodName(k);
     if (pod == nullptr) {
-      waits.push_back({k, PodWait(k, "repair",
+      waits.push_back({k, PodWait(k, Phase::kRepair,
                                   absl::StrCat(name, " does not exist yet: wait for the "
                                                      "StatefulSet to create it and for it "
                                                      "to become Ready"))});
       continue;
     }
     if (IsTerminating(*pod)) {
-      waits.push_back({k, PodWait(k, "repair",
+      waits.push_back({k, PodWait(k, Phase::kRepair,
                                   absl::StrCat(name, " is terminating: wait for it to come "
                                                      "back Ready"))});
       continue;
@@ -701,13 +703,13 @@ void RolePlanner::Repair(Chain& chain) {
     std::string stuck = plan_internal::StuckReason(*pod);
     if (outdated && (!IsReady(*pod) || !stuck.empty())) {
       Step r = MakeStep(
-          Action::kRestart, PodTarget(role_.stateful_set, role_.name, k), "repair",
+          Action::kRestart, PodTarget(role_.stateful_set, role_.name, k), Phase::kRepair,
           absl::StrCat(ChangeSummary(*pod, desired_sts_, role_), " and ", name, " is ",
                        stuck.empty() ? "not Ready" : absl::StrCat("stuck (", stuck, ")"),
                        ": restart it first; it is out already, so no gate and no budget"));
       restarts.push_back({k, std::move(r)});
       replaced_.insert(name);
-      waits.push_back({k, PodWait(k, "repair",
+      waits.push_back({k, PodWait(k, Phase::kRepair,
                                   absl::StrCat("wait for ", name,
                                                " to be Ready at the new spec before the "
                                                "next member"))});
@@ -726,7 +728,7 @@ void RolePlanner::Repair(Chain& chain) {
         reason = absl::StrCat(name, " is not Ready: wait for it before disrupting anyone "
                                     "else (it counts against the budget)");
       }
-      waits.push_back({k, PodWait(k, "repair", reason)});
+      waits.push_back({k, PodWait(k, Phase::kRepair, reason)});
     }
   }
   if (restarts.empty() && waits.empty()) return;
@@ -754,7 +756,7 @@ void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
     Target t{.kind = "PersistentVolumeClaim", .name = pvc_name, .role = role_.name,
              .ordinal = k};
     if (s.after_leave == AfterLeave::kWipe) {
-      Step d = MakeStep(Action::kDelete, t, "membership",
+      Step d = MakeStep(Action::kDelete, t, Phase::kMembership,
                         absl::StrCat(PodName(k), " ran memberLeave before (",
                                      plan_internal::kMemberLeftAnnotation, ") and storage ",
                                      s.name,
@@ -762,7 +764,7 @@ void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
                                      "member rejoins with empty data"));
       b_.Then(chain, std::move(d));
     } else {
-      Step a = MakeStep(Action::kApply, t, "membership",
+      Step a = MakeStep(Action::kApply, t, Phase::kMembership,
                         absl::StrCat(PodName(k), " comes back with the data it left with "
                                      "(afterLeave: keep): clear its ",
                                      plan_internal::kMemberLeftAnnotation, " mark"));
@@ -783,7 +785,7 @@ void RolePlanner::Membership(Chain& chain) {
   if (n_ > r_obs_ && (stepping_active_ || prep_needed_)) {
     if (!stepping_active_) {
       for (int32_t k = r_obs_; k < n_; ++k) PrepareOrdinal(chain, k);
-      b_.Then(chain, StsApply(n_, "membership",
+      b_.Then(chain, StsApply(n_, Phase::kMembership,
                               absl::StrCat("scale out from ", r_obs_, " to ", n_,
                                            " members (the StatefulSet adds ordinals ", r_obs_,
                                            "..", n_ - 1, " at once)")));
@@ -795,10 +797,10 @@ void RolePlanner::Membership(Chain& chain) {
       std::string why = spec_.quorum == Quorum::kMajority ? "quorum role"
                         : spec_.lifecycle.member_join   ? "memberJoin runs per member"
                                                         : "the role has a memberLeave hook";
-      b_.Then(chain, StsApply(k + 1, "membership",
+      b_.Then(chain, StsApply(k + 1, Phase::kMembership,
                               absl::StrCat("scale out one member at a time (", why, "): replicas ",
                                            k, " -> ", k + 1, " adds ", PodName(k))));
-      b_.Then(chain, PodWait(k, "membership",
+      b_.Then(chain, PodWait(k, Phase::kMembership,
                              absl::StrCat("wait for the new member ", PodName(k),
                                           " to be Ready before ",
                                           spec_.lifecycle.member_join ? "memberJoin runs"
@@ -806,13 +808,13 @@ void RolePlanner::Membership(Chain& chain) {
       member_steps_ += 2;
       if (spec_.lifecycle.member_join.has_value()) {
         Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
-                          "membership",
+                          Phase::kMembership,
                           absl::StrCat("run memberJoin in ", PodName(k),
                                        " now that it is Ready"));
         e.command = spec_.lifecycle.member_join->command;
         e.pod = PodName(k);
         e.env = TargetEnv(e.pod, k);
-        e.hook = "memberJoin";
+        e.hook = Hook::kMemberJoin;
         b_.Then(chain, std::move(e));
         ++member_steps_;
       }
@@ -831,14 +833,14 @@ void RolePlanner::Membership(Chain& chain) {
           // Nothing to exec in; the replicas step says so.
         } else {
           Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
-                            "membership",
+                            Phase::kMembership,
                             absl::StrCat("run memberLeave in ", name,
                                          " before it is removed (highest ordinal first); it "
                                          "must succeed before the member goes"));
           e.command = spec_.lifecycle.member_leave->command;
           e.pod = name;
           e.env = TargetEnv(name, k);
-          e.hook = "memberLeave";
+          e.hook = Hook::kMemberLeave;
           b_.Then(chain, std::move(e));
           ++member_steps_;
         }
@@ -852,7 +854,7 @@ void RolePlanner::Membership(Chain& chain) {
           Step a = MakeStep(Action::kApply,
                             Target{.kind = "PersistentVolumeClaim", .name = pvc_name,
                                    .role = role_.name, .ordinal = k},
-                            "membership",
+                            Phase::kMembership,
                             absl::StrCat("record that ", name, " ran memberLeave (",
                                          plan_internal::kMemberLeftAnnotation,
                                          ": \"true\" on its PVC), so a later plan never runs it "
@@ -872,7 +874,7 @@ void RolePlanner::Membership(Chain& chain) {
         }
       }
       std::string volumes = ScaleInVolumes(k, k + 1);
-      b_.Then(chain, StsApply(k, "membership",
+      b_.Then(chain, StsApply(k, Phase::kMembership,
                               absl::StrCat("scale in one member at a time: replicas ", k + 1,
                                            " -> ", k, " removes ", name,
                                            pod == nullptr ? " (its pod is already gone)" : "",
@@ -880,7 +882,7 @@ void RolePlanner::Membership(Chain& chain) {
       replaced_.insert(name);
       ++member_steps_;
       if (k > n_) {
-        b_.Then(chain, RoleWait(k, "membership",
+        b_.Then(chain, RoleWait(k, Phase::kMembership,
                                 absl::StrCat("the ", Plural(k, "remaining member"),
                                              " must be Ready before the next change")));
         ++member_steps_;
@@ -927,7 +929,7 @@ void RolePlanner::Update(Chain& chain) {
     // Whatever came before (repairs, new members, resizes) must have settled,
     // and every member be Ready, before the first Ready member is disrupted
     // (SPEC §4 rule 2 "membership first", ROLLOUT-RULES 3 and 23).
-    b_.Then(chain, RoleWait(n_, "update",
+    b_.Then(chain, RoleWait(n_, Phase::kUpdate,
                             absl::StrCat("every member of ", role_.name, " (", n_, "/", n_,
                                          ") must be Ready before the first restart")));
     ++member_steps_;
@@ -1019,7 +1021,7 @@ void RolePlanner::Update(Chain& chain) {
                                        ")");
       if (p.gate.has_value()) {
         Step g = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, c.ordinal),
-                          "update",
+                          Phase::kUpdate,
                           absl::StrCat("gate: ", name,
                                        " is Ready, so check it is safe to disrupt (exit 0) "
                                        "before restarting it"));
@@ -1027,13 +1029,13 @@ void RolePlanner::Update(Chain& chain) {
         g.pod = name;
         g.env = TargetEnv(name, c.ordinal);
         g.timeout_seconds = p.gate->timeout_seconds;
-        g.hook = "gate";
+        g.hook = Hook::kGate;
         b_.Then(m, std::move(g));
         ++member_steps_;
       }
       ends.push_back(b_.Then(
           m, MakeStep(Action::kRestart, PodTarget(role_.stateful_set, role_.name, c.ordinal),
-                      "update",
+                      Phase::kUpdate,
                       absl::StrCat(ChangeSummary(*c.pod, desired_sts_, role_), ": restart ",
                                    name, ", ", where))));
       member_steps_ += 1;
@@ -1045,7 +1047,7 @@ void RolePlanner::Update(Chain& chain) {
     // (and Available for minReadySeconds), and so must everyone else, before
     // the next wave (ROLLOUT-RULES 7, 23).
     b_.Then(chain,
-            RoleWait(n_, "update",
+            RoleWait(n_, Phase::kUpdate,
                      absl::StrCat("wait for ", absl::StrJoin(names, ", "),
                                   names.size() == 1 ? " (restarted)" : " (restarted together)",
                                   " and every other member to be Ready",
@@ -1080,7 +1082,7 @@ void RolePlanner::Cleanup(Chain& chain) {
     }
     if (blocked) continue;  // Still mounted by a member this plan keeps.
     Step d = MakeStep(Action::kDelete,
-                      Target{.kind = "ConfigMap", .name = name, .role = role_.name}, "cleanup",
+                      Target{.kind = "ConfigMap", .name = name, .role = role_.name}, Phase::kCleanup,
                       users.empty()
                           ? absl::StrCat("old config ", name, " is no longer used by any pod")
                           : absl::StrCat("old config ", name, " is used only by ",
@@ -1105,7 +1107,7 @@ void RolePlanner::Cleanup(Chain& chain) {
       if (wanted) continue;
       b_.Then(chain,
               MakeStep(Action::kDelete, Target{.kind = kind, .name = name, .role = role_.name},
-                       "cleanup",
+                       Phase::kCleanup,
                        kind == "PodDisruptionBudget"
                            ? absl::StrCat("role ", role_.name, " has ", Plural(n_, "member"),
                                           " now and needs no PodDisruptionBudget ", name)
@@ -1158,10 +1160,10 @@ RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
   bool ends_ready = chain.frontier.size() == 1 &&
                     b_.plan().steps[chain.frontier[0] - 1].target.kind == "StatefulSet" &&
                     b_.plan().steps[chain.frontier[0] - 1].condition ==
-                        RoleWait(n_, "", "").condition;
+                        RoleWait(n_, Phase::kReady, "").condition;
   if ((member_steps_ > 0 || !all_available) && !ends_ready) {
     b_.Then(chain,
-            RoleWait(n_, "ready",
+            RoleWait(n_, Phase::kReady,
                      absl::StrCat("every member of ", role_.name, " (", n_, "/", n_,
                                   ") must be Ready",
                                   spec_.rollout.min_ready_seconds > 0
@@ -1231,7 +1233,7 @@ void PlanRemovals(const CompiledCluster& desired, const ObservedState& observed,
       Step s;
       s.action = Action::kDelete;
       s.target = Target{.kind = kind, .name = name, .role = r.role};
-      s.phase = "removal";
+      s.phase = Phase::kRemoval;
       s.reason = std::move(reason);
       b.Then(chain, std::move(s));
     }

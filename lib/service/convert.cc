@@ -29,6 +29,64 @@ v1::Action ActionToProto(Action action) {
   return v1::ACTION_UNSPECIFIED;
 }
 
+v1::Phase PhaseToProto(Phase phase) {
+  switch (phase) {
+    case Phase::kObjects:
+      return v1::PHASE_OBJECTS;
+    case Phase::kStorage:
+      return v1::PHASE_STORAGE;
+    case Phase::kRepair:
+      return v1::PHASE_REPAIR;
+    case Phase::kMembership:
+      return v1::PHASE_MEMBERSHIP;
+    case Phase::kUpdate:
+      return v1::PHASE_UPDATE;
+    case Phase::kReady:
+      return v1::PHASE_READY;
+    case Phase::kCleanup:
+      return v1::PHASE_CLEANUP;
+    case Phase::kRemoval:
+      return v1::PHASE_REMOVAL;
+  }
+  return v1::PHASE_UNSPECIFIED;
+}
+
+v1::Hook HookToProto(Hook hook) {
+  switch (hook) {
+    case Hook::kNone:
+      return v1::HOOK_NONE;
+    case Hook::kGate:
+      return v1::HOOK_GATE;
+    case Hook::kMemberLeave:
+      return v1::HOOK_MEMBER_LEAVE;
+    case Hook::kMemberJoin:
+      return v1::HOOK_MEMBER_JOIN;
+  }
+  return v1::HOOK_NONE;
+}
+
+v1::WaitCondition::Kind WaitKindToProto(WaitCondition::Kind kind) {
+  switch (kind) {
+    case WaitCondition::Kind::kPodReady:
+      return v1::WaitCondition::KIND_POD_READY;
+    case WaitCondition::Kind::kRoleReady:
+      return v1::WaitCondition::KIND_ROLE_READY;
+    case WaitCondition::Kind::kPvcCapacity:
+      return v1::WaitCondition::KIND_PVC_CAPACITY;
+  }
+  return v1::WaitCondition::KIND_UNSPECIFIED;
+}
+
+void WaitToProto(const WaitCondition& c, v1::WaitCondition* out) {
+  out->set_kind(WaitKindToProto(c.kind));
+  out->set_target(c.target);
+  out->set_stateful_set(c.stateful_set);
+  out->set_count(c.count);
+  out->set_min_ready_seconds(c.min_ready_seconds);
+  out->set_size(c.size);
+  out->set_text(c.ToString());
+}
+
 // Timestamp's range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
@@ -85,11 +143,18 @@ v1::Plan PlanToProto(const Plan& plan) {
     for (const std::string& arg : step.command) s->add_command(arg);
     s->set_pod(step.pod);
     for (const std::string& entry : step.env) s->add_env(entry);
-    s->set_condition(step.condition);
+    if (step.condition.has_value()) {
+      s->set_condition(step.condition->ToString());
+      WaitToProto(*step.condition, s->mutable_wait());
+    }
     if (step.timeout_seconds > 0) s->mutable_timeout()->set_seconds(step.timeout_seconds);
+    s->set_phase(PhaseToProto(step.phase));
+    s->set_hook(HookToProto(step.hook));
   }
   for (int32_t id : plan.next) out.add_next(id);
   for (const std::string& note : plan.notes) out.add_notes(note);
+  out.set_blocked(plan.blocked);
+  out.set_blocked_reason(plan.blocked_reason);
   return out;
 }
 
@@ -106,6 +171,7 @@ void TimelineToProto(const Timeline& timeline, v1::SimulateResponse* out) {
   out->set_blocked_reason(timeline.blocked_reason);
   out->set_plans(timeline.plans);
   out->set_steps(timeline.steps);
+  out->set_ok(timeline.ok);
   out->set_final_state(ObservedStateToList(timeline.final_state).dump());
   out->set_text(TimelineToText(timeline));
 }

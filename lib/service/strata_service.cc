@@ -14,6 +14,7 @@
 #include "strata/documents.h"
 #include "strata/emit.h"
 #include "strata/observed_state.h"
+#include "strata/pipeline.h"
 #include "strata/plan.h"
 #include "strata/simulate.h"
 #include "util/status_macros.h"
@@ -70,46 +71,34 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Run(grpc::CallbackServerContext* co
   return reactor;
 }
 
-absl::StatusOr<std::vector<Topology>> StrataServiceImpl::Topologies(
-    const v1::Input& input, const std::string& cluster, bool want_one,
-    std::vector<Diagnostic>* warnings) const {
+absl::StatusOr<Prepared> StrataServiceImpl::Prepare(const v1::Input& input,
+                                                    const PrepareOptions& options) const {
   STRATA_ASSIGN_OR_RETURN(Documents documents, LoadInput(input, options_.limits));
-  std::vector<Diagnostic> found = Check(documents);
-  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(found));
-  warnings->insert(warnings->end(), found.begin(), found.end());
-  // Resolve() would run Check() again: pair each Cluster with its App here
-  // (Check() has verified that the App exists).
-  std::vector<Topology> out;
-  for (const ClusterDocument& doc : documents.clusters) {
-    if (!cluster.empty() && doc.cluster.name != cluster) continue;
-    const AppDocument* app = documents.FindApp(doc.cluster.app);
-    if (app == nullptr) return absl::InternalError("Check() passed a Cluster without its App");
-    out.push_back(Topology{.app = app->app, .cluster = doc.cluster});
-    if (!cluster.empty()) break;
+  absl::StatusOr<Prepared> prepared = ::strata::Prepare(std::move(documents), options);
+  // A wrong Cluster choice is a bad `cluster` field of the request: its
+  // diagnostic names the field, its message is the core's, as every front
+  // end prints it.
+  if (prepared.status().code() == absl::StatusCode::kNotFound ||
+      prepared.status().code() == absl::StatusCode::kFailedPrecondition) {
+    absl::Status field = RequestError("cluster", prepared.status().message());
+    absl::Status out(absl::StatusCode::kInvalidArgument, prepared.status().message());
+    out.SetPayload(kDiagnosticsPayloadUrl, *field.GetPayload(kDiagnosticsPayloadUrl));
+    return out;
   }
-  if (out.empty()) {
-    return cluster.empty()
-               ? RequestError("input", "no Cluster document")
-               : RequestError("cluster", absl::StrCat("no Cluster named \"", cluster,
-                                                      "\" in the input"));
-  }
-  if (want_one && out.size() > 1) {
-    return RequestError("cluster", absl::StrCat("the input has ", out.size(),
-                                                " Clusters: name the one to use"));
-  }
-  return out;
+  return prepared;
 }
 
 grpc::ServerUnaryReactor* StrataServiceImpl::Validate(grpc::CallbackServerContext* context,
                                                       const v1::ValidateRequest* request,
                                                       v1::ValidateResponse* response) {
   return Run(context, [&]() -> absl::Status {
-    STRATA_ASSIGN_OR_RETURN(Documents documents, LoadInput(request->input(), options_.limits));
-    std::vector<Diagnostic> found = Check(documents);
-    STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(found));
-    AddWarnings(found, response->mutable_warnings());
-    for (const AppDocument& app : documents.apps) response->add_apps(app.app.name);
-    for (const ClusterDocument& c : documents.clusters) response->add_clusters(c.cluster.name);
+    STRATA_ASSIGN_OR_RETURN(Prepared input,
+                            Prepare(request->input(), PrepareOptions{.need_cluster = false}));
+    AddWarnings(input.warnings, response->mutable_warnings());
+    for (const AppDocument& app : input.documents.apps) response->add_apps(app.app.name);
+    for (const ClusterDocument& c : input.documents.clusters) {
+      response->add_clusters(c.cluster.name);
+    }
     return absl::OkStatus();
   });
 }
@@ -118,12 +107,11 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Compile(grpc::CallbackServerContext
                                                      const v1::CompileRequest* request,
                                                      v1::CompileResponse* response) {
   return Run(context, [&]() -> absl::Status {
-    std::vector<Diagnostic> warnings;
-    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
-                            Topologies(request->input(), request->cluster(), false, &warnings));
-    for (const Topology& topology : topologies) {
-      STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
-                              ::strata::Compile(topology, CompileOptions{}));
+    STRATA_ASSIGN_OR_RETURN(Prepared input,
+                            Prepare(request->input(), {.cluster = request->cluster()}));
+    STRATA_ASSIGN_OR_RETURN(std::vector<CompiledCluster> all,
+                            CompileAll(input, CompileOptions{}));
+    for (const CompiledCluster& compiled : all) {
       v1::CompiledCluster* out = response->add_clusters();
       out->set_cluster(compiled.cluster);
       out->set_namespace_(compiled.namespace_);
@@ -142,7 +130,7 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Compile(grpc::CallbackServerContext
         AppendYaml(object.body, *yaml);
       }
     }
-    AddWarnings(warnings, response->mutable_warnings());
+    AddWarnings(input.warnings, response->mutable_warnings());
     return absl::OkStatus();
   });
 }
@@ -151,20 +139,21 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Plan(grpc::CallbackServerContext* c
                                                   const v1::PlanRequest* request,
                                                   v1::PlanResponse* response) {
   return Run(context, [&]() -> absl::Status {
-    std::vector<Diagnostic> warnings;
-    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
-                            Topologies(request->input(), request->cluster(), true, &warnings));
+    STRATA_ASSIGN_OR_RETURN(
+        Prepared input,
+        Prepare(request->input(), {.cluster = request->cluster(), .need_one = true}));
     STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
     PlanOptions plan_options{.now = options_.clock()};
     if (request->has_now()) {
       STRATA_ASSIGN_OR_RETURN(plan_options.now, TimeFromProto(request->now(), "now"));
     }
-    STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
-                            ::strata::Compile(topologies[0], CompileOptions{}));
-    STRATA_ASSIGN_OR_RETURN(::strata::Plan plan, PlanRollout(compiled, observed, plan_options));
+    STRATA_ASSIGN_OR_RETURN(std::vector<CompiledCluster> all,
+                            CompileAll(input, CompileOptions{}));
+    STRATA_ASSIGN_OR_RETURN(::strata::Plan plan,
+                            PlanRollout(all.front(), observed, plan_options));
     *response->mutable_plan() = PlanToProto(plan);
     response->set_text(PlanToText(plan));
-    AddWarnings(warnings, response->mutable_warnings());
+    AddWarnings(input.warnings, response->mutable_warnings());
     return absl::OkStatus();
   });
 }
@@ -196,12 +185,13 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Simulate(grpc::CallbackServerContex
       options.faults.insert(options.faults.end(), parsed->begin(), parsed->end());
     }
 
-    std::vector<Diagnostic> warnings;
-    STRATA_ASSIGN_OR_RETURN(std::vector<Topology> topologies,
-                            Topologies(request->input(), request->cluster(), true, &warnings));
+    STRATA_ASSIGN_OR_RETURN(
+        Prepared input,
+        Prepare(request->input(), {.cluster = request->cluster(), .need_one = true}));
     STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
-    STRATA_ASSIGN_OR_RETURN(CompiledCluster compiled,
-                            ::strata::Compile(topologies[0], CompileOptions{}));
+    STRATA_ASSIGN_OR_RETURN(std::vector<CompiledCluster> all,
+                            CompileAll(input, CompileOptions{}));
+    const CompiledCluster& compiled = all.front();
     // Planning rounds are where a long simulation can stop: a cancelled or
     // expired call ends it at the next round.
     options.planner = [context](const CompiledCluster& desired, const ObservedState& state,
@@ -211,7 +201,7 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Simulate(grpc::CallbackServerContex
     };
     STRATA_ASSIGN_OR_RETURN(Timeline timeline, ::strata::Simulate(compiled, observed, options));
     TimelineToProto(timeline, response);
-    AddWarnings(warnings, response->mutable_warnings());
+    AddWarnings(input.warnings, response->mutable_warnings());
     return absl::OkStatus();
   });
 }

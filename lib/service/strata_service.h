@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "service/input.h"
 #include "strata/diagnostic.h"
+#include "strata/pipeline.h"
 #include "strata/validate.h"
 #include "strata/v1/service.grpc.pb.h"
 
@@ -72,12 +73,9 @@ class StrataServiceImpl final : public v1::Strata::CallbackService {
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
                                 absl::FunctionRef<absl::Status()> body);
 
-  // Loads and checks `input`; returns its topologies (only the one named
-  // `cluster` when set; exactly one when `want_one`) and appends the
-  // warnings to `warnings`.
-  absl::StatusOr<std::vector<Topology>> Topologies(const v1::Input& input,
-                                                   const std::string& cluster, bool want_one,
-                                                   std::vector<Diagnostic>* warnings) const;
+  // LoadInput within the limits, then the core's Prepare(); a wrong Cluster
+  // choice becomes InvalidArgument naming the request's `cluster` field.
+  absl::StatusOr<Prepared> Prepare(const v1::Input& input, const PrepareOptions& options) const;
 
   const ServiceOptions options_;
 };

@@ -23,7 +23,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "sim/kube_model.h"
-#include "strata/quantity.h"
 #include "util/status_macros.h"
 
 namespace strata {
@@ -68,12 +67,6 @@ std::string Offset(absl::Duration d) {
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
-std::optional<Quantity> ParseQuantity(const std::string& text) {
-  absl::StatusOr<Quantity> q = Quantity::Parse(text);
-  if (!q.ok()) return std::nullopt;
-  return *q;
 }
 
 bool ParseCount(absl::string_view text, int32_t* out) {
@@ -208,11 +201,10 @@ class Simulator {
   Outcome RunStep(const Step& step);
   Outcome Exec(const Step& step);
   Outcome Wait(const Step& step);
-  // Whether the wait condition holds now; `why` says what is missing.
-  bool Holds(const Step& step, std::string* why) const;
+  // Whether the wait condition holds now (CheckWait over the model).
+  WaitStatus Holds(const WaitCondition& condition) const;
   void FireStepFaults();
   void FireFault(const Fault& fault);
-  std::string HookOf(const Step& step) const;
 
   const CompiledCluster& desired_;
   const SimulateOptions& options_;
@@ -632,31 +624,8 @@ void Simulator::CheckConverged() {
   }
 }
 
-std::string Simulator::HookOf(const Step& step) const {
-  if (!step.hook.empty()) return step.hook;
-  const CompiledRole* role = desired_.FindRole(step.target.role);
-  if (role == nullptr) {
-    int32_t ordinal = 0;
-    role = RoleOfPod(step.target.name, &ordinal);
-  }
-  if (role == nullptr) return "exec";
-  const Role& spec = role->role;
-  if (spec.rollout.gate.has_value() && step.command == spec.rollout.gate->handler.command) {
-    return "gate";
-  }
-  if (spec.lifecycle.member_leave.has_value() &&
-      step.command == spec.lifecycle.member_leave->command) {
-    return "memberLeave";
-  }
-  if (spec.lifecycle.member_join.has_value() &&
-      step.command == spec.lifecycle.member_join->command) {
-    return "memberJoin";
-  }
-  return "exec";
-}
-
 Simulator::Outcome Simulator::Exec(const Step& step) {
-  std::string hook = HookOf(step);
+  std::string hook = step.hook == Hook::kNone ? "exec" : HookName(step.hook);
   std::string in = step.pod.empty() ? step.target.name : step.pod;
   std::string target = step.target.kind == "Pod" ? step.target.name : in;
   for (const std::string& env : step.env) {
@@ -669,7 +638,7 @@ Simulator::Outcome Simulator::Exec(const Step& step) {
     Event(absl::StrCat("exec ", hook, " in ", in, ": failed, the pod is not running"));
     return Outcome::kStop;
   }
-  if (hook == "gate") {
+  if (step.hook == Hook::kGate) {
     auto it = gate_failures_.find(target);
     if (it != gate_failures_.end() && it->second > 0) {
       --it->second;
@@ -682,71 +651,18 @@ Simulator::Outcome Simulator::Exec(const Step& step) {
     Event(absl::StrCat("exec gate in ", in, " for ", target, ": exit 0"));
     return Outcome::kDone;
   }
-  if (hook == "memberLeave") member_left_.insert(target);
-  if (hook == "memberJoin") member_left_.erase(target);
+  if (step.hook == Hook::kMemberLeave) member_left_.insert(target);
+  if (step.hook == Hook::kMemberJoin) member_left_.erase(target);
   Event(absl::StrCat("exec ", hook, " in ", in, ": exit 0"));
   progress_ = true;
   return Outcome::kDone;
 }
 
-bool Simulator::Holds(const Step& step, std::string* why) const {
-  std::vector<std::string> tokens =
-      absl::StrSplit(step.condition, ' ', absl::SkipWhitespace());
-  int32_t min_ready = 0;
-  for (const std::string& t : tokens) {
-    absl::string_view v = t;
-    if (absl::ConsumePrefix(&v, "minReadySeconds=")) (void)absl::SimpleAtoi(v, &min_ready);
-  }
-  auto available = [&](const std::string& pod) {
-    std::optional<absl::Time> since = kube_.ReadySince(pod);
-    return since.has_value() && *since + absl::Seconds(min_ready) <= kube_.now();
-  };
-  std::string kind = tokens.empty() ? "" : tokens[0];
-  if (kind == "podReady" || (kind.empty() && step.target.kind == "Pod")) {
-    std::string pod = tokens.size() > 1 ? tokens[1] : step.target.name;
-    if (available(pod)) return true;
-    *why = absl::StrCat(pod, kube_.PodReady(pod) ? " not Ready for minReadySeconds"
-                                                 : " not Ready");
-    return false;
-  }
-  if (kind == "roleReady" || (kind.empty() && step.target.kind == "StatefulSet")) {
-    int32_t k = -1;
-    if (tokens.size() > 2) {
-      std::vector<std::string> parts = absl::StrSplit(tokens[2], '/');
-      (void)absl::SimpleAtoi(parts[0], &k);
-    }
-    std::string sts = step.target.name;
-    if (k < 0) {
-      const Json* object = kube_.Find("StatefulSet", sts);
-      k = object == nullptr ? 0 : static_cast<int32_t>(IntAt(*object, {"spec", "replicas"}, 1));
-    }
-    for (int32_t i = 0; i < k; ++i) {
-      std::string pod = absl::StrCat(sts, "-", i);
-      if (!available(pod)) {
-        *why = absl::StrCat(pod, " not Ready");
-        return false;
-      }
-    }
-    return true;
-  }
-  if (kind == "pvcCapacity" || (kind.empty() && step.target.kind == "PersistentVolumeClaim")) {
-    std::string name = tokens.size() > 1 ? tokens[1] : step.target.name;
-    std::string size = tokens.size() > 2 ? tokens[2] : step.size;
-    const Json* pvc = kube_.Find("PersistentVolumeClaim", name);
-    if (pvc == nullptr) {
-      *why = absl::StrCat("PVC ", name, " does not exist");
-      return false;
-    }
-    std::optional<Quantity> want = ParseQuantity(size);
-    std::optional<Quantity> have =
-        ParseQuantity(StringAt(*pvc, {"status", "capacity", "storage"}));
-    if (want.has_value() && have.has_value() && *have >= *want) return true;
-    *why = absl::StrCat("PVC ", name, " capacity ",
-                        StringAt(*pvc, {"status", "capacity", "storage"}), " < ", size);
-    return false;
-  }
-  *why = absl::StrCat("unknown wait condition \"", step.condition, "\"");
-  return false;
+WaitStatus Simulator::Holds(const WaitCondition& condition) const {
+  return CheckWait(
+      condition,
+      [this](const std::string& kind, const std::string& name) { return kube_.Find(kind, name); },
+      kube_.now());
 }
 
 Simulator::Outcome Simulator::Wait(const Step& step) {
@@ -754,16 +670,17 @@ Simulator::Outcome Simulator::Wait(const Step& step) {
   absl::Duration timeout = step.timeout_seconds > 0 ? absl::Seconds(step.timeout_seconds)
                                                     : kDefaultWaitTimeout;
   absl::Time deadline = started + timeout;
-  std::string why;
+  if (!step.condition.has_value()) {
+    Violation(absl::StrCat("wait step ", step.id, " has no condition"));
+    return Outcome::kStop;
+  }
+  const std::string text = step.condition->ToString();
   while (true) {
-    if (Holds(step, &why)) {
-      Event(absl::StrCat("wait ", step.condition, ": holds after ",
+    WaitStatus status = Holds(*step.condition);
+    if (status.holds) {
+      Event(absl::StrCat("wait ", text, ": holds after ",
                          absl::FormatDuration(kube_.now() - started)));
       return Outcome::kDone;
-    }
-    if (absl::StartsWith(why, "unknown wait condition")) {
-      Violation(why);
-      return Outcome::kStop;
     }
     std::optional<absl::Time> next = kube_.NextEventTime();
     if (next.has_value() && *next <= deadline) {
@@ -774,8 +691,8 @@ Simulator::Outcome Simulator::Wait(const Step& step) {
       Advance(deadline);
       continue;
     }
-    Event(absl::StrCat("wait ", step.condition, ": timed out after ",
-                       absl::FormatDuration(timeout), " (", why, ")"));
+    Event(absl::StrCat("wait ", text, ": timed out after ",
+                       absl::FormatDuration(timeout), " (", status.why, ")"));
     return Outcome::kStop;
   }
 }
@@ -1005,7 +922,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
     std::string fingerprint;
     for (const Step& s : plan->steps) {
       absl::StrAppend(&fingerprint, ActionName(s.action), " ", s.target.kind, "/",
-                      s.target.name, " ", s.condition, ";");
+                      s.target.name, " ", s.condition ? s.condition->ToString() : "", ";");
     }
     bool changed = progress_ || kube_.version() != version_before;
     if (changed) {
@@ -1038,7 +955,8 @@ absl::StatusOr<Timeline> Simulator::Run() {
             for (const std::string& pod : stuck) {
               int32_t ordinal = 0;
               const CompiledRole* role = RoleOfPod(pod, &ordinal);
-              named |= s.target.name == pod || absl::StrContains(s.condition, pod) ||
+              named |= s.target.name == pod ||
+                       (s.condition.has_value() && s.condition->target == pod) ||
                        (role != nullptr && (s.target.name == role->stateful_set ||
                                             s.target.role == role->name));
             }
@@ -1062,6 +980,10 @@ absl::StatusOr<Timeline> Simulator::Run() {
     last_fingerprint = fingerprint;
   }
   timeline_.final_state = kube_.ToObservedState();
+  bool never_ready = std::any_of(options_.faults.begin(), options_.faults.end(),
+                                 [](const Fault& f) { return f.kind == Fault::Kind::kNeverReady; });
+  timeline_.ok = timeline_.violations.empty() &&
+                 (timeline_.converged || (timeline_.blocked && never_ready));
   return timeline_;
 }
 
@@ -1191,6 +1113,17 @@ std::string TimelineToText(const Timeline& timeline) {
     absl::StrAppend(&out, "violations: ", timeline.violations.size(), "\n");
     for (const std::string& v : timeline.violations) absl::StrAppend(&out, "  - ", v, "\n");
   }
+  if (timeline.ok && timeline.blocked) {
+    absl::StrAppend(&out, "ok: blocked as the injected never-ready fault demands: ",
+                    timeline.blocked_reason, "\n");
+  } else if (!timeline.ok && timeline.violations.empty()) {
+    absl::StrAppend(&out, "FAILED: ",
+                    timeline.blocked ? timeline.blocked_reason : "the plans did not converge",
+                    "\n");
+  } else if (!timeline.ok) {
+    absl::StrAppend(&out, "FAILED: ", timeline.violations.size(),
+                    " invariant violation(s)\n");
+  }
   return out;
 }
 
@@ -1202,7 +1135,8 @@ Json TimelineToJson(const Timeline& timeline) {
                       {"plan", e.plan},
                       {"what", e.what}});
   }
-  Json out = {{"converged", timeline.converged},
+  Json out = {{"ok", timeline.ok},
+              {"converged", timeline.converged},
               {"blocked", timeline.blocked},
               {"plans", timeline.plans},
               {"steps", timeline.steps},

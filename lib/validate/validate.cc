@@ -23,6 +23,7 @@
 #include "validate/field_path.h"
 #include "validate/live_config.h"
 #include "validate/names.h"
+#include "validate/resolve.h"
 #include "validate/template_check.h"
 
 namespace strata {
@@ -1045,11 +1046,19 @@ absl::Status Validate(const Documents& documents) {
 absl::StatusOr<std::vector<Topology>> Resolve(const Documents& documents) {
   std::vector<Diagnostic> found = Check(documents);
   if (HasErrors(found)) return StatusFromDiagnostics(std::move(found));
+  return validate_internal::PairWithApps(documents);
+}
+
+namespace validate_internal {
+
+std::vector<Topology> PairWithApps(const Documents& documents) {
   std::vector<Topology> out;
   for (const ClusterDocument& c : documents.clusters) {
     out.push_back(Topology{.app = documents.FindApp(c.cluster.app)->app, .cluster = c.cluster});
   }
   return out;
 }
+
+}  // namespace validate_internal
 
 }  // namespace strata

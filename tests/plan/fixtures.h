@@ -275,14 +275,19 @@ inline void SetHash(Json& pod, const std::string& hash) {
   pod["metadata"]["annotations"][plan_internal::kSpecHashAnnotation] = hash;
 }
 
+// The wait condition's text, or "" for a step without one.
+inline std::string CondText(const Step& s) {
+  return s.condition.has_value() ? s.condition->ToString() : "";
+}
+
 // The steps' one-line summaries, "action Kind/name" or "wait <condition>".
 inline std::vector<std::string> Summary(const Plan& plan) {
   std::vector<std::string> out;
   for (const Step& s : plan.steps) {
     std::string line;
     switch (s.action) {
-      case Action::kWait: line = "wait " + s.condition; break;
-      case Action::kExec: line = absl::StrCat("exec ", s.hook, " ", s.pod); break;
+      case Action::kWait: line = "wait " + CondText(s); break;
+      case Action::kExec: line = absl::StrCat("exec ", HookName(s.hook), " ", s.pod); break;
       case Action::kApply:
         line = absl::StrCat("apply ", s.target.kind, "/", s.target.name);
         if (s.target.kind == "StatefulSet") {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -82,6 +83,12 @@ TEST(PlanOutputTest, JsonHasTheSpecShape) {
       saw[3] = true;
     } else if (action == "wait") {
       EXPECT_TRUE(s["condition"].is_string());
+      // The typed condition beside SPEC §4's text, which it renders.
+      ASSERT_TRUE(s["wait"].is_object()) << s.dump();
+      EXPECT_TRUE(absl::StartsWith(s["condition"].get<std::string>(),
+                                   absl::StrCat(s["wait"]["kind"].get<std::string>(), " ",
+                                                s["wait"]["target"].get<std::string>())))
+          << s.dump();
       saw[4] = true;
     } else if (action == "resizePvc") {
       EXPECT_EQ(s["size"], "2Gi");
@@ -224,7 +231,7 @@ TEST_F(PlanCommandTest, ExitCodes) {
   EXPECT_EQ(rc, 2);
   err = Run("--observed " + empty_ + " --cluster nope", &rc);
   EXPECT_EQ(rc, 2);
-  EXPECT_THAT(err, HasSubstr("no such Cluster (have events)"));
+  EXPECT_THAT(err, HasSubstr("no Cluster named \"nope\" in the input (have events)"));
 }
 
 TEST_F(PlanCommandTest, ConvergedClusterExitsZeroWithExitCode) {

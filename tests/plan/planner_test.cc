@@ -19,6 +19,7 @@
 namespace strata {
 namespace {
 
+using ::strata::plan_testing::CondText;
 using ::strata::plan_testing::Converged;
 using ::strata::plan_testing::FindPod;
 using ::strata::plan_testing::FindPvc;
@@ -63,7 +64,7 @@ void ExpectWellFormed(const Plan& plan) {
       EXPECT_TRUE(s.object.is_object());
     }
     if (s.action == Action::kWait) {
-      EXPECT_FALSE(s.condition.empty());
+      EXPECT_TRUE(s.condition.has_value());
     }
   }
   EXPECT_EQ(plan.next, next);
@@ -259,7 +260,7 @@ TEST_P(StrategyTest, ImageChangeRestartsOnlyOutdatedMembers) {
   const Step* apply = FindStep(plan, Action::kApply, "events-db");
   ASSERT_NE(apply, nullptr);
   EXPECT_TRUE(DependsOn(plan, r->id, apply->id));
-  EXPECT_EQ(plan.steps.back().condition, "roleReady db 4/4");
+  EXPECT_EQ(CondText(plan.steps.back()), "roleReady db 4/4");
   ExpectNoPvcDeleted(plan);
 }
 
@@ -404,7 +405,7 @@ TEST_P(StrategyTest, UnreadyOutdatedMembersGoFirstWithoutGate) {
     }
   }
   const Step* r1 = FindStep(plan, Action::kRestart, "events-db-1");
-  EXPECT_EQ(r1->phase, "repair");
+  EXPECT_EQ(r1->phase, Phase::kRepair);
   EXPECT_THAT(r1->reason, HasSubstr("CrashLoopBackOff"));
   const Step* r3 = FindStep(plan, Action::kRestart, "events-db-3");
   EXPECT_TRUE(DependsOn(plan, r3->id, r1->id));
@@ -422,7 +423,7 @@ TEST_P(StrategyTest, GateRunsInEachReadyMemberBeforeItsRestart) {
     ASSERT_EQ(s.after.size(), 1u);
     const Step& gate = plan.steps[s.after[0] - 1];
     EXPECT_EQ(gate.action, Action::kExec);
-    EXPECT_EQ(gate.hook, "gate");
+    EXPECT_EQ(gate.hook, Hook::kGate);
     EXPECT_EQ(gate.pod, s.target.name);
     EXPECT_THAT(gate.command, ElementsAre("/bin/can-restart"));
     EXPECT_THAT(gate.env, ElementsAre("STRATA_TARGET_POD=" + s.target.name,
@@ -446,7 +447,13 @@ TEST_P(StrategyTest, EachRestartWaitsForReadyAndMinReadySeconds) {
     const Step& wait = plan.steps[s.id];
     EXPECT_EQ(wait.action, Action::kWait) << Dump(plan);
     EXPECT_THAT(wait.after, ElementsAre(s.id));
-    EXPECT_EQ(wait.condition, "roleReady db 3/3 minReadySeconds=30");
+    EXPECT_EQ(CondText(wait), "roleReady db 3/3 minReadySeconds=30");
+    EXPECT_EQ(wait.condition,
+              (WaitCondition{.kind = WaitCondition::Kind::kRoleReady,
+                             .target = "db",
+                             .stateful_set = "events-db",
+                             .count = 3,
+                             .min_ready_seconds = 30}));
     EXPECT_EQ(wait.timeout_seconds, 330);
     EXPECT_THAT(wait.reason, HasSubstr(s.target.name + " (restarted) and every other member"));
   }
@@ -688,7 +695,7 @@ TEST_P(StrategyTest, NewMembersAreReadyBeforeAnyRestart) {
   ExpectWellFormed(plan);
   const Step* ready = nullptr;
   for (const Step& s : plan.steps) {
-    if (s.condition == "roleReady db 4/4" && ready == nullptr) ready = &s;
+    if (CondText(s) == "roleReady db 4/4" && ready == nullptr) ready = &s;
   }
   ASSERT_NE(ready, nullptr) << Dump(plan);
   EXPECT_THAT(ready->reason, HasSubstr("must be Ready before the first restart"));
@@ -709,7 +716,7 @@ TEST_P(StrategyTest, MembershipComesBeforeTemplateUpdates) {
   ExpectWellFormed(plan);
   int32_t last_membership = 0;
   for (const Step& s : plan.steps) {
-    if (s.phase == "membership") last_membership = s.id;
+    if (s.phase == Phase::kMembership) last_membership = s.id;
   }
   ASSERT_GT(last_membership, 0) << Dump(plan);
   // Restarts only of the 3 old members; new ones start at the new spec.
@@ -801,7 +808,7 @@ TEST_P(StrategyTest, StuckMemberAtTheCurrentSpecStopsThePlan) {
   ExpectWellFormed(plan);
   EXPECT_TRUE(plan.blocked);
   ASSERT_EQ(plan.steps.size(), 1u) << Dump(plan);
-  EXPECT_EQ(plan.steps[0].condition, "podReady events-zk-1");
+  EXPECT_EQ(CondText(plan.steps[0]), "podReady events-zk-1");
   EXPECT_THAT(plan.steps[0].reason, HasSubstr("ImagePullBackOff"));
   EXPECT_THAT(plan.notes, ElementsAre(HasSubstr("stopped at events-zk-1")));
   EXPECT_THAT(Restarts(plan), IsEmpty());
@@ -851,7 +858,7 @@ TEST_P(StrategyTest, DependentRoleUpdatesAfterItsDependencyIsReady) {
   ExpectWellFormed(plan);
   const Step* zk_ready = nullptr;
   for (const Step& s : plan.steps) {
-    if (s.condition == "roleReady zk 3/3") zk_ready = &s;
+    if (CondText(s) == "roleReady zk 3/3") zk_ready = &s;
   }
   ASSERT_NE(zk_ready, nullptr) << Dump(plan);
   for (const Step& s : plan.steps) {
@@ -871,7 +878,7 @@ TEST(PlannerTest, UnreadyMemberOfAnUntouchedRoleHoldsItsDependents) {
   Plan plan = MustPlan(MakeCluster({zk, broker}), observed);
   ExpectWellFormed(plan);
   ASSERT_FALSE(plan.steps.empty());
-  EXPECT_EQ(plan.steps[0].condition, "roleReady zk 3/3") << Dump(plan);
+  EXPECT_EQ(CondText(plan.steps[0]), "roleReady zk 3/3") << Dump(plan);
   EXPECT_THAT(plan.next, ElementsAre(1));
 }
 
@@ -907,7 +914,7 @@ TEST(PlannerTest, RemovedRolesAreDeletedLastNewestFirstKeepingPvcs) {
       << Dump(plan);
   const Step* zk_delete = FindStep(plan, Action::kDelete, "events-zk");
   EXPECT_THAT(zk_delete->reason, HasSubstr("its PVCs stay (whenDeleted: Retain)"));
-  EXPECT_EQ(zk_delete->phase, "removal");
+  EXPECT_EQ(zk_delete->phase, Phase::kRemoval);
   // Removal waits for the remaining roles to be done.
   for (const Step& s : plan.steps) {
     if (s.action == Action::kRestart) {

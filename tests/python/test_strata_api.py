@@ -300,6 +300,58 @@ def test_converged_plan_after_simulation_and_scale_out():
     assert any(s.target.name in ("events-broker", "events-broker-5") for s in p.steps)
 
 
+def test_plan_steps_are_typed():
+    """Phase, hook and wait condition are enums and values, not text to parse
+    (issue 11.2); the JSON keeps SPEC §4's `condition` text beside them."""
+    docs = strata.load(KAFKA)
+    t = strata.simulate(docs)
+    later = t.events[-1].time + dt.timedelta(hours=1)
+    docs.app().role("broker").image = "apache/kafka:3.8.0"
+    docs.cluster().role("broker").members = 4
+    p = strata.plan(docs, observed=t.final_state, now=later)
+    assert not p.blocked and p.blocked_reason == ""
+    hooks = [s.hook_kind for s in p.steps if s.action == "exec"]
+    assert strata.Hook.MEMBER_LEAVE in hooks and strata.Hook.GATE in hooks
+    by_id = {s["id"]: s for s in p.to_dict()["steps"]}
+    for s in p.steps:
+        assert isinstance(s.phase_kind, strata.Phase)
+        assert s.phase == strata._strata.phase_name(s.phase_kind) == by_id[s.id]["phase"]
+        assert s.hook == strata._strata.hook_name(s.hook_kind)
+        if s.action != "wait":
+            assert s.condition is None
+            continue
+        c = s.condition
+        assert isinstance(c, strata.WaitCondition)
+        assert str(c) == c.text == by_id[s.id]["condition"]
+        assert by_id[s.id]["wait"]["kind"] in ("podReady", "roleReady", "pvcCapacity")
+        if c.kind == strata.WaitCondition.Kind.ROLE_READY and c.target == "broker":
+            assert c.stateful_set == "events-broker" and c.min_ready_seconds == 30
+            assert c.text == f"roleReady broker {c.count}/{c.count} minReadySeconds=30"
+    leave = next(s for s in p.steps if s.hook_kind == strata.Hook.MEMBER_LEAVE)
+    assert leave.phase_kind == strata.Phase.MEMBERSHIP and leave.pod == "events-broker-4"
+
+
+def test_a_stuck_member_blocks_the_plan():
+    docs = strata.load(KAFKA)
+    state = strata.simulate(docs).final_state
+    listed = strata._strata.observed_state_to_list(state)
+    for item in listed["items"]:
+        if item["kind"] == "Pod" and item["metadata"]["name"] == "events-broker-1":
+            for c in item["status"]["conditions"]:
+                if c["type"] == "Ready":
+                    c["status"] = "False"
+            for cs in item["status"]["containerStatuses"]:
+                cs["ready"] = False
+                cs["state"] = {"waiting": {"reason": "CrashLoopBackOff"}}
+    p = strata.plan(docs, observed=listed, now=NOW)
+    assert p.blocked and "events-broker-1" in p.blocked_reason
+    assert "CrashLoopBackOff" in p.blocked_reason
+    last = p.steps[-1]
+    assert last.condition.kind == strata.WaitCondition.Kind.POD_READY
+    assert last.condition.target == "events-broker-1"
+    assert p.to_dict()["blocked"] is True and p.to_dict()["blockedReason"] == p.blocked_reason
+
+
 def test_unsafe_change_raises_error_not_validation_error():
     docs = strata.load(KAFKA)
     state = strata.simulate(docs).final_state
@@ -336,6 +388,7 @@ def test_simulate_with_a_fault_blocks_at_the_stuck_member():
     assert t.blocked and not t.converged
     assert "events-broker-4" in t.blocked_reason
     assert t.violations == []
+    assert t.ok and t.raw.ok and t.to_dict()["ok"] is True
     assert t.events and all(isinstance(e.time, dt.datetime) for e in t.events)
     assert t.to_text() == str(t) and "events-broker-4" in t.to_text()
     assert json.loads(t.to_json()) == t.to_dict()

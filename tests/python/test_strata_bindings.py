@@ -74,7 +74,14 @@ CASES = {
         (_strata.Fault.Kind.POD_DIES, ["events-broker-1"], 3, 0),
         (_strata.Fault.Kind.GATE_FAILS, ["events-broker-4"], 0, 2),
     ],
-    "simulate": lambda d, t, c: _timeline(c).converged,
+    "phase_name": lambda d, t, c: [_strata.phase_name(p) for p in (_strata.Phase.OBJECTS, _strata.Phase.REMOVAL)]
+    == ["objects", "removal"],
+    "hook_name": lambda d, t, c: [_strata.hook_name(h) for h in (_strata.Hook.NONE, _strata.Hook.MEMBER_LEAVE)]
+    == ["", "memberLeave"],
+    "prepare": lambda d, t, c: [x.cluster.name for x in _strata.prepare(d).topologies] == ["events"]
+    and _strata.prepare(d, _strata.PrepareOptions(cluster="events", need_one=True)).warnings == _strata.check(d),
+    "compile_all": lambda d, t, c: _strata.compile_all(_strata.prepare(d)) == [c],
+    "simulate": lambda d, t, c: _timeline(c).converged and _timeline(c).ok,
     "timeline_to_text": lambda d, t, c: "events-broker-0" in _strata.timeline_to_text(_timeline(c)),
     "timeline_to_json": lambda d, t, c: isinstance(_strata.timeline_to_json(_timeline(c)), dict),
 }

@@ -32,13 +32,24 @@ TEST(PlanToProtoTest, CopiesEveryField) {
                             .command = {"nodetool", "decommission"},
                             .pod = "events-broker-4",
                             .env = {"A=b"},
-                            .timeout_seconds = 600});
+                            .timeout_seconds = 600,
+                            .phase = Phase::kMembership,
+                            .hook = Hook::kMemberLeave});
   plan.steps.push_back(Step{.id = 3, .action = Action::kResizePvc, .size = "20Gi"});
   plan.steps.push_back(Step{.id = 4, .action = Action::kDelete, .orphan = true});
-  plan.steps.push_back(Step{.id = 5, .action = Action::kWait, .condition = "podReady"});
+  plan.steps.push_back(Step{.id = 5,
+                            .action = Action::kWait,
+                            .condition = WaitCondition{.kind = WaitCondition::Kind::kRoleReady,
+                                                       .target = "broker",
+                                                       .stateful_set = "events-broker",
+                                                       .count = 5,
+                                                       .min_ready_seconds = 30},
+                            .phase = Phase::kUpdate});
   plan.steps.push_back(Step{.id = 6, .action = Action::kRestart});
   plan.next = {1};
   plan.notes = {"falls back"};
+  plan.blocked = true;
+  plan.blocked_reason = "events-broker-2 is stuck";
 
   v1::Plan p = PlanToProto(plan);
   EXPECT_EQ(p.cluster(), "events");
@@ -56,16 +67,31 @@ TEST(PlanToProtoTest, CopiesEveryField) {
   EXPECT_THAT(p.steps(1).env(), ElementsAre("A=b"));
   EXPECT_EQ(p.steps(1).timeout().seconds(), 600);
   EXPECT_TRUE(p.steps(1).object().empty());
+  EXPECT_EQ(p.steps(1).phase(), v1::PHASE_MEMBERSHIP);
+  EXPECT_EQ(p.steps(1).hook(), v1::HOOK_MEMBER_LEAVE);
+  EXPECT_EQ(p.steps(0).phase(), v1::PHASE_OBJECTS);
   EXPECT_EQ(p.steps(2).action(), v1::ACTION_RESIZE_PVC);
   EXPECT_EQ(p.steps(2).size(), "20Gi");
   EXPECT_EQ(p.steps(3).action(), v1::ACTION_DELETE);
   EXPECT_TRUE(p.steps(3).orphan());
   EXPECT_EQ(p.steps(4).action(), v1::ACTION_WAIT);
-  EXPECT_EQ(p.steps(4).condition(), "podReady");
+  EXPECT_EQ(p.steps(4).condition(), "roleReady broker 5/5 minReadySeconds=30");
+  EXPECT_EQ(p.steps(4).phase(), v1::PHASE_UPDATE);
+  EXPECT_EQ(p.steps(4).hook(), v1::HOOK_NONE);
+  ASSERT_TRUE(p.steps(4).has_wait());
+  EXPECT_EQ(p.steps(4).wait().kind(), v1::WaitCondition::KIND_ROLE_READY);
+  EXPECT_EQ(p.steps(4).wait().target(), "broker");
+  EXPECT_EQ(p.steps(4).wait().stateful_set(), "events-broker");
+  EXPECT_EQ(p.steps(4).wait().count(), 5);
+  EXPECT_EQ(p.steps(4).wait().min_ready_seconds(), 30);
+  EXPECT_EQ(p.steps(4).wait().text(), p.steps(4).condition());
+  EXPECT_FALSE(p.steps(0).has_wait());
   EXPECT_FALSE(p.steps(4).has_timeout());
   EXPECT_EQ(p.steps(5).action(), v1::ACTION_RESTART);
   EXPECT_THAT(p.next(), ElementsAre(1));
   EXPECT_THAT(p.notes(), ElementsAre("falls back"));
+  EXPECT_TRUE(p.blocked());
+  EXPECT_EQ(p.blocked_reason(), "events-broker-2 is stuck");
 }
 
 TEST(FaultsFromProtoTest, ConvertsEachKind) {

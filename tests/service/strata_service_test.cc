@@ -4,12 +4,15 @@
 #include "service/strata_service.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "strata/json.h"
 #include "tests/service/service_testing.h"
 
@@ -206,6 +209,115 @@ TEST_P(StrataServiceTest, PlanFromNothingCreatesEverything) {
   EXPECT_FALSE(response.text().empty());
 }
 
+std::string ReadExample(const std::string& path) {
+  std::ifstream in(std::string(STRATA_SOURCE_DIR) + "/examples/" + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+v1::Input ExampleInput(const std::string& app, const std::string& cluster) {
+  v1::Input input;
+  v1::Source* a = input.add_sources();
+  a->set_name("kafka/app.yaml");
+  a->set_text(app);
+  v1::Source* c = input.add_sources();
+  c->set_name("kafka/cluster.yaml");
+  c->set_text(cluster);
+  return input;
+}
+
+// The typed plan contract on the wire (issue 11.2): a client tells a gate
+// from a memberLeave, reads wait conditions and the blocked flag without
+// parsing text.
+TEST_P(StrataServiceTest, PlanCarriesPhasesHooksTypedWaitsAndBlocked) {
+  const std::string app = ReadExample("kafka/app.yaml");
+  const std::string cluster = ReadExample("kafka/cluster.yaml");
+  ASSERT_THAT(app, HasSubstr("image: apache/kafka:3.7.0"));
+  ASSERT_THAT(cluster, HasSubstr("members: 5"));
+  v1::SimulateRequest simulate;
+  *simulate.mutable_input() = ExampleInput(app, cluster);
+  v1::SimulateResponse simulated;
+  grpc::Status status = stub_->Simulate(Context().get(), simulate, &simulated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(simulated.ok()) << simulated.text();
+
+  // Scale the brokers in by one and change their image: memberLeave, then
+  // gated restarts.
+  v1::PlanRequest request;
+  *request.mutable_input() = ExampleInput(
+      absl::StrReplaceAll(app, {{"image: apache/kafka:3.7.0", "image: apache/kafka:3.7.1"}}),
+      absl::StrReplaceAll(cluster, {{"members: 5", "members: 4"}}));
+  request.set_observed(simulated.final_state());
+  request.mutable_now()->set_seconds(kNow + 86400);
+  v1::PlanResponse response;
+  status = stub_->Plan(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::Plan& plan = response.plan();
+  EXPECT_FALSE(plan.blocked());
+  EXPECT_EQ(plan.blocked_reason(), "");
+  int leaves = 0, gates = 0, role_waits = 0;
+  for (const v1::Step& step : plan.steps()) {
+    EXPECT_NE(step.phase(), v1::PHASE_UNSPECIFIED) << step.reason();
+    if (step.action() == v1::ACTION_EXEC) {
+      EXPECT_NE(step.hook(), v1::HOOK_NONE) << step.reason();
+    } else {
+      EXPECT_EQ(step.hook(), v1::HOOK_NONE) << step.reason();
+    }
+    if (step.hook() == v1::HOOK_MEMBER_LEAVE) {
+      ++leaves;
+      EXPECT_EQ(step.phase(), v1::PHASE_MEMBERSHIP);
+      EXPECT_EQ(step.pod(), "events-broker-4");
+    }
+    if (step.hook() == v1::HOOK_GATE) {
+      ++gates;
+      EXPECT_EQ(step.phase(), v1::PHASE_UPDATE);
+      EXPECT_EQ(step.timeout().seconds(), 900);
+    }
+    EXPECT_EQ(step.has_wait(), step.action() == v1::ACTION_WAIT) << step.reason();
+    if (!step.has_wait()) continue;
+    EXPECT_NE(step.wait().kind(), v1::WaitCondition::KIND_UNSPECIFIED);
+    EXPECT_EQ(step.wait().text(), step.condition());
+    if (step.wait().kind() == v1::WaitCondition::KIND_ROLE_READY &&
+        step.wait().target() == "broker") {
+      ++role_waits;
+      EXPECT_EQ(step.wait().stateful_set(), "events-broker");
+      EXPECT_EQ(step.wait().min_ready_seconds(), 30);
+      EXPECT_EQ(step.condition(), absl::StrCat("roleReady broker ", step.wait().count(), "/",
+                                               step.wait().count(), " minReadySeconds=30"));
+    }
+  }
+  EXPECT_EQ(leaves, 1) << response.text();
+  EXPECT_EQ(gates, 4) << response.text();
+  EXPECT_GT(role_waits, 0) << response.text();
+
+  // A broker stuck at the current spec blocks the plan at that member.
+  Json state = Json::parse(simulated.final_state());
+  for (Json& item : state["items"]) {
+    if (item["kind"] != "Pod" || item["metadata"]["name"] != "events-broker-2") continue;
+    for (Json& c : item["status"]["conditions"]) {
+      if (c["type"] == "Ready") c["status"] = "False";
+    }
+    for (Json& cs : item["status"]["containerStatuses"]) {
+      cs["ready"] = false;
+      cs["state"] = {{"waiting", {{"reason", "ImagePullBackOff"}}}};
+    }
+  }
+  request.set_observed(state.dump());
+  *request.mutable_input() = ExampleInput(app, cluster);
+  response.Clear();
+  status = stub_->Plan(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.plan().blocked()) << response.text();
+  EXPECT_THAT(response.plan().blocked_reason(), HasSubstr("events-broker-2"));
+  EXPECT_THAT(response.plan().blocked_reason(), HasSubstr("ImagePullBackOff"));
+  ASSERT_THAT(response.plan().steps(), Not(IsEmpty()));
+  const v1::Step& last = *response.plan().steps().rbegin();
+  EXPECT_EQ(last.wait().kind(), v1::WaitCondition::KIND_POD_READY);
+  EXPECT_EQ(last.wait().target(), "events-broker-2");
+  EXPECT_EQ(last.phase(), v1::PHASE_REPAIR);
+}
+
 TEST_P(StrataServiceTest, PlanOfTheConvergedStateIsEmpty) {
   v1::SimulateRequest simulate;
   *simulate.mutable_input() = TextInput(KafkaYaml());
@@ -242,6 +354,7 @@ TEST_P(StrataServiceTest, SimulateConvergesAndReportsTheTimeline) {
   grpc::Status status = stub_->Simulate(Context().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.converged());
+  EXPECT_TRUE(response.ok());
   EXPECT_FALSE(response.blocked());
   EXPECT_THAT(response.violations(), IsEmpty());
   EXPECT_GT(response.plans(), 0);
@@ -275,6 +388,7 @@ TEST_P(StrataServiceTest, SimulateInjectsFaults) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.blocked());
   EXPECT_FALSE(response.converged());
+  EXPECT_TRUE(response.ok());  // Blocked as the never-ready fault demands.
   EXPECT_THAT(response.blocked_reason(), HasSubstr("events-broker-1"));
 
   request.clear_fault_spec();

@@ -144,8 +144,10 @@ struct ToyPlanner {
       }
       Target role_target{.kind = "StatefulSet", .name = role.stateful_set, .role = role.name};
       Step wait_role{.action = Action::kWait, .target = role_target, .reason = "role Ready"};
-      wait_role.condition = absl::StrCat("roleReady ", role.name, " ", role.members, "/",
-                                         role.members);
+      wait_role.condition = WaitCondition{.kind = WaitCondition::Kind::kRoleReady,
+                                          .target = role.name,
+                                          .stateful_set = role.stateful_set,
+                                          .count = role.members};
       wait_role.timeout_seconds = 300;
       if (sts == nullptr || (*sts)["spec"]["replicas"] != (*body)["spec"]["replicas"] ||
           (*sts)["spec"]["template"] != (*body)["spec"]["template"] ||
@@ -182,6 +184,7 @@ struct ToyPlanner {
             gate.command = role.role.rollout.gate->handler.command;
             gate.pod = pod;
             gate.env = {"STRATA_TARGET_POD=" + pod};
+            gate.hook = Hook::kGate;
             after = {add(gate)};
           }
           Step restart{.action = Action::kRestart, .target = t, .after = after,
@@ -189,7 +192,8 @@ struct ToyPlanner {
           int32_t r = add(restart);
           if (!all_at_once) {
             Step wait{.action = Action::kWait, .target = t, .after = {r}, .reason = "Ready"};
-            wait.condition = "podReady " + pod;
+            wait.condition =
+                WaitCondition{.kind = WaitCondition::Kind::kPodReady, .target = pod};
             wait.timeout_seconds = 300;
             add(wait);
             return finish();

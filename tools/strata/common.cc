@@ -80,74 +80,54 @@ void PrintStatus(const absl::Status& status, std::ostream& err) {
   PrintDiagnostics(DiagnosticsFromStatus(status), err);
 }
 
-std::optional<Loaded> LoadAndResolve(const std::vector<Source>& sources, std::ostream& err) {
-  absl::StatusOr<Documents> documents = Load(sources);
-  if (!documents.ok()) {
-    PrintStatus(documents.status(), err);
-    return std::nullopt;
+int ExitCodeOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+      return kExitUsage;
+    default:
+      return kExitInvalid;
   }
-  std::vector<Diagnostic> found = Check(*documents);
-  PrintDiagnostics(found, err);
-  if (HasErrors(found)) return std::nullopt;
-  absl::StatusOr<std::vector<Topology>> topologies = Resolve(*documents);
-  if (!topologies.ok()) {
-    PrintStatus(topologies.status(), err);
-    return std::nullopt;
-  }
-  Loaded loaded{.documents = *std::move(documents), .topologies = *std::move(topologies)};
-  loaded.warnings = std::move(found);
-  return loaded;
 }
 
-std::optional<Loaded> ReadAndResolve(const std::vector<std::string>& paths, std::ostream& err) {
+std::optional<Prepared> PrepareSources(const std::vector<Source>& sources,
+                                       const PrepareOptions& options, std::ostream& err,
+                                       int* exit_code) {
+  absl::StatusOr<Prepared> prepared = LoadAndPrepare(sources, options);
+  if (!prepared.ok()) {
+    PrintStatus(prepared.status(), err);
+    *exit_code = ExitCodeOf(prepared.status());
+    return std::nullopt;
+  }
+  PrintDiagnostics(prepared->warnings, err);
+  return *std::move(prepared);
+}
+
+std::optional<Prepared> ReadAndPrepare(const std::vector<std::string>& paths,
+                                       const PrepareOptions& options, std::ostream& err,
+                                       int* exit_code) {
   std::optional<std::vector<Source>> sources = ReadSources(paths, err);
-  if (!sources) return std::nullopt;
-  return LoadAndResolve(*sources, err);
+  if (!sources) {
+    *exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  return PrepareSources(*sources, options, err, exit_code);
 }
 
-std::optional<std::vector<CompiledCluster>> CompileClusters(const Loaded& loaded,
-                                                             const std::string& cluster,
-                                                             const std::string& command,
-                                                             std::ostream& err, int* exit_code) {
-  *exit_code = kExitInvalid;
-  if (loaded.topologies.empty()) {
-    err << command << ": the files hold no Cluster document\n";
+std::optional<std::vector<CompiledCluster>> ReadAndCompile(const std::vector<std::string>& paths,
+                                                           const PrepareOptions& options,
+                                                           std::ostream& err, int* exit_code) {
+  std::optional<Prepared> input = ReadAndPrepare(paths, options, err, exit_code);
+  if (!input) return std::nullopt;
+  absl::StatusOr<std::vector<CompiledCluster>> compiled = CompileAll(*input, CompileOptions{});
+  if (!compiled.ok()) {
+    PrintStatus(compiled.status(), err);
+    *exit_code = ExitCodeOf(compiled.status());
     return std::nullopt;
   }
-  std::vector<CompiledCluster> out;
-  std::vector<std::string> names;
-  bool failed = false;
-  for (const Topology& t : loaded.topologies) {
-    names.push_back(t.cluster.name);
-    if (!cluster.empty() && t.cluster.name != cluster) continue;
-    absl::StatusOr<CompiledCluster> compiled = Compile(t, CompileOptions{});
-    if (!compiled.ok()) {
-      std::vector<Diagnostic> diagnostics = DiagnosticsFromStatus(compiled.status());
-      const AppDocument* app = loaded.documents.FindApp(t.app.name);
-      for (Diagnostic& d : diagnostics) {
-        if (!d.file.empty() || app == nullptr || d.path.empty()) continue;
-        d.file = app->file;
-        d.document = app->index;
-        Location loc = Locate(app->source, d.path);
-        d.line = loc.line;
-        d.column = loc.column;
-      }
-      PrintDiagnostics(diagnostics, err);
-      failed = true;
-      continue;
-    }
-    out.push_back(*std::move(compiled));
-  }
-  if (failed) return std::nullopt;
-  if (out.empty()) {
-    err << command << ": --cluster " << cluster << ": no such Cluster (have ";
-    for (size_t i = 0; i < names.size(); ++i) err << (i ? ", " : "") << names[i];
-    err << ")\n";
-    *exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  *exit_code = kExitOk;
-  return out;
+  return *std::move(compiled);
 }
 
 }  // namespace strata::cli

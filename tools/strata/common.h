@@ -3,11 +3,10 @@
 // every subcommand does (one Diagnostic::ToString() per line on stderr).
 //
 // Example (a subcommand callback):
-//   std::optional<std::vector<Source>> sources = ReadSources(files, std::cerr);
-//   if (!sources) return kExitInvalid;
-//   std::optional<Loaded> loaded = LoadAndResolve(*sources, std::cerr);
-//   if (!loaded) return kExitInvalid;
-//   for (const Topology& t : loaded->topologies) ...
+//   int rc = kExitOk;
+//   std::optional<Prepared> input = ReadAndPrepare(files, {}, std::cerr, &rc);
+//   if (!input) return rc;
+//   for (const Topology& t : input->topologies) ...
 
 #ifndef STRATA_TOOLS_STRATA_COMMON_H_
 #define STRATA_TOOLS_STRATA_COMMON_H_
@@ -21,7 +20,7 @@
 #include "strata/compile.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
-#include "strata/validate.h"
+#include "strata/pipeline.h"
 
 namespace strata::cli {
 
@@ -51,30 +50,29 @@ void PrintDiagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& 
 // one per line. Prints nothing for OK.
 void PrintStatus(const absl::Status& status, std::ostream& err);
 
-// Loaded, checked input.
-struct Loaded {
-  Documents documents;
-  std::vector<Topology> topologies;  // One per Cluster, in source order.
-  std::vector<Diagnostic> warnings;  // Sorted; already printed.
-};
+// The exit code for a failed core status: kExitUsage when the command's
+// Cluster choice is wrong (NotFound, FailedPrecondition from Prepare()),
+// kExitInvalid otherwise.
+int ExitCodeOf(const absl::Status& status);
 
-// Returns the loaded documents, their topologies and warnings, after printing
-// the warnings to `err`; or prints every error (and warning) to `err` and
-// returns nullopt (exit code kExitInvalid).
-std::optional<Loaded> LoadAndResolve(const std::vector<Source>& sources, std::ostream& err);
+// Returns the prepared input (strata/pipeline.h) after printing its warnings
+// to `err`; or prints every error (and warning) to `err`, sets `*exit_code`
+// (ExitCodeOf) and returns nullopt.
+std::optional<Prepared> PrepareSources(const std::vector<Source>& sources,
+                                       const PrepareOptions& options, std::ostream& err,
+                                       int* exit_code);
 
-// ReadSources then LoadAndResolve.
-std::optional<Loaded> ReadAndResolve(const std::vector<std::string>& paths, std::ostream& err);
+// ReadSources then PrepareSources (an unreadable file: kExitInvalid).
+std::optional<Prepared> ReadAndPrepare(const std::vector<std::string>& paths,
+                                       const PrepareOptions& options, std::ostream& err,
+                                       int* exit_code);
 
-// Returns every Cluster of `loaded` compiled (the one named `cluster` when
-// not empty), or prints why not (Compile's errors located in the App's
-// file; "no Cluster" and an unknown --cluster named) to `err` and returns
-// nullopt with `*exit_code` set (kExitInvalid, or kExitUsage for an unknown
-// --cluster). `command` prefixes the messages ("strata apply").
-std::optional<std::vector<CompiledCluster>> CompileClusters(const Loaded& loaded,
-                                                             const std::string& cluster,
-                                                             const std::string& command,
-                                                             std::ostream& err, int* exit_code);
+// ReadAndPrepare then CompileAll: every selected Cluster compiled, or
+// nullopt after printing why (Compile's errors located in the App's file)
+// with `*exit_code` set.
+std::optional<std::vector<CompiledCluster>> ReadAndCompile(const std::vector<std::string>& paths,
+                                                           const PrepareOptions& options,
+                                                           std::ostream& err, int* exit_code);
 
 }  // namespace strata::cli
 

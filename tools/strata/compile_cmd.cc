@@ -41,6 +41,8 @@
 #include "common.h"
 #include "strata/compile.h"
 #include "strata/emit.h"
+#include "strata/pipeline.h"
+#include "strata/pipeline.h"
 
 namespace strata::cli {
 namespace {
@@ -321,7 +323,7 @@ std::string EmitRange(const std::vector<Object>& objects, size_t begin, size_t e
 
 // Compiles `t` and turns its objects into text. `parallel`: use every core
 // for this one Cluster (roles and emission).
-ClusterOutput CompileOne(const Topology& t, const Loaded& loaded, const CompileFlags& flags,
+ClusterOutput CompileOne(const Topology& t, const Prepared& loaded, const CompileFlags& flags,
                          bool parallel) {
   ClusterOutput result;
   CompileOptions options;
@@ -331,18 +333,10 @@ ClusterOutput CompileOne(const Topology& t, const Loaded& loaded, const CompileF
   if (parallel) options.parallel_for = ParallelFor;
   absl::StatusOr<CompiledCluster> compiled = Compile(t, options);
   if (!compiled.ok()) {
-    // Compile's own errors name App fields (spec.roles[i]...): locate them
-    // in the App's document.
-    result.diagnostics = DiagnosticsFromStatus(compiled.status());
-    const AppDocument* app = loaded.documents.FindApp(t.app.name);
-    for (Diagnostic& d : result.diagnostics) {
-      if (!d.file.empty() || app == nullptr || d.path.empty()) continue;
-      d.file = app->file;
-      d.document = app->index;
-      Location loc = Locate(app->source, d.path);
-      d.line = loc.line;
-      d.column = loc.column;
-    }
+    // Compile's own errors name App fields (spec.roles[i]...): located in
+    // the App's document by the pipeline's one rule.
+    result.diagnostics =
+        DiagnosticsFromStatus(LocateInApp(compiled.status(), loaded.documents, t.app.name));
     return result;
   }
   result.ok = true;
@@ -393,14 +387,11 @@ int RunCompile(const CompileFlags& flags) {
   std::optional<std::vector<Source>> sources = ReadSources(flags.files, std::cerr);
   if (!sources) return kExitInvalid;
   timings.Phase("read");
-  std::optional<Loaded> loaded = LoadAndResolve(*sources, std::cerr);
-  if (!loaded) return kExitInvalid;
+  int rc = kExitOk;
+  std::optional<Prepared> loaded = PrepareSources(*sources, {}, std::cerr, &rc);
+  if (!loaded) return rc;
   sources.reset();
   timings.Phase("load");
-  if (loaded->topologies.empty()) {
-    std::cerr << "no kind: Cluster document to compile in the input\n";
-    return kExitInvalid;
-  }
   const std::vector<Topology>& topologies = loaded->topologies;
   std::vector<ClusterOutput> outputs(topologies.size());
   if (topologies.size() == 1) {
@@ -411,16 +402,18 @@ int RunCompile(const CompileFlags& flags) {
     });
   }
   timings.Phase("compile_emit");
-  bool failed = false;
+  // Every Cluster's errors at once, sorted and without repeats, as the
+  // pipeline's CompileAll reports them to Python and gRPC.
+  std::vector<Diagnostic> problems;
   size_t objects = 0;
   for (const ClusterOutput& o : outputs) {
-    if (!o.ok) {
-      PrintDiagnostics(o.diagnostics, std::cerr);
-      failed = true;
-    }
+    problems.insert(problems.end(), o.diagnostics.begin(), o.diagnostics.end());
     objects += o.objects;
   }
-  if (failed) return kExitInvalid;
+  if (absl::Status failed = StatusFromDiagnostics(std::move(problems)); !failed.ok()) {
+    PrintStatus(failed, std::cerr);
+    return kExitInvalid;
+  }
   loaded.reset();
   size_t bytes = 0;
   std::string err;

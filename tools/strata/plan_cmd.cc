@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "commands.h"
@@ -16,6 +15,7 @@
 #include "strata/compile.h"
 #include "strata/emit.h"
 #include "strata/observed_state.h"
+#include "strata/pipeline.h"
 #include "strata/plan.h"
 
 namespace strata::cli {
@@ -48,35 +48,11 @@ int RunPlan(const PlanFlags& f) {
     std::cerr << "strata plan: standard input ('-') can be read only once\n";
     return kExitUsage;
   }
-  std::optional<Loaded> loaded = ReadAndResolve(f.files, std::cerr);
-  if (!loaded) return kExitInvalid;
-  const Topology* topology = nullptr;
-  std::vector<std::string> names;
-  for (const Topology& t : loaded->topologies) {
-    names.push_back(t.cluster.name);
-    if (f.cluster.empty() || t.cluster.name == f.cluster) {
-      if (topology == nullptr) topology = &t;
-    }
-  }
-  if (names.empty()) {
-    std::cerr << "strata plan: the files hold no Cluster document to plan for\n";
-    return kExitInvalid;
-  }
-  if (topology == nullptr) {
-    std::cerr << "strata plan: --cluster " << f.cluster << ": no such Cluster (have "
-              << absl::StrJoin(names, ", ") << ")\n";
-    return kExitUsage;
-  }
-  if (f.cluster.empty() && names.size() > 1) {
-    std::cerr << "strata plan: the files hold " << names.size() << " Clusters ("
-              << absl::StrJoin(names, ", ") << "); choose one with --cluster NAME\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<CompiledCluster> compiled = Compile(*topology, CompileOptions{});
-  if (!compiled.ok()) {
-    PrintStatus(compiled.status(), std::cerr);
-    return kExitInvalid;
-  }
+  int rc = kExitOk;
+  std::optional<std::vector<CompiledCluster>> all =
+      ReadAndCompile(f.files, {.cluster = f.cluster, .need_one = true}, std::cerr, &rc);
+  if (!all) return rc;
+  const CompiledCluster* compiled = &all->front();
   std::optional<std::string> text = ReadFileOrStdin(f.observed, std::cerr);
   if (!text) return kExitInvalid;
   absl::StatusOr<ObservedState> observed =

@@ -34,11 +34,9 @@ int RunRbac(const RbacFlags& f) {
     std::cout.flush();
     return std::cout.good() ? kExitOk : kExitInvalid;
   }
-  std::optional<Loaded> loaded = ReadAndResolve(f.files, std::cerr);
-  if (!loaded) return kExitInvalid;
   int exit_code = kExitOk;
   std::optional<std::vector<CompiledCluster>> clusters =
-      CompileClusters(*loaded, f.cluster, "strata rbac", std::cerr, &exit_code);
+      ReadAndCompile(f.files, {.cluster = f.cluster}, std::cerr, &exit_code);
   if (!clusters) return exit_code;
   std::vector<Object> objects = ApplyRbac(*clusters, f.options);
   std::cout << (f.output == "json" ? ToJsonList(objects) : ToYaml(objects));

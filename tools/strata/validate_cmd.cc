@@ -28,8 +28,10 @@ Command AddValidateCommand(CLI::App& app) {
   return [files]() {
     std::optional<std::vector<Source>> sources = ReadSources(*files, std::cerr);
     if (!sources) return kExitInvalid;
-    std::optional<Loaded> loaded = LoadAndResolve(*sources, std::cerr);
-    if (!loaded) return kExitInvalid;
+    int rc = kExitOk;
+    std::optional<Prepared> loaded =
+        PrepareSources(*sources, PrepareOptions{.need_cluster = false}, std::cerr, &rc);
+    if (!loaded) return rc;
     const Documents& docs = loaded->documents;
     std::cout << "ok: " << Count(docs.apps.size() + docs.clusters.size(), "document", "documents")
               << " (" << Count(docs.apps.size(), "App", "Apps") << ", "

@@ -48,10 +48,12 @@ from ._strata import (
     Fault,
     Gate,
     Handler,
+    Hook,
     IntOrPercent,
     Lifecycle,
     ObservedState,
     OnChange,
+    Phase,
     Placement,
     PlacementMode,
     Port,
@@ -80,6 +82,7 @@ from ._strata import (
     Topology,
     ValidationError,
     VolumePolicy,
+    WaitCondition,
 )
 
 
@@ -105,6 +108,9 @@ __all__ = [
     "Step",
     "Target",
     "Action",
+    "Phase",
+    "Hook",
+    "WaitCondition",
     "Timeline",
     "TimelineEvent",
     "Fault",

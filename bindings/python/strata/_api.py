@@ -112,61 +112,31 @@ def _documents(inputs: Sequence[Any]) -> _strata.Documents:
     return docs
 
 
-def _validation_error(diagnostics: list[_strata.Diagnostic]) -> _strata.ValidationError:
-    """A ValidationError carrying `diagnostics`, worded as the CLI prints them."""
-    message = "\n".join(d.to_string() for d in diagnostics)
-    e = _strata.ValidationError(message)
-    e.code = _strata.StatusCode.INVALID_ARGUMENT
-    e.message = message
-    e.errors = list(diagnostics)
-    return e
-
-
-def _no_cluster(text: str) -> _strata.ValidationError:
-    return _validation_error([_strata.Diagnostic(message=text)])
-
-
-def _checked(docs: _strata.Documents) -> list[_strata.Diagnostic]:
-    """Raises ValidationError (the CLI's text) on errors; returns the warnings."""
-    _strata.validate(docs)
-    return _strata.check(docs)
-
-
-def _topologies(
-    inputs: Sequence[Any], cluster: Optional[str]
-) -> tuple[_strata.Documents, list[Any], list[Any]]:
-    docs = _documents(inputs)
-    warnings = _checked(docs)
-    topologies = _strata.resolve(docs)
-    if not topologies:
-        raise _no_cluster("no kind: Cluster document in the input")
-    if cluster is not None:
-        names = [t.cluster.name for t in topologies]
-        topologies = [t for t in topologies if t.cluster.name == cluster]
-        if not topologies:
-            raise KeyError(f"no Cluster named {cluster!r} (have {', '.join(names)})")
-    return docs, topologies, warnings
-
-
-def _compile_all(docs: _strata.Documents, topologies: list[Any]) -> list[_strata.CompiledCluster]:
-    """Compiles every topology. Compile's own diagnostics name App fields
-    without a file; like `strata compile`, locate them in the App's document
-    and report every cluster's errors at once."""
-    compiled = []
-    diagnostics: list[_strata.Diagnostic] = []
-    for t in topologies:
-        try:
-            compiled.append(_strata.compile(t))
-        except _strata.ValidationError as e:
-            app = docs.find_app(t.app.name)
-            for d in e.errors:
-                if not d.file and app is not None and d.path:
-                    where = _strata.locate(app.source, d.path)
-                    d.file, d.document, d.line, d.column = app.file, app.index, where.line, where.column
-                diagnostics.append(d)
-    if diagnostics:
-        raise _validation_error(diagnostics)
-    return compiled
+def _prepare(
+    inputs: Sequence[Any],
+    *,
+    cluster: Optional[str] = None,
+    need_one: bool = False,
+    need_cluster: bool = True,
+) -> _strata.Prepared:
+    """The core pipeline (strata/pipeline.h): Check once, pair each Cluster
+    with its App, pick the Cluster. Raises ValidationError (the CLI's text),
+    KeyError when no Cluster is named `cluster`, and ValueError when one
+    Cluster is needed but the input holds several; each with the CLI's
+    message."""
+    options = _strata.PrepareOptions(
+        need_cluster=need_cluster, cluster=cluster or "", need_one=need_one
+    )
+    try:
+        return _strata.prepare(_documents(inputs), options)
+    except _strata.ValidationError:
+        raise
+    except _strata.Error as e:
+        if e.code == _strata.StatusCode.NOT_FOUND:
+            raise KeyError(e.message) from None
+        if e.code == _strata.StatusCode.FAILED_PRECONDITION:
+            raise ValueError(e.message) from None
+        raise
 
 
 def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.CompiledCluster:
@@ -175,18 +145,19 @@ def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.Comp
         return items[0]
     if len(items) == 1 and isinstance(items[0], CompiledObjects):
         compiled = items[0].compiled
+        names = [c.cluster for c in compiled]
         if cluster is not None:
             compiled = [c for c in compiled if c.cluster == cluster]
-    else:
-        _, topologies, _ = _topologies(items, cluster)
-        compiled = [_strata.compile(t) for t in topologies]
-    if len(compiled) != 1:
-        names = [c.cluster for c in compiled] if compiled else []
-        raise ValueError(
-            f"plan and simulate need exactly one Cluster, found {len(compiled)} {names}: "
-            "pass cluster=NAME"
-        )
-    return compiled[0]
+            if not compiled:
+                raise KeyError(f'no Cluster named "{cluster}" in the input (have {", ".join(names)})')
+        if len(compiled) > 1:
+            raise ValueError(
+                f"the input holds {len(compiled)} Clusters ({', '.join(names)}); name the one "
+                "to use (--cluster NAME; cluster= in Python and gRPC)"
+            )
+        return compiled[0]
+    prepared = _prepare(items, cluster=cluster, need_one=True)
+    return _strata.compile_all(prepared)[0]
 
 
 def _time(value: TimeLike, default: Optional[_dt.datetime] = None) -> _dt.datetime:
@@ -259,7 +230,7 @@ def validate(*inputs: Input) -> list[_strata.Diagnostic]:
     diagnostic (errors and warnings, sorted) and ``str(e)`` is exactly what
     the CLI prints on stderr.
     """
-    return _checked(_documents(inputs))
+    return list(_prepare(inputs, need_cluster=False).warnings)
 
 
 def compile(*inputs: Input, cluster: Optional[str] = None) -> CompiledObjects:
@@ -270,10 +241,10 @@ def compile(*inputs: Input, cluster: Optional[str] = None) -> CompiledObjects:
     ``.to_yaml()`` gives the CLI's YAML. Raises ValidationError on invalid
     input. Releases the GIL while compiling, so threads compile in parallel.
     """
-    docs, topologies, warnings = _topologies(inputs, cluster)
-    compiled = _compile_all(docs, topologies)
+    prepared = _prepare(inputs, cluster=cluster)
+    compiled = _strata.compile_all(prepared)
     objects = [o.body for c in compiled for o in c.objects]
-    return CompiledObjects(objects, compiled, warnings)
+    return CompiledObjects(objects, compiled, list(prepared.warnings))
 
 
 def plan(

@@ -257,6 +257,16 @@ class Plan:
         """Plan-wide remarks (fallbacks, blocked members)."""
         return list(self._raw.notes)
 
+    @property
+    def blocked(self) -> bool:
+        """True when the plan stops at a member that cannot make progress."""
+        return self._raw.blocked
+
+    @property
+    def blocked_reason(self) -> str:
+        """Why the plan is blocked; "" unless ``blocked``."""
+        return self._raw.blocked_reason
+
     def step(self, id: int) -> _strata.Step:
         """Returns the step with `id`."""
         return self._steps[id - 1]
@@ -379,8 +389,7 @@ class Timeline:
         """The verdict ``strata simulate`` gives: no invariant was violated, and
         the cluster converged, or it stopped at a member an injected
         never-ready fault keeps down."""
-        never_ready = any(f.kind == _strata.Fault.Kind.NEVER_READY for f in self._faults)
-        return not self.violations and (self.converged or (self.blocked and never_ready))
+        return self._raw.ok
 
     @property
     def raw(self) -> "_strata.Timeline":
@@ -439,7 +448,7 @@ class Timeline:
     def to_dict(self) -> dict:
         """The timeline as ``strata simulate -o json`` gives it: cluster,
         namespace and verdict (``ok``), then the timeline's own fields."""
-        out = {"cluster": self._cluster, "namespace": self._namespace, "ok": self.ok}
+        out = {"cluster": self._cluster, "namespace": self._namespace}
         out.update(_strata.timeline_to_json(self._raw))
         return out
 

@@ -509,6 +509,24 @@ def parse_observed_state(text: str, source_name: str) -> ObservedState: ...
 def observed_state_from_json(value: JSON, source_name: str) -> ObservedState: ...
 def observed_state_to_list(state: ObservedState) -> dict: ...
 
+# strata/pipeline.h
+NO_CLUSTER_MESSAGE: str
+
+class PrepareOptions(_Value):
+    need_cluster: bool
+    cluster: str
+    need_one: bool
+    def __init__(self, **fields: Any) -> None: ...
+
+class Prepared(_Value):
+    documents: Documents
+    topologies: list[Topology]
+    warnings: list[Diagnostic]
+    def __init__(self, **fields: Any) -> None: ...
+
+def prepare(documents: Documents, options: PrepareOptions = ...) -> Prepared: ...
+def compile_all(prepared: Prepared, options: CompileOptions = ...) -> list[CompiledCluster]: ...
+
 # strata/plan.h
 class Action(enum.Enum):
     APPLY = 0
@@ -519,6 +537,41 @@ class Action(enum.Enum):
     RESIZE_PVC = 5
 
 def action_name(action: Action) -> str: ...
+
+class Phase(enum.Enum):
+    OBJECTS = 0
+    STORAGE = 1
+    REPAIR = 2
+    MEMBERSHIP = 3
+    UPDATE = 4
+    READY = 5
+    CLEANUP = 6
+    REMOVAL = 7
+
+def phase_name(phase: Phase) -> str: ...
+
+class Hook(enum.Enum):
+    NONE = 0
+    GATE = 1
+    MEMBER_LEAVE = 2
+    MEMBER_JOIN = 3
+
+def hook_name(hook: Hook) -> str: ...
+
+class WaitCondition(_Value):
+    class Kind(enum.Enum):
+        POD_READY = 0
+        ROLE_READY = 1
+        PVC_CAPACITY = 2
+    kind: WaitCondition.Kind
+    target: str
+    stateful_set: str
+    count: int
+    min_ready_seconds: int
+    size: str
+    @property
+    def text(self) -> str: ...
+    def __init__(self, **fields: Any) -> None: ...
 
 class Target(_Value):
     kind: str
@@ -541,8 +594,14 @@ class Step(_Value):
     command: list[str]
     pod: str
     env: list[str]
-    condition: str
+    condition: Optional[WaitCondition]
     timeout_seconds: int
+    phase_kind: Phase
+    hook_kind: Hook
+    @property
+    def phase(self) -> str: ...
+    @property
+    def hook(self) -> str: ...
     def __init__(self, **fields: Any) -> None: ...
 
 class Plan(_Value):
@@ -552,6 +611,8 @@ class Plan(_Value):
     steps: list[Step]
     next: list[int]
     notes: list[str]
+    blocked: bool
+    blocked_reason: str
     def __init__(self, **fields: Any) -> None: ...
 
 class PlanOptions(_Value):
@@ -602,6 +663,7 @@ class Timeline(_Value):
     final_state: ObservedState
     start: datetime.datetime
     steps: int
+    ok: bool
     def __init__(self, **fields: Any) -> None: ...
 
 def simulate(desired: CompiledCluster, initial: ObservedState, options: SimulateOptions = ...) -> Timeline: ...

@@ -1,0 +1,89 @@
+// The one front-end pipeline (strata/pipeline.h).
+
+#include "strata/pipeline.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "util/status_macros.h"
+#include "validate/resolve.h"
+
+namespace strata {
+
+absl::StatusOr<Prepared> Prepare(Documents documents, const PrepareOptions& options) {
+  std::vector<Diagnostic> found = Check(documents);
+  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(found));
+  if (options.need_cluster && documents.clusters.empty()) {
+    return StatusFromDiagnostics({Diagnostic{.message = kNoClusterMessage}});
+  }
+  std::vector<std::string> names;
+  for (const ClusterDocument& c : documents.clusters) names.push_back(c.cluster.name);
+  std::vector<Topology> topologies = validate_internal::PairWithApps(documents);
+  if (!options.cluster.empty()) {
+    std::vector<Topology> chosen;
+    for (Topology& t : topologies) {
+      if (t.cluster.name == options.cluster) chosen.push_back(std::move(t));
+    }
+    if (chosen.empty()) {
+      return absl::NotFoundError(absl::StrCat("no Cluster named \"", options.cluster,
+                                              "\" in the input (have ",
+                                              absl::StrJoin(names, ", "), ")"));
+    }
+    topologies = std::move(chosen);
+  }
+  if (options.need_one && topologies.size() > 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the input holds ", topologies.size(), " Clusters (", absl::StrJoin(names, ", "),
+        "); name the one to use (--cluster NAME; cluster= in Python and gRPC)"));
+  }
+  Prepared prepared{.documents = std::move(documents), .topologies = std::move(topologies)};
+  prepared.warnings = std::move(found);
+  return prepared;
+}
+
+absl::StatusOr<Prepared> LoadAndPrepare(const std::vector<Source>& sources,
+                                        const PrepareOptions& options) {
+  STRATA_ASSIGN_OR_RETURN(Documents documents, Load(sources));
+  return Prepare(std::move(documents), options);
+}
+
+absl::Status LocateInApp(const absl::Status& status, const Documents& documents,
+                         absl::string_view app) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  const AppDocument* doc = documents.FindApp(app);
+  if (doc == nullptr) return status;
+  std::vector<Diagnostic> diagnostics = DiagnosticsFromStatus(status);
+  for (Diagnostic& d : diagnostics) {
+    if (!d.file.empty() || d.path.empty()) continue;
+    d.file = doc->file;
+    d.document = doc->index;
+    Location where = Locate(doc->source, d.path);
+    d.line = where.line;
+    d.column = where.column;
+  }
+  return StatusFromDiagnostics(std::move(diagnostics));
+}
+
+absl::StatusOr<std::vector<CompiledCluster>> CompileAll(const Prepared& prepared,
+                                                        const CompileOptions& options) {
+  std::vector<CompiledCluster> out;
+  std::vector<Diagnostic> problems;
+  for (const Topology& t : prepared.topologies) {
+    absl::StatusOr<CompiledCluster> compiled = Compile(t, options);
+    if (compiled.ok()) {
+      out.push_back(*std::move(compiled));
+      continue;
+    }
+    absl::Status located = LocateInApp(compiled.status(), prepared.documents, t.app.name);
+    if (located.code() != absl::StatusCode::kInvalidArgument) return located;
+    std::vector<Diagnostic> found = DiagnosticsFromStatus(located);
+    problems.insert(problems.end(), found.begin(), found.end());
+  }
+  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(std::move(problems)));
+  return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,142 @@
+// The plan contract's names and the one reading of a wait condition
+// (strata/plan.h): phase, hook and wait-kind names, WaitCondition::ToString
+// and CheckWait, which executors and the simulator share.
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "plan/predicates.h"
+#include "strata/plan.h"
+#include "strata/quantity.h"
+
+namespace strata {
+
+const char* ActionName(Action action) {
+  switch (action) {
+    case Action::kApply: return "apply";
+    case Action::kDelete: return "delete";
+    case Action::kRestart: return "restart";
+    case Action::kExec: return "exec";
+    case Action::kWait: return "wait";
+    case Action::kResizePvc: return "resizePvc";
+  }
+  return "apply";
+}
+
+const char* PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kObjects: return "objects";
+    case Phase::kStorage: return "storage";
+    case Phase::kRepair: return "repair";
+    case Phase::kMembership: return "membership";
+    case Phase::kUpdate: return "update";
+    case Phase::kReady: return "ready";
+    case Phase::kCleanup: return "cleanup";
+    case Phase::kRemoval: return "removal";
+  }
+  return "objects";
+}
+
+const char* HookName(Hook hook) {
+  switch (hook) {
+    case Hook::kNone: return "";
+    case Hook::kGate: return "gate";
+    case Hook::kMemberLeave: return "memberLeave";
+    case Hook::kMemberJoin: return "memberJoin";
+  }
+  return "";
+}
+
+const char* WaitKindName(WaitCondition::Kind kind) {
+  switch (kind) {
+    case WaitCondition::Kind::kPodReady: return "podReady";
+    case WaitCondition::Kind::kRoleReady: return "roleReady";
+    case WaitCondition::Kind::kPvcCapacity: return "pvcCapacity";
+  }
+  return "podReady";
+}
+
+std::string WaitCondition::ToString() const {
+  std::string out = absl::StrCat(WaitKindName(kind), " ", target);
+  switch (kind) {
+    case Kind::kPodReady:
+      break;
+    case Kind::kRoleReady:
+      absl::StrAppend(&out, " ", count, "/", count);
+      break;
+    case Kind::kPvcCapacity:
+      absl::StrAppend(&out, " ", size);
+      break;
+  }
+  if (kind != Kind::kPvcCapacity && min_ready_seconds > 0) {
+    absl::StrAppend(&out, " minReadySeconds=", min_ready_seconds);
+  }
+  return out;
+}
+
+namespace {
+
+// Whether `pod` is Ready for `min_ready_seconds` at `now`; `why` otherwise.
+WaitStatus PodStatus(const Json* pod, const std::string& name, int32_t min_ready_seconds,
+                     absl::Time now) {
+  if (pod != nullptr && plan_internal::IsAvailable(*pod, min_ready_seconds, now)) {
+    return {.holds = true};
+  }
+  bool ready = pod != nullptr && plan_internal::IsReady(*pod);
+  return {.holds = false,
+          .why = absl::StrCat(name, ready ? " not Ready for minReadySeconds" : " not Ready")};
+}
+
+}  // namespace
+
+WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
+                     absl::Time now) {
+  switch (condition.kind) {
+    case WaitCondition::Kind::kPodReady:
+      return PodStatus(find("Pod", condition.target), condition.target,
+                       condition.min_ready_seconds, now);
+    case WaitCondition::Kind::kRoleReady:
+      for (int32_t i = 0; i < condition.count; ++i) {
+        std::string pod = absl::StrCat(condition.stateful_set, "-", i);
+        WaitStatus s = PodStatus(find("Pod", pod), pod, condition.min_ready_seconds, now);
+        if (!s.holds) return s;
+      }
+      return {.holds = true};
+    case WaitCondition::Kind::kPvcCapacity: {
+      const Json* pvc = find("PersistentVolumeClaim", condition.target);
+      if (pvc == nullptr) {
+        return {.holds = false, .why = absl::StrCat("PVC ", condition.target, " does not exist")};
+      }
+      std::string capacity = plan_internal::PvcCapacity(*pvc);
+      absl::StatusOr<Quantity> want = Quantity::Parse(condition.size);
+      absl::StatusOr<Quantity> have = Quantity::Parse(capacity);
+      if (want.ok() && have.ok() && !(*have < *want)) return {.holds = true};
+      return {.holds = false,
+              .why = absl::StrCat("PVC ", condition.target, " capacity ",
+                                  capacity.empty() ? "unknown" : capacity, " < ",
+                                  condition.size)};
+    }
+  }
+  return {.holds = false, .why = "unknown wait condition"};
+}
+
+WaitStatus CheckWait(const WaitCondition& condition, const ObservedState& observed,
+                     absl::Time now) {
+  return CheckWait(
+      condition,
+      [&observed](const std::string& kind, const std::string& name) -> const Json* {
+        const std::vector<Json>* list = kind == "Pod" ? &observed.pods
+                                         : kind == "PersistentVolumeClaim"
+                                             ? &observed.persistent_volume_claims
+                                             : nullptr;
+        if (list == nullptr) return nullptr;
+        for (const Json& o : *list) {
+          if (plan_internal::NameOf(o) == name) return &o;
+        }
+        return nullptr;
+      },
+      now);
+}
+
+}  // namespace strata
