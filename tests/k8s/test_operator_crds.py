@@ -35,6 +35,21 @@ def install_crds(cp) -> None:
     raise ControlPlaneError("the clusters.strata.dev resource never appeared in discovery")
 
 
+def explain(cp, field: str) -> str:
+    """`kubectl explain field`, once the server publishes the CRD's OpenAPI v3
+    document: the OpenAPI controller republishes after the CRD is Established
+    and served, so on a busy machine explain can briefly not know the resource.
+    Waits for that condition (bounded), not for a length of time."""
+    deadline = time.monotonic() + 60
+    while True:
+        r = cp.kubectl("explain", field, check=False)
+        if r.returncode == 0:
+            return r.stdout
+        if "couldn't find resource" not in r.stderr or time.monotonic() > deadline:
+            raise ControlPlaneError(f"kubectl explain {field} exited {r.returncode}:\n{r.stderr}")
+        time.sleep(0.2)
+
+
 def example_docs(name: str, namespace: str, app_name: str) -> list[dict]:
     """examples/<name>/ as custom resources, the Cluster in `namespace` and the
     (cluster-scoped) App renamed `app_name` so tests do not share it."""
@@ -68,13 +83,13 @@ def test_committed_crds_are_what_strata_crds_prints(strata_bin):
 def test_crds_establish_and_explain_shows_the_proto_docs(control_plane):
     cp = control_plane
     install_crds(cp)
-    roles = cp.kubectl("explain", "clusters.spec.roles").stdout
+    roles = explain(cp, "clusters.spec.roles")
     # The field's own comment and its sub-fields' comments from topology.proto.
     assert "every role gets its minimum member count" in roles, roles
     assert "Must satisfy the cardinality" in roles, roles
-    app_roles = cp.kubectl("explain", "apps.spec.roles.rollout.strategy").stdout
+    app_roles = explain(cp, "apps.spec.roles.rollout.strategy")
     assert "serial | bestEffortParallel | parallel" in app_roles, app_roles
-    status = cp.kubectl("explain", "clusters.status.phase").stdout
+    status = explain(cp, "clusters.status.phase")
     assert "Progressing" in status, status
     names = cp.kubectl("api-resources", "--api-group=strata.dev", "-o", "wide").stdout
     assert "sapp" in names and "scl" in names, names
