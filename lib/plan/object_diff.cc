@@ -1,5 +1,8 @@
 #include "plan/object_diff.h"
 
+#include <limits>
+#include <set>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "strata/quantity.h"
@@ -22,11 +25,6 @@ bool IsEmptyValue(const Json& v) {
   }
 }
 
-bool QuantityPath(const std::string& path) {
-  return absl::StrContains(path, "requests") || absl::StrContains(path, "limits") ||
-         absl::StrContains(path, "capacity");
-}
-
 bool SameQuantity(const Json& a, const Json& b) {
   auto text = [](const Json& v) -> std::optional<std::string> {
     if (v.is_string()) return v.get<std::string>();
@@ -40,9 +38,128 @@ bool SameQuantity(const Json& a, const Json& b) {
   return qa.ok() && qb.ok() && *qa == *qb;
 }
 
-std::string Child(const std::string& path, const std::string& key) {
-  return path.empty() ? key : absl::StrCat(path, ".", key);
-}
+// Walks `desired` against `observed`, appending differences to `out` until it
+// holds `limit`. `keyed`: match named lists by name (AllDifferences).
+class Walker {
+ public:
+  Walker(size_t limit, bool keyed, std::vector<Difference>& out)
+      : limit_(limit), keyed_(keyed), out_(out) {}
+
+  // Returns false once `limit` differences are found.
+  bool Walk(const Json& desired, const Json& observed, std::vector<std::string>& path) {
+    if (desired.is_object()) {
+      if (!observed.is_object()) {
+        if (IsEmptyValue(desired) && IsEmptyValue(observed)) return true;
+        if (path.empty()) {
+          path.push_back("object");
+          bool more = Add(path, observed, desired);
+          path.pop_back();
+          return more;
+        }
+        return Add(path, observed, desired);
+      }
+      for (auto it = desired.begin(); it != desired.end(); ++it) {
+        path.push_back(it.key());
+        auto o = observed.find(it.key());
+        bool more = true;
+        if (o == observed.end() || o->is_null()) {
+          if (!IsEmptyValue(it.value())) more = Add(path, std::nullopt, it.value());
+        } else {
+          more = Walk(it.value(), *o, path);
+        }
+        path.pop_back();
+        if (!more) return false;
+      }
+      return true;
+    }
+    if (desired.is_array()) {
+      if (keyed_ && Named(desired) && Named(observed)) return WalkNamed(desired, observed, path);
+      if (!observed.is_array() || observed.size() != desired.size()) {
+        if (IsEmptyValue(desired) && IsEmptyValue(observed)) return true;
+        return Add(path, observed, desired);
+      }
+      for (size_t i = 0; i < desired.size(); ++i) {
+        path.push_back(absl::StrCat("[", i, "]"));
+        bool more = Walk(desired[i], observed[i], path);
+        path.pop_back();
+        if (!more) return false;
+      }
+      return true;
+    }
+    if (desired == observed) return true;
+    if (IsEmptyValue(desired) && observed.is_null()) return true;
+    if (QuantityPath(path) && SameQuantity(desired, observed)) return true;
+    return Add(path, observed, desired);
+  }
+
+ private:
+  // A non-empty array of objects with distinct string names.
+  static bool Named(const Json& list) {
+    if (!list.is_array() || list.empty()) return false;
+    std::set<std::string> seen;
+    for (const Json& e : list) {
+      if (!e.is_object()) return false;
+      auto n = e.find("name");
+      if (n == e.end() || !n->is_string() || !seen.insert(n->get<std::string>()).second) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static const Json* ByName(const Json& list, const std::string& name) {
+    for (const Json& e : list) {
+      if (e["name"].get<std::string>() == name) return &e;
+    }
+    return nullptr;
+  }
+
+  bool WalkNamed(const Json& desired, const Json& observed, std::vector<std::string>& path) {
+    size_t before = out_.size();
+    for (const Json& d : desired) {
+      std::string name = d["name"].get<std::string>();
+      path.push_back(absl::StrCat("[name=", name, "]"));
+      const Json* o = ByName(observed, name);
+      bool more = o == nullptr ? Add(path, std::nullopt, d) : Walk(d, *o, path);
+      path.pop_back();
+      if (!more) return false;
+    }
+    for (const Json& o : observed) {
+      std::string name = o["name"].get<std::string>();
+      if (ByName(desired, name) != nullptr) continue;
+      path.push_back(absl::StrCat("[name=", name, "]"));
+      bool more = Add(path, o, std::nullopt);
+      path.pop_back();
+      if (!more) return false;
+    }
+    if (out_.size() == before && observed.size() == desired.size()) {
+      for (size_t i = 0; i < desired.size(); ++i) {
+        if (desired[i]["name"] != observed[i]["name"]) return Add(path, observed, desired);
+      }
+    }
+    return true;
+  }
+
+  bool Add(const std::vector<std::string>& path, std::optional<Json> observed,
+           std::optional<Json> desired) {
+    out_.push_back(Difference{path, std::move(observed), std::move(desired)});
+    return out_.size() < limit_;
+  }
+
+  static bool QuantityPath(const std::vector<std::string>& path) {
+    for (const std::string& p : path) {
+      if (absl::StrContains(p, "requests") || absl::StrContains(p, "limits") ||
+          absl::StrContains(p, "capacity")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  size_t limit_;
+  bool keyed_;
+  std::vector<Difference>& out_;
+};
 
 }  // namespace
 
@@ -55,39 +172,26 @@ std::string Brief(const Json& value) {
 
 std::optional<std::string> FirstDifference(const Json& desired, const Json& observed,
                                            const std::string& path) {
-  if (desired.is_object()) {
-    if (!observed.is_object()) {
-      if (IsEmptyValue(desired) && IsEmptyValue(observed)) return std::nullopt;
-      return absl::StrCat(path.empty() ? "object" : path, ": ", Brief(observed), " -> ",
-                          Brief(desired));
-    }
-    for (auto it = desired.begin(); it != desired.end(); ++it) {
-      std::string child = Child(path, it.key());
-      auto o = observed.find(it.key());
-      if (o == observed.end() || o->is_null()) {
-        if (IsEmptyValue(it.value())) continue;
-        return absl::StrCat(child, ": missing -> ", Brief(it.value()));
-      }
-      if (auto d = FirstDifference(it.value(), *o, child)) return d;
-    }
-    return std::nullopt;
+  std::vector<Difference> found;
+  std::vector<std::string> segments;
+  if (!path.empty()) segments.push_back(path);
+  Walker(1, false, found).Walk(desired, observed, segments);
+  if (found.empty()) return std::nullopt;
+  const Difference& d = found.front();
+  std::string where;
+  for (const std::string& p : d.path) {
+    if (!where.empty() && !absl::StartsWith(p, "[")) where += ".";
+    where += p;
   }
-  if (desired.is_array()) {
-    if (!observed.is_array() || observed.size() != desired.size()) {
-      if (IsEmptyValue(desired) && IsEmptyValue(observed)) return std::nullopt;
-      return absl::StrCat(path, ": ", Brief(observed), " -> ", Brief(desired));
-    }
-    for (size_t i = 0; i < desired.size(); ++i) {
-      if (auto d = FirstDifference(desired[i], observed[i], absl::StrCat(path, "[", i, "]"))) {
-        return d;
-      }
-    }
-    return std::nullopt;
-  }
-  if (desired == observed) return std::nullopt;
-  if (IsEmptyValue(desired) && observed.is_null()) return std::nullopt;
-  if (QuantityPath(path) && SameQuantity(desired, observed)) return std::nullopt;
-  return absl::StrCat(path, ": ", Brief(observed), " -> ", Brief(desired));
+  return absl::StrCat(where, ": ", d.observed ? Brief(*d.observed) : "missing", " -> ",
+                      Brief(*d.desired));
+}
+
+std::vector<Difference> AllDifferences(const Json& desired, const Json& observed) {
+  std::vector<Difference> found;
+  std::vector<std::string> path;
+  Walker(std::numeric_limits<size_t>::max(), true, found).Walk(desired, observed, path);
+  return found;
 }
 
 }  // namespace strata::plan_internal

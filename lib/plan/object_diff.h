@@ -4,7 +4,9 @@
 // recursively. Whatever the API server adds (uid, resourceVersion, status,
 // defaults such as sessionAffinity, clusterIP, targetPort, imagePullPolicy,
 // revisionHistoryLimit) is ignored, so a freshly applied object never differs
-// from its own desired form.
+// from its own desired form. The planner asks for the first difference (its
+// reasons); `strata plan -o diff` asks for all of them (lib/plan/diff.cc).
+// Both walk the same rules, written once below.
 //
 // Example:
 //   std::optional<std::string> d = FirstDifference(desired.body, observed);
@@ -13,8 +15,10 @@
 #ifndef STRATA_PLAN_OBJECT_DIFF_H_
 #define STRATA_PLAN_OBJECT_DIFF_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "strata/json.h"
 
@@ -29,6 +33,22 @@ namespace strata::plan_internal {
 // `path` prefixes the reported path.
 std::optional<std::string> FirstDifference(const Json& desired, const Json& observed,
                                            const std::string& path = "");
+
+// One place where `observed` does not hold what `desired` asks for.
+struct Difference {
+  std::vector<std::string> path;  // Keys; array positions as "[2]" or "[name=x]".
+  std::optional<Json> observed;   // nullopt: the key is absent.
+  std::optional<Json> desired;    // nullopt: an element the desired list lacks.
+
+  bool operator==(const Difference&) const = default;
+};
+
+// Every difference under FirstDifference's rules, in the desired object's key
+// order, except that arrays whose elements are all objects with distinct
+// string `name`s (containers, env, ports, volumes) are matched by name, so an
+// added env entry reads as one added element rather than a changed list; when
+// such a list only changes its order, that is one difference of the list.
+std::vector<Difference> AllDifferences(const Json& desired, const Json& observed);
 
 // Short, single-line rendering of a JSON value for reasons (long values are
 // cut with "...").

@@ -5,6 +5,7 @@
 #define STRATA_TESTS_PLAN_EXAMPLE_CASES_H_
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "strata/compile.h"
 #include "strata/documents.h"
@@ -24,6 +26,11 @@ namespace fs = std::filesystem;
 
 inline const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
 
+// The change previews `strata plan -o diff` is golden-tested with
+// (tests/plan/diff_test.cc): every example x these.
+inline const char* const kDiffScenarios[] = {"image_change", "scale_out", "config_change",
+                                             "new_service"};
+
 inline const char* const kScenarios[] = {"fresh",       "converged",      "scale_out",
                                   "scale_in",    "image_change",   "config_change",
                                   "storage_growth", "immutable_change"};
@@ -33,6 +40,29 @@ inline std::string Read(const fs::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Compares `actual` with the golden file at `path` (STRATA_UPDATE_GOLDEN=1
+// rewrites it instead), showing the first differing lines.
+inline void CheckGolden(const fs::path& path, const std::string& actual) {
+  if (std::getenv("STRATA_UPDATE_GOLDEN") != nullptr) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(path)) << path << " is missing; run with STRATA_UPDATE_GOLDEN=1";
+  std::string expected = Read(path);
+  if (expected == actual) return;
+  std::vector<std::string> e = absl::StrSplit(expected, '\n');
+  std::vector<std::string> a = absl::StrSplit(actual, '\n');
+  size_t i = 0;
+  while (i < e.size() && i < a.size() && e[i] == a[i]) ++i;
+  std::string context;
+  for (size_t k = (i > 3 ? i - 3 : 0); k < i; ++k) absl::StrAppend(&context, "  ", e[k], "\n");
+  for (size_t k = i; k < std::min(e.size(), i + 4); ++k) absl::StrAppend(&context, "- ", e[k], "\n");
+  for (size_t k = i; k < std::min(a.size(), i + 4); ++k) absl::StrAppend(&context, "+ ", a[k], "\n");
+  ADD_FAILURE() << path << " differs at line " << i + 1 << " (STRATA_UPDATE_GOLDEN=1 rewrites):\n"
+                << context;
 }
 
 inline std::vector<std::string> Examples() {
@@ -134,6 +164,15 @@ inline absl::StatusOr<Case> MakeCase(const Topology& base, const CompiledCluster
       }
     }
     if (!done) return absl::NotFoundError("no restarting config file");
+  } else if (scenario == "new_service") {
+    bool done = false;
+    for (const CompiledRole& cr : compiled.roles) {
+      Role& r = AppRole(c.desired, cr.name);
+      if (done || r.ports.empty()) continue;
+      r.services.push_back(ServiceSpec{.name = "golden", .ports = {r.ports.front().name}});
+      done = true;
+    }
+    if (!done) return absl::NotFoundError("no role with ports");
   } else if (scenario == "storage_growth" || scenario == "immutable_change") {
     const CompiledRole* pick = nullptr;
     for (const CompiledRole& r : compiled.roles) {

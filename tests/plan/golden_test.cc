@@ -30,6 +30,7 @@ namespace {
 
 using ::strata::testing::IsOk;
 using ::strata::plan_testing::Case;
+using ::strata::plan_testing::CheckGolden;
 using ::strata::plan_testing::Examples;
 using ::strata::plan_testing::kNow;
 using ::strata::plan_testing::kScenarios;
@@ -39,27 +40,6 @@ using ::strata::plan_testing::Read;
 namespace fs = std::filesystem;
 
 class GoldenPlanTest : public ::testing::TestWithParam<std::string> {};
-
-void CheckGolden(const fs::path& path, const std::string& actual) {
-  if (std::getenv("STRATA_UPDATE_GOLDEN") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path) << actual;
-    return;
-  }
-  ASSERT_TRUE(fs::exists(path)) << path << " is missing; run with STRATA_UPDATE_GOLDEN=1";
-  std::string expected = Read(path);
-  if (expected == actual) return;
-  std::vector<std::string> e = absl::StrSplit(expected, '\n');
-  std::vector<std::string> a = absl::StrSplit(actual, '\n');
-  size_t i = 0;
-  while (i < e.size() && i < a.size() && e[i] == a[i]) ++i;
-  std::string context;
-  for (size_t k = (i > 3 ? i - 3 : 0); k < i; ++k) absl::StrAppend(&context, "  ", e[k], "\n");
-  for (size_t k = i; k < std::min(e.size(), i + 4); ++k) absl::StrAppend(&context, "- ", e[k], "\n");
-  for (size_t k = i; k < std::min(a.size(), i + 4); ++k) absl::StrAppend(&context, "+ ", a[k], "\n");
-  ADD_FAILURE() << path << " differs at line " << i + 1 << " (STRATA_UPDATE_GOLDEN=1 rewrites):\n"
-                << context;
-}
 
 TEST_P(GoldenPlanTest, MatchesGoldenFiles) {
   const std::string example = GetParam();

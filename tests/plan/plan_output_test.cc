@@ -14,9 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "strata/compile.h"
+#include "strata/documents.h"
 #include "strata/emit.h"
 #include "strata/observed_state.h"
 #include "strata/plan.h"
+#include "strata/validate.h"
 #include "tests/plan/fixtures.h"
 #include "tests/testing/status_matchers.h"
 
@@ -250,4 +253,48 @@ TEST_F(PlanCommandTest, ConvergedClusterExitsZeroWithExitCode) {
 }
 
 }  // namespace
+TEST_F(PlanCommandTest, DiffPrintsNothingForAConvergedClusterAndExitsThreeOnChange) {
+  // The kafka example fully rolled out, as kubectl would list it.
+  std::vector<Source> sources;
+  for (const char* f : {"app.yaml", "cluster.yaml"}) {
+    std::ifstream in(kafka_ + "/" + f);
+    std::stringstream s;
+    s << in.rdbuf();
+    sources.push_back(Source{.name = f, .text = s.str()});
+  }
+  absl::StatusOr<Documents> docs = Load(sources);
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  absl::StatusOr<std::vector<Topology>> topologies = Resolve(*docs);
+  ASSERT_TRUE(topologies.ok()) << topologies.status();
+  absl::StatusOr<CompiledCluster> compiled = Compile(topologies->front(), CompileOptions{});
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  absl::Time now = absl::FromUnixSeconds(1767225600);
+  std::string path = TempPath("converged.json");
+  std::ofstream(path) << ObservedStateToList(ConvergedState(*compiled, now)).dump();
+  int rc = 0;
+  std::string out =
+      Run("--observed " + path + " --now 2026-01-01T00:00:00Z -o diff --exit-code", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "");
+  // Without --exit-code a difference still exits 0; with it, 3.
+  std::string bigger = TempPath("cluster-6.yaml");
+  std::ifstream in(kafka_ + "/cluster.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string cluster = s.str();
+  size_t at = cluster.find("members: 5");
+  ASSERT_NE(at, std::string::npos) << cluster;
+  cluster.replace(at, 10, "members: 6");
+  std::ofstream(bigger) << cluster;
+  std::string args = kafka_ + "/app.yaml " + bigger + " --observed " + path +
+                     " --now 2026-01-01T00:00:00Z -o diff";
+  out = Shell(bin_ + " plan " + args, &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, HasSubstr("~ StatefulSet events-broker (role broker)\n"
+                             "    spec.replicas: 5 -> 6\n"));
+  EXPECT_THAT(out, HasSubstr("0 to add, 1 to change, 0 to delete; 0 member restarts\n"));
+  Shell(bin_ + " plan " + args + " --exit-code", &rc);
+  EXPECT_EQ(rc, 3);
+}
+
 }  // namespace strata

@@ -17,6 +17,7 @@
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/plan.h"
+#include "strata/plan_diff.h"
 
 namespace strata::cli {
 namespace {
@@ -67,6 +68,13 @@ int RunPlan(const PlanFlags& f) {
     PrintStatus(plan.status(), std::cerr);
     return kExitInvalid;
   }
+  if (f.output == "diff") {
+    // helm-diff's contract: nothing printed for no change, so `--exit-code`
+    // tells whether anything differs (member restarts included).
+    PlanDiff diff = DiffPlan(*compiled, *observed, *plan);
+    std::cout << PlanDiffToText(diff);
+    return f.exit_code && !diff.empty() ? kExitPlanNotEmpty : kExitOk;
+  }
   if (f.output == "json") {
     std::cout << PlanToJson(*plan).dump(2) << "\n";
   } else if (f.output == "yaml") {
@@ -97,8 +105,10 @@ Command AddPlanCommand(CLI::App& app) {
                   "kubectl's -o yaml|json output of the cluster's objects; '-' reads "
                   "standard input; an empty List means nothing exists yet")
       ->required();
-  cmd->add_option("-o,--output", flags->output, "Output format")
-      ->check(CLI::IsMember({"text", "yaml", "json", "dot"}))
+  cmd->add_option("-o,--output", flags->output,
+                  "Output format; diff: the objects' field changes (+ new, ~ changed, "
+                  "- deleted) and a summary, nothing when nothing differs")
+      ->check(CLI::IsMember({"text", "yaml", "json", "dot", "diff"}))
       ->capture_default_str();
   cmd->add_option("--now", flags->now,
                   "When the observed state was read, RFC 3339 (default: the clock); makes "
@@ -106,7 +116,8 @@ Command AddPlanCommand(CLI::App& app) {
   cmd->add_option("--cluster", flags->cluster,
                   "The Cluster to plan when the files hold several");
   cmd->add_flag("--exit-code", flags->exit_code,
-                "Exit 3 when the plan is not empty (for CI gates)");
+                "Exit 3 when the plan is not empty (with -o diff: when anything "
+                "differs) (for CI gates)");
   return [flags]() { return RunPlan(*flags); };
 }
 
