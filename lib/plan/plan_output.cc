@@ -1,5 +1,7 @@
 // Plan renderings: SPEC §4 JSON, a readable numbered text form, Graphviz dot.
 
+#include "plan/plan_output.h"
+
 #include <string>
 #include <algorithm>
 #include <vector>
@@ -98,8 +100,12 @@ std::string CommandLine(const std::vector<std::string>& argv) {
   return line;
 }
 
+}  // namespace
+
+namespace plan_internal {
+
 // The one-line summary of a step: "apply StatefulSet events-broker (replicas 4)".
-std::string Headline(const Step& s) {
+std::string StepHeadline(const Step& s) {
   std::string line = absl::StrCat(ActionName(s.action), " ", s.target.kind, " ", s.target.name);
   switch (s.action) {
     case Action::kApply:
@@ -127,6 +133,12 @@ std::string Headline(const Step& s) {
   if (s.timeout_seconds > 0) absl::StrAppend(&line, " (timeout ", s.timeout_seconds, "s)");
   return line;
 }
+
+}  // namespace plan_internal
+
+namespace {
+
+using plan_internal::StepHeadline;
 
 std::string DotEscape(const std::string& s) {
   return absl::StrReplaceAll(s, {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
@@ -198,7 +210,7 @@ std::string PlanToText(const Plan& plan) {
     }
     bool next = s.after.empty();
     absl::StrAppend(&out, s.id < 10 ? "   " : s.id < 100 ? "  " : " ", s.id, ". ",
-                    Headline(s),
+                    StepHeadline(s),
                     next ? "  <- next" : absl::StrCat("  after ", absl::StrJoin(s.after, ", ")),
                     "\n");
     absl::StrAppend(&out, "       ", s.reason, "\n");

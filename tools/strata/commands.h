@@ -1,7 +1,9 @@
 // The strata CLI's subcommands. Each Add*Command registers one subcommand on
 // `app` and returns a callback main() runs when it was chosen; the callback
 // returns the process exit code (SPEC §5: 0 ok, 1 invalid input, 2 usage,
-// 3 `plan --exit-code` with a non-empty plan).
+// 3 `plan --exit-code` with a non-empty plan; SPEC-2 §6 adds 3 blocked / not
+// converged, 4 `apply --timeout`, 5 cannot reach or use the cluster, 130
+// interrupted).
 
 #ifndef STRATA_TOOLS_STRATA_COMMANDS_H_
 #define STRATA_TOOLS_STRATA_COMMANDS_H_
@@ -31,6 +33,14 @@ Command AddImportCommand(CLI::App& app);
 
 // `strata crds [-o yaml|json]` (crds_cmd.cc).
 Command AddCrdsCommand(CLI::App& app);
+
+// `strata observe FILE... [--kubeconfig F] [--context C] [-o yaml|json]`
+// (observe_cmd.cc).
+Command AddObserveCommand(CLI::App& app);
+
+// `strata status FILE... [--kubeconfig F] [--context C] [-o text|json]`
+// (status_cmd.cc).
+Command AddStatusCommand(CLI::App& app);
 
 }  // namespace strata::cli
 

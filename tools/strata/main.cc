@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   add(strata::cli::AddCompileCommand(app));
   add(strata::cli::AddSimulateCommand(app));
   add(strata::cli::AddPlanCommand(app));
+  add(strata::cli::AddObserveCommand(app));
+  add(strata::cli::AddStatusCommand(app));
   add(strata::cli::AddRbacCommand(app));
   add(strata::cli::AddImportCommand(app));
   add(strata::cli::AddCrdsCommand(app));

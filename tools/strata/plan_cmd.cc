@@ -12,8 +12,10 @@
 #include "absl/time/time.h"
 #include "commands.h"
 #include "common.h"
+#include "kube_access.h"
 #include "strata/compile.h"
 #include "strata/emit.h"
+#include "strata/execute.h"
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/plan.h"
@@ -31,7 +33,12 @@ struct PlanFlags {
   std::string now;
   std::string cluster;
   bool exit_code = false;
+  KubeFlags kube;
 };
+
+// `--observed cluster` reads the live cluster instead of a file (a file of
+// that name is `./cluster`).
+constexpr char kObservedCluster[] = "cluster";
 
 int RunPlan(const PlanFlags& f) {
   absl::Time now = absl::Now();
@@ -54,13 +61,26 @@ int RunPlan(const PlanFlags& f) {
       ReadAndCompile(f.files, {.cluster = f.cluster, .need_one = true}, std::cerr, &rc);
   if (!all) return rc;
   const CompiledCluster* compiled = &all->front();
-  std::optional<std::string> text = ReadFileOrStdin(f.observed, std::cerr);
-  if (!text) return kExitInvalid;
-  absl::StatusOr<ObservedState> observed =
-      ParseObservedState(*text, f.observed == "-" ? kStdinName : f.observed);
-  if (!observed.ok()) {
-    PrintStatus(observed.status(), std::cerr);
-    return kExitInvalid;
+  absl::StatusOr<ObservedState> observed;
+  if (f.observed == kObservedCluster) {
+    std::unique_ptr<KubeClient> kube = ConnectOrReport("plan", f.kube, std::cerr, &rc);
+    if (!kube) return rc;
+    observed = kube->Observe(ObserveRequestFor(*compiled));
+    if (!observed.ok()) return ReportClusterError("plan", observed.status(), std::cerr);
+    // Waits on minReadySeconds are judged against the time it was read.
+    if (f.now.empty()) now = kube->Now();
+  } else {
+    if (!f.kube.kubeconfig.empty() || !f.kube.context.empty()) {
+      std::cerr << "strata plan: --kubeconfig and --context need --observed cluster\n";
+      return kExitUsage;
+    }
+    std::optional<std::string> text = ReadFileOrStdin(f.observed, std::cerr);
+    if (!text) return kExitInvalid;
+    observed = ParseObservedState(*text, f.observed == "-" ? kStdinName : f.observed);
+    if (!observed.ok()) {
+      PrintStatus(observed.status(), std::cerr);
+      return kExitInvalid;
+    }
   }
   absl::StatusOr<Plan> plan = PlanRollout(*compiled, *observed, PlanOptions{.now = now});
   if (!plan.ok()) {
@@ -95,15 +115,16 @@ Command AddPlanCommand(CLI::App& app) {
       "plan",
       "Plan the ordered, explained steps from the observed state (kubectl get "
       "statefulsets,pods,services,configmaps,poddisruptionbudgets,"
-      "persistentvolumeclaims -l app.kubernetes.io/instance=C -o yaml) to what the "
-      "files ask for (SPEC §4).");
+      "persistentvolumeclaims -l app.kubernetes.io/instance=C -o yaml, or the live "
+      "cluster with --observed cluster) to what the files ask for (SPEC §4).");
   auto flags = std::make_shared<PlanFlags>();
   cmd->add_option("FILE", flags->files, "App and Cluster files (YAML or JSON); '-' reads "
                                         "standard input")
       ->required();
   cmd->add_option("--observed", flags->observed,
                   "kubectl's -o yaml|json output of the cluster's objects; '-' reads "
-                  "standard input; an empty List means nothing exists yet")
+                  "standard input; an empty List means nothing exists yet; 'cluster' "
+                  "reads the live cluster (see --kubeconfig)")
       ->required();
   cmd->add_option("-o,--output", flags->output,
                   "Output format; diff: the objects' field changes (+ new, ~ changed, "
@@ -118,6 +139,7 @@ Command AddPlanCommand(CLI::App& app) {
   cmd->add_flag("--exit-code", flags->exit_code,
                 "Exit 3 when the plan is not empty (with -o diff: when anything "
                 "differs) (for CI gates)");
+  AddKubeFlags(cmd, &flags->kube);
   return [flags]() { return RunPlan(*flags); };
 }
 
