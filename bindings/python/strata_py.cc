@@ -294,7 +294,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("path", &Handler::path, "http: request path.")
       .Field("scheme", &Handler::scheme, "http: HTTP or HTTPS.")
       .Field("port", &Handler::port, "http, tcp, grpc: the port probed.")
-      .Field("service", &Handler::service, "grpc: the health service name.");
+      .Field("service", &Handler::service, "grpc: the health service name.")
+      .Field("timeout_seconds", &Handler::timeout_seconds,
+             "memberLeave/memberJoin: how long the hook is retried (None: 600).");
   ValueClass<Probe>(m, "Probe", "A Handler with the Kubernetes probe timing fields.")
       .Field("handler", &Probe::handler, "What to run.")
       .Field("initial_delay_seconds", &Probe::initial_delay_seconds, "None: Kubernetes default.")

@@ -29,6 +29,10 @@ struct PortRef {
   bool operator==(const PortRef&) const = default;
 };
 
+// How long a memberLeave/memberJoin hook is retried when its handler sets no
+// timeoutSeconds.
+inline constexpr int32_t kDefaultHookTimeoutSeconds = 600;
+
 struct Handler {
   enum class Kind { kNone, kExec, kHttp, kTcp, kGrpc };
   Kind kind = Kind::kNone;  // Exactly one of the handlers must be set.
@@ -38,6 +42,9 @@ struct Handler {
   std::string scheme = "HTTP";       // http: HTTP (default) or HTTPS.
   PortRef port;                      // http, tcp, grpc: the port probed.
   std::string service;               // grpc: the health service name, optional.
+  // lifecycle memberLeave/memberJoin only: how long the executor retries the
+  // hook until it succeeds (SPEC-2 §6). Unset: kDefaultHookTimeoutSeconds.
+  std::optional<int32_t> timeout_seconds;
 
   bool operator==(const Handler&) const = default;
 };

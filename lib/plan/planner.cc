@@ -815,6 +815,8 @@ void RolePlanner::Membership(Chain& chain) {
         e.pod = PodName(k);
         e.env = TargetEnv(e.pod, k);
         e.hook = Hook::kMemberJoin;
+        e.timeout_seconds =
+            spec_.lifecycle.member_join->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
         b_.Then(chain, std::move(e));
         ++member_steps_;
       }
@@ -841,6 +843,8 @@ void RolePlanner::Membership(Chain& chain) {
           e.pod = name;
           e.env = TargetEnv(name, k);
           e.hook = Hook::kMemberLeave;
+          e.timeout_seconds =
+              spec_.lifecycle.member_leave->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
           b_.Then(chain, std::move(e));
           ++member_steps_;
         }

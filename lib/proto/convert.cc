@@ -295,9 +295,14 @@ class Converter {
     if (h.has_exec() && h.has_http()) {
       Error(path.Child("http"), "only one of exec, http may be set");
     }
-    if (h.has_exec()) return FromExec(h.exec());
-    if (h.has_http()) return FromHttp(h.http(), path.Child("http"));
-    return Handler();
+    Handler out;
+    if (h.has_exec()) {
+      out = FromExec(h.exec());
+    } else if (h.has_http()) {
+      out = FromHttp(h.http(), path.Child("http"));
+    }
+    if (h.has_timeout_seconds()) out.timeout_seconds = h.timeout_seconds();
+    return out;
   }
 
   Storage FromStorage(const v1::Storage& s, const FieldPath& path) {
@@ -548,6 +553,7 @@ void ToProbe(const Probe& in, v1::Probe* p) {
 void ToHandler(const Handler& h, v1::Handler* out) {
   if (h.kind == Handler::Kind::kExec) ToExec(h, out->mutable_exec());
   if (h.kind == Handler::Kind::kHttp) ToHttp(h, out->mutable_http());
+  if (h.timeout_seconds) out->set_timeout_seconds(*h.timeout_seconds);
 }
 
 std::string QuantityToString(const Quantity& q) {

@@ -340,6 +340,31 @@ void KubeModel::Touch(Json& object) {
   object["metadata"]["resourceVersion"] = NextResourceVersion();
 }
 
+absl::Status KubeModel::PatchMetadata(
+    const std::string& kind, const std::string& name,
+    const std::map<std::string, std::optional<std::string>>& labels,
+    const std::map<std::string, std::optional<std::string>>& annotations) {
+  auto k = objects_.find(kind);
+  if (k == objects_.end() || k->second.count(name) == 0) {
+    return absl::NotFoundError(absl::StrCat("patch ", kind, " ", name, ": not found"));
+  }
+  Json& md = k->second[name]["metadata"];
+  auto apply = [&md](const char* field,
+                     const std::map<std::string, std::optional<std::string>>& changes) {
+    for (const auto& [key, value] : changes) {
+      if (value.has_value()) {
+        md[field][key] = *value;
+      } else if (md.contains(field) && md[field].is_object()) {
+        md[field].erase(key);
+      }
+    }
+  };
+  apply("labels", labels);
+  apply("annotations", annotations);
+  Touch(k->second[name]);
+  return absl::OkStatus();
+}
+
 absl::Status KubeModel::Apply(const Json& object) {
   if (!object.is_object()) {
     return absl::InvalidArgumentError("apply: the object is not a JSON object");

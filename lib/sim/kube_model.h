@@ -97,6 +97,13 @@ class KubeModel {
   // Reconcile (OnDelete semantics).
   [[nodiscard]] absl::Status DeletePod(const std::string& name);
 
+  // Sets (a value) or removes (nullopt) labels and annotations of the object,
+  // like a JSON merge patch of its metadata. NotFound when absent.
+  [[nodiscard]] absl::Status PatchMetadata(
+      const std::string& kind, const std::string& name,
+      const std::map<std::string, std::optional<std::string>>& labels,
+      const std::map<std::string, std::optional<std::string>>& annotations);
+
   // Sets PVC `name`'s request to `size`; the capacity follows after
   // `resize_delay`. NotFound when absent, InvalidArgument for a bad
   // quantity, FailedPrecondition for a smaller size.

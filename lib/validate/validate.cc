@@ -527,14 +527,27 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
   if (role.lifecycle.pre_stop) {
     CheckHandler(r, lifecycle.Child("preStop"), *role.lifecycle.pre_stop, role,
                  {Handler::Kind::kExec, Handler::Kind::kHttp});
+    if (role.lifecycle.pre_stop->timeout_seconds) {
+      r.Error(lifecycle.Child("preStop").Child("timeoutSeconds"),
+              "not allowed here: only memberLeave and memberJoin take a timeout (the kubelet "
+              "bounds preStop by terminationGracePeriodSeconds)");
+    }
   }
+  auto hook_timeout = [&](const Handler& h, const FieldPath& at) {
+    if (h.timeout_seconds && *h.timeout_seconds < 1) {
+      r.Error(at.Child("timeoutSeconds"),
+              absl::StrCat(*h.timeout_seconds, " is invalid: must be >= 1"));
+    }
+  };
   if (role.lifecycle.member_leave) {
     CheckHandler(r, lifecycle.Child("memberLeave"), *role.lifecycle.member_leave, role,
                  {Handler::Kind::kExec});
+    hook_timeout(*role.lifecycle.member_leave, lifecycle.Child("memberLeave"));
   }
   if (role.lifecycle.member_join) {
     CheckHandler(r, lifecycle.Child("memberJoin"), *role.lifecycle.member_join, role,
                  {Handler::Kind::kExec});
+    hook_timeout(*role.lifecycle.member_join, lifecycle.Child("memberJoin"));
   }
   if (role.lifecycle.termination_grace_period_seconds &&
       *role.lifecycle.termination_grace_period_seconds < 0) {
