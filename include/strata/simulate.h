@@ -72,11 +72,12 @@ struct SimulateOptions {
   std::function<absl::StatusOr<Plan>(const CompiledCluster&, const ObservedState&,
                                      const PlanOptions&)>
       planner;
-  // Added: how the simulated executor treats `wait` steps. false (default):
-  // it runs them, letting simulated time pass until the condition holds or
-  // the step's timeout (as tests/k8s/executor.py does). true: a wait is a
-  // barrier: run every other step whose `after` are done, then observe and
-  // plan again (the README's and examples/operator's executor).
+  // Added: what happens after a pass (the library's ExecutePlan, as every
+  // front end runs it) stops at `wait` steps. false (default): the executor
+  // blocks at each of them, letting simulated time pass until the condition
+  // holds or the step's timeout, then plans again. true: it observes and
+  // plans again at once (Reconcile waits for a change in the cluster first;
+  // the planner must cope with being asked again before anything changed).
   bool replan_at_wait = false;
 };
 

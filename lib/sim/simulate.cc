@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "sim/kube_model.h"
+#include "strata/execute.h"
 #include "util/status_macros.h"
 
 namespace strata {
@@ -194,9 +195,51 @@ class Simulator {
   void CheckConverged();
 
   // --- execution ----------------------------------------------------------
-  // Runs the plan from `next`, following `after` chains; false when a step
-  // could not complete (the round ends).
-  bool Execute(const Plan& plan);
+  // The executor's view of the simulated cluster: the library's one
+  // executor (ExecutePlan) walks the plan and calls these; each call applies
+  // the step's effect to the model through RunStep/Exec, where the invariants
+  // are checked and the timeline written.
+  class Client : public ClusterClient {
+   public:
+    explicit Client(Simulator& sim) : sim_(sim) {}
+    absl::Time Now() override { return sim_.kube_.now(); }
+    absl::StatusOr<ObservedState> Observe(const ObserveRequest&) override {
+      return sim_.kube_.ToObservedState();
+    }
+    absl::StatusOr<Json> Apply(const Json& object, const ApplyOptions& options) override;
+    absl::Status Delete(const ObjectRef& ref, const DeleteOptions& options) override;
+    absl::StatusOr<ExecResult> Exec(const ExecRequest& request) override;
+    absl::Status PatchMetadata(const ObjectRef& ref, const MetadataPatch& patch) override {
+      return sim_.kube_.PatchMetadata(ref.kind, ref.name, patch.labels, patch.annotations);
+    }
+    absl::Status ResizePvc(const ObjectRef& pvc, const std::string& size) override;
+    absl::StatusOr<bool> WaitForChange(const ObserveRequest&, absl::Time deadline,
+                                       const std::function<bool()>&) override {
+      int64_t before = sim_.kube_.version();
+      std::optional<absl::Time> next = sim_.kube_.NextEventTime();
+      sim_.Advance(next.has_value() ? std::min(*next, deadline) : deadline);
+      return sim_.kube_.version() != before;
+    }
+    absl::Status SleepUntil(absl::Time deadline, const std::function<bool()>&) override {
+      if (deadline > sim_.kube_.now()) sim_.Advance(deadline);
+      return absl::OkStatus();
+    }
+
+   private:
+    // The step ExecutePlan is running, or an error for a call outside one.
+    absl::StatusOr<const Step*> Current(Action a, Action b) const;
+    Simulator& sim_;
+  };
+  friend class Client;
+
+  // Runs one pass of `plan` (ExecutePlan from `before`, the state it was
+  // made from); in the waiting executor, then blocks at each wait it stopped
+  // at until the wait holds or times out. False when a step could not
+  // complete (the round ends).
+  bool Execute(const Plan& plan, const ObservedState& before);
+  // Bookkeeping after each step the executor ran: count it, let the
+  // controllers run, fire the faults due at this step.
+  void AfterStep();
   enum class Outcome { kDone, kStop };
   Outcome RunStep(const Step& step);
   Outcome Exec(const Step& step);
@@ -228,6 +271,8 @@ class Simulator {
   std::map<std::string, std::string> deleted_sts_;  // sts name -> "orphan"/"cascade".
   std::map<std::string, int64_t> orphaned_replicas_;  // sts -> replicas when orphaned.
   Snapshot last_;  // As of the last Sync().
+  std::optional<Step> current_;                 // The step the executor is running.
+  std::map<std::string, HookRetry> retries_;    // The executor's gate/hook retries.
 };
 
 Simulator::Snapshot Simulator::Take() const {
@@ -811,7 +856,75 @@ void Simulator::FireStepFaults() {
   }
 }
 
-bool Simulator::Execute(const Plan& plan) {
+absl::StatusOr<const Step*> Simulator::Client::Current(Action a, Action b) const {
+  if (!sim_.current_.has_value() ||
+      (sim_.current_->action != a && sim_.current_->action != b)) {
+    return absl::InternalError("the simulated cluster was called outside a plan step");
+  }
+  return &*sim_.current_;
+}
+
+absl::StatusOr<Json> Simulator::Client::Apply(const Json& object, const ApplyOptions& options) {
+  if (options.dry_run) return object;
+  absl::StatusOr<const Step*> step = Current(Action::kApply, Action::kApply);
+  if (!step.ok()) return step.status();
+  if (sim_.RunStep(**step) == Outcome::kStop) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("apply ", (*step)->target.kind, " ", (*step)->target.name,
+                     ": the simulated API server refused it"));
+  }
+  return object;
+}
+
+absl::Status Simulator::Client::Delete(const ObjectRef& ref, const DeleteOptions& options) {
+  absl::StatusOr<const Step*> step = Current(Action::kDelete, Action::kRestart);
+  if (!step.ok()) return step.status();
+  if (const Json* have = sim_.kube_.Find(ref.kind, ref.name);
+      have != nullptr && !options.uid.empty() &&
+      StringAt(*have, {"metadata", "uid"}) != options.uid) {
+    sim_.Event(absl::StrCat("delete ", ref.kind, " ", ref.name,
+                            ": refused, the uid precondition failed (recreated meanwhile)"));
+    return absl::AbortedError(absl::StrCat("delete ", ref.kind, " ", ref.name,
+                                           ": 409 Conflict: uid precondition"));
+  }
+  if (sim_.RunStep(**step) == Outcome::kStop) {
+    return absl::InternalError(absl::StrCat("delete ", ref.kind, " ", ref.name, " failed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExecResult> Simulator::Client::Exec(const ExecRequest& request) {
+  absl::StatusOr<const Step*> step = Current(Action::kExec, Action::kExec);
+  if (!step.ok()) return step.status();
+  const Json* pod = sim_.kube_.Find("Pod", request.pod);
+  const bool running = pod != nullptr && StringAt(*pod, {"status", "phase"}) == "Running";
+  if (sim_.Exec(**step) == Outcome::kDone) return ExecResult{};
+  if (!running) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("exec in ", request.pod, ": the pod is not running"));
+  }
+  return ExecResult{.exit_code = 1, .stderr_text = "injected gate-fails"};
+}
+
+absl::Status Simulator::Client::ResizePvc(const ObjectRef& pvc, const std::string& size) {
+  absl::StatusOr<const Step*> step = Current(Action::kResizePvc, Action::kResizePvc);
+  if (!step.ok()) return step.status();
+  if (sim_.RunStep(**step) == Outcome::kStop) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("resize PVC ", pvc.name, " to ", size, ": refused"));
+  }
+  return absl::OkStatus();
+}
+
+void Simulator::AfterStep() {
+  ++steps_run_;
+  ++timeline_.steps;
+  Advance(kube_.now());
+  FireStepFaults();
+  Advance(kube_.now());
+}
+
+bool Simulator::Execute(const Plan& plan, const ObservedState& before) {
   // The first wave: restarts reachable from `next` without passing a wait.
   wave_.clear();
   std::vector<bool> unwaited(plan.steps.size() + 1, false);
@@ -823,31 +936,60 @@ bool Simulator::Execute(const Plan& plan) {
     unwaited[s.id] = ok && s.action != Action::kWait;
     if (ok && s.action == Action::kRestart) wave_.insert(s.target.name);
   }
-  std::vector<int32_t> queue(plan.next.begin(), plan.next.end());
-  std::set<int32_t> done;
-  std::set<int32_t> queued(queue.begin(), queue.end());
-  for (size_t i = 0; i < queue.size(); ++i) {
-    int32_t id = queue[i];
-    if (id < 1 || id > static_cast<int32_t>(plan.steps.size())) continue;
-    const Step& step = plan.steps[id - 1];
-    // A barrier for an executor that replans at waits: the next observation
-    // tells whether it holds.
-    if (options_.replan_at_wait && step.action == Action::kWait) continue;
-    Outcome outcome = RunStep(step);
-    ++steps_run_;
-    ++timeline_.steps;
-    Advance(kube_.now());
-    FireStepFaults();
-    Advance(kube_.now());
-    if (outcome == Outcome::kStop) return false;
-    done.insert(id);
-    for (const Step& s : plan.steps) {
-      if (queued.count(s.id) > 0 || s.after.empty()) continue;
-      if (std::all_of(s.after.begin(), s.after.end(),
-                      [&](int32_t a) { return done.count(a) > 0; })) {
-        queue.push_back(s.id);
-        queued.insert(s.id);
+  Client client(*this);
+  ExecuteOptions options{
+      .observed = &before,
+      .on_event =
+          [this](const ExecuteEvent& e) {
+            if (!e.step.has_value()) return;
+            if (e.kind == ExecuteEvent::Kind::kStepStarted) {
+              current_ = *e.step;
+              step_id_ = e.step->id;
+            } else if ((e.kind == ExecuteEvent::Kind::kStepSucceeded ||
+                        e.kind == ExecuteEvent::Kind::kStepFailed) &&
+                       e.step->action != Action::kWait) {
+              AfterStep();
+            }
+          },
+      .cluster = desired_.cluster,
+      .pass = round_,
+      .retries = &retries_};
+  absl::StatusOr<PassResult> pass = ExecutePlan(plan, client, options);
+  current_.reset();
+  if (!pass.ok()) {
+    Violation(absl::StrCat("the executor stopped: ", pass.status().message()));
+    return false;
+  }
+  switch (pass->outcome) {
+    case PassResult::Outcome::kStepFailed: {
+      // A failed gate or hook: the executor retries it after its backoff.
+      const Step& failed = plan.steps[*pass->failed - 1];
+      auto it = retries_.find(RetryKey(failed));
+      if (it != retries_.end() && it->second.retry_at > kube_.now()) {
+        Advance(it->second.retry_at);
       }
+      return false;
+    }
+    case PassResult::Outcome::kBlocked:
+      Event(absl::StrCat("the executor is blocked: ", pass->message));
+      return false;
+    case PassResult::Outcome::kConflict:
+    case PassResult::Outcome::kCancelled:
+    case PassResult::Outcome::kDeadline:
+      return false;
+    case PassResult::Outcome::kConverged:
+    case PassResult::Outcome::kProgressed:
+      break;
+  }
+  // The waiting executor blocks at each wait the pass stopped at; the
+  // replanning one observes and plans again at once.
+  if (!options_.replan_at_wait) {
+    for (int32_t id : pass->waiting) {
+      const Step& step = plan.steps[id - 1];
+      step_id_ = step.id;
+      Outcome outcome = Wait(step);
+      AfterStep();
+      if (outcome == Outcome::kStop) return false;
     }
   }
   return true;
@@ -917,7 +1059,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
     Event(absl::StrCat("plan: ", plan->steps.size(), " step(s), next ",
                        absl::StrJoin(plan->next, ",")));
     progress_ = false;
-    Execute(*plan);
+    Execute(*plan, before);
     step_id_ = 0;
     std::string fingerprint;
     for (const Step& s : plan->steps) {

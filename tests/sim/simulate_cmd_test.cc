@@ -102,7 +102,7 @@ TEST_F(SimulateCommandTest, JsonOutput) {
   EXPECT_EQ(j["converged"], true);
   EXPECT_EQ(j["blocked"], false);
   EXPECT_EQ(j["violations"], Json::array());
-  EXPECT_EQ(j["plans"], 2);
+  EXPECT_EQ(j["plans"], 3);  // The executor plans again after each wait (SPEC-2 5b.1).
   ASSERT_TRUE(j["events"].is_array());
   EXPECT_EQ(j["events"][0]["offsetSeconds"], 0);
   EXPECT_EQ(j["events"].back()["what"], "plan is empty: converged");

@@ -133,9 +133,10 @@ Command AddSimulateCommand(CLI::App& app) {
   cmd->add_option("--start", flags->start,
                   "Simulated start time, RFC 3339 (default 2026-01-01T00:00:00Z)");
   cmd->add_flag("--replan-at-wait", flags->replan_at_wait,
-               "Execute like the README's operator loop: treat each wait step as a "
-               "barrier and plan again, instead of letting simulated time run until "
-               "the wait holds");
+               "When a pass stops at wait steps, observe and plan again at once "
+               "instead of letting simulated time run until each wait holds or times "
+               "out (both run the library's executor; this asks the planner to cope "
+               "with being asked again before anything changed)");
   cmd->add_option("--cluster", flags->cluster,
                   "Simulate only the Cluster of this name (default: every Cluster)");
   cmd->add_option("-o,--output", flags->output, "Output format: text (default) or json")
