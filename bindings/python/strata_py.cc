@@ -760,6 +760,47 @@ PYBIND11_MODULE(_strata, m) {
   m.def("plan_to_text", &PlanToText, py::arg("plan"), "A numbered plan grouped by phase and role.");
   m.def("plan_to_dot", &PlanToDot, py::arg("plan"), "The step graph in Graphviz dot.");
 
+  // ------------------------------------------------ strata/plan_diff.h
+  ValueClass<FieldChange>(m, "FieldChange", "One changed field of an object.")
+      .Field("path", &FieldChange::path,
+             "\"spec.replicas\", \"spec.template.spec.containers[name=kafka].image\".")
+      .Field("before", &FieldChange::before, "The observed value; None when absent.")
+      .Field("after", &FieldChange::after, "The desired value; None when it goes away.");
+  py::enum_<ObjectChange::Kind>(m, "ObjectChangeKind", "Whether an object is added, changed or deleted.")
+      .value("ADD", ObjectChange::Kind::kAdd)
+      .value("CHANGE", ObjectChange::Kind::kChange)
+      .value("DELETE", ObjectChange::Kind::kDelete);
+  ValueClass<ObjectChange>(m, "ObjectChange", "What a plan does to one object.")
+      .Field("kind", &ObjectChange::kind, "An ObjectChangeKind.")
+      .Field("object_kind", &ObjectChange::object_kind, "\"StatefulSet\", \"ConfigMap\", ...")
+      .Field("name", &ObjectChange::name, "The object name.")
+      .Field("role", &ObjectChange::role, "The role; empty for cluster-wide objects.")
+      .Field("object", &ObjectChange::object, "ADD: the whole new object (Secret values redacted).")
+      .Field("replaces", &ObjectChange::replaces,
+             "ADD of a config ConfigMap: the one it replaces (fields are the changes from it).")
+      .Field("fields", &ObjectChange::fields, "CHANGE: the changed fields (FieldChange).")
+      .Field("note", &ObjectChange::note, "How the plan does it, when notable.")
+      .def_property_readonly("op", [](const ObjectChange& c) { return std::string(ObjectChangeSymbol(c.kind)); },
+                             "\"+\", \"~\" or \"-\".");
+  ValueClass<MemberRestart>(m, "MemberRestart", "A member the plan restarts.")
+      .Field("pod", &MemberRestart::pod, "The pod.")
+      .Field("role", &MemberRestart::role, "Its role.")
+      .Field("reason", &MemberRestart::reason, "The plan step's reason.");
+  ValueClass<PlanDiff>(m, "PlanDiff", "What a plan changes, object by object and field by field.")
+      .Field("cluster", &PlanDiff::cluster, "Cluster name.")
+      .Field("namespace", &PlanDiff::namespace_, "Namespace.")
+      .Field("objects", &PlanDiff::objects, "ObjectChanges: adds and changes, then deletions.")
+      .Field("restarts", &PlanDiff::restarts, "MemberRestarts in the plan's order.")
+      .Field("to_add", &PlanDiff::to_add, "Objects created.")
+      .Field("to_change", &PlanDiff::to_change, "Objects changed.")
+      .Field("to_delete", &PlanDiff::to_delete, "Objects deleted.")
+      .def_property_readonly("empty", &PlanDiff::empty, "True when nothing differs.");
+  m.def("diff_plan", &DiffPlan, py::arg("desired"), py::arg("observed"), py::arg("plan"),
+        "Returns the PlanDiff of `plan`, planned from `observed` to `desired`.");
+  m.def("plan_diff_to_text", &PlanDiffToText, py::arg("diff"),
+        "The diff as `strata plan -o diff` prints it; \"\" when nothing differs.");
+  m.def("plan_diff_to_json", &PlanDiffToJson, py::arg("diff"), "The diff as a dict.");
+
   // ------------------------------------------------ strata/simulate.h
   ValueClass<Fault> fault(m, "Fault", "A fault injected into a simulation.");
   py::enum_<Fault::Kind>(fault, "Kind", "What goes wrong.")

@@ -26,6 +26,7 @@
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/plan.h"
+#include "strata/plan_diff.h"
 #include "strata/probe.h"
 #include "strata/quantity.h"
 #include "strata/rbac.h"

@@ -16,6 +16,7 @@
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/plan.h"
+#include "strata/plan_diff.h"
 #include "strata/simulate.h"
 #include "util/status_macros.h"
 
@@ -153,6 +154,13 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Plan(grpc::CallbackServerContext* c
                             PlanRollout(all.front(), observed, plan_options));
     *response->mutable_plan() = PlanToProto(plan);
     response->set_text(PlanToText(plan));
+    PlanDiff diff = DiffPlan(all.front(), observed, plan);
+    response->set_diff(PlanDiffToText(diff));
+    v1::DiffSummary* summary = response->mutable_diff_summary();
+    summary->set_to_add(diff.to_add);
+    summary->set_to_change(diff.to_change);
+    summary->set_to_delete(diff.to_delete);
+    summary->set_restarts(static_cast<int32_t>(diff.restarts.size()));
     AddWarnings(input.warnings, response->mutable_warnings());
     return absl::OkStatus();
   });

@@ -11,6 +11,7 @@ import shutil
 import pytest
 import strata
 import yaml
+from conftest import run_strata
 from strata_testing import KAFKA, NOW, in_root
 
 BAD_CLUSTER = """\
@@ -298,6 +299,36 @@ def test_converged_plan_after_simulation_and_scale_out():
     p = strata.plan(docs, observed=state, now=later)
     assert not p.converged
     assert any(s.target.name in ("events-broker", "events-broker-5") for s in p.steps)
+
+
+def test_plan_diff_matches_the_cli_and_is_empty_when_converged(tmp_path):
+    docs = strata.load(KAFKA)
+    t = strata.simulate(docs)
+    later = t.events[-1].time + dt.timedelta(hours=1)
+    same = strata.plan(docs, observed=t.final_state, now=later).diff
+    assert same.empty and not same and str(same) == ""
+    docs.cluster().role("broker").members = 6
+    p = strata.plan(docs, observed=t.final_state, now=later)
+    d = p.diff
+    assert (d.to_add, d.to_change, d.to_delete) == (0, 1, 0)
+    [sts] = d.objects
+    assert (sts.op, sts.kind, sts.object_kind, sts.name) == ("~", strata.ObjectChangeKind.CHANGE,
+                                                            "StatefulSet", "events-broker")
+    assert [(f.path, f.before, f.after) for f in sts.fields] == [("spec.replicas", 5, 6)]
+    assert str(d).endswith("\n0 to add, 1 to change, 0 to delete; 0 member restarts\n")
+    assert d.to_dict()["summary"] == {"add": 0, "change": 1, "delete": 0, "restarts": 0}
+    # The CLI's -o diff prints the same text.
+    observed = tmp_path / "observed.json"
+    observed.write_text(json.dumps(strata._strata.observed_state_to_list(t.final_state)))
+    cluster = tmp_path / "cluster.yaml"
+    cluster.write_text((KAFKA / "cluster.yaml").read_text().replace("members: 5", "members: 6"))
+    r = run_strata("plan", KAFKA / "app.yaml", cluster, "--observed", observed,
+                   "--now", later.strftime("%Y-%m-%dT%H:%M:%SZ"), "-o", "diff", "--exit-code")
+    assert r.returncode == 3, r.stderr
+    assert r.stdout == str(d)
+    # A Plan made without its states has no diff.
+    with pytest.raises(ValueError):
+        strata.Plan(p.raw).diff
 
 
 def test_plan_steps_are_typed():

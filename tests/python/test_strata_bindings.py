@@ -64,6 +64,15 @@ CASES = {
     "plan_to_json": lambda d, t, c: _strata.plan_to_json(_plan(c))["cluster"] == "events",
     "plan_to_text": lambda d, t, c: "events-broker" in _strata.plan_to_text(_plan(c)),
     "plan_to_dot": lambda d, t, c: _strata.plan_to_dot(_plan(c)).lstrip().startswith("digraph"),
+    "diff_plan": lambda d, t, c: _strata.diff_plan(c, _strata.ObservedState(), _plan(c)).to_add
+    == len(c.objects),
+    "plan_diff_to_text": lambda d, t, c: _strata.plan_diff_to_text(
+        _strata.diff_plan(c, _strata.ObservedState(), _plan(c))
+    ).startswith("+ ConfigMap events-zookeeper-config-"),
+    "plan_diff_to_json": lambda d, t, c: _strata.plan_diff_to_json(
+        _strata.diff_plan(c, _strata.ObservedState(), _plan(c))
+    )["summary"]["add"]
+    == len(c.objects),
     "action_name": lambda d, t, c: [_strata.action_name(a) for a in (_strata.Action.APPLY, _strata.Action.RESIZE_PVC)]
     == ["apply", "resizePvc"],
     "parse_faults": lambda d, t, c: [

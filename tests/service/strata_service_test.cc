@@ -335,6 +335,19 @@ TEST_P(StrataServiceTest, PlanOfTheConvergedStateIsEmpty) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.plan().converged()) << response.text();
   EXPECT_THAT(response.plan().steps(), IsEmpty());
+  EXPECT_EQ(response.diff(), "");
+  EXPECT_EQ(response.diff_summary().to_change(), 0);
+
+  // One more broker: the diff the CLI's -o diff prints, and its counts.
+  *request.mutable_input() = TextInput(KafkaYaml(3, 4));
+  status = stub_->Plan(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.diff(), HasSubstr("    spec.replicas: 3 -> 4\n"));
+  EXPECT_THAT(response.diff(), HasSubstr("0 to add, 1 to change, 0 to delete; 0 member restarts"));
+  EXPECT_EQ(response.diff_summary().to_add(), 0);
+  EXPECT_EQ(response.diff_summary().to_change(), 1);
+  EXPECT_EQ(response.diff_summary().to_delete(), 0);
+  EXPECT_EQ(response.diff_summary().restarts(), 0);
 }
 
 TEST_P(StrataServiceTest, PlanRejectsBadObservedState) {

@@ -30,7 +30,7 @@ from ._api import (
     to_yaml,
     validate,
 )
-from ._results import CompiledObjects, Documents, Plan, Timeline, dot_to_svg
+from ._results import CompiledObjects, Documents, Plan, PlanDiff, Timeline, dot_to_svg
 from ._strata import (
     Action,
     AfterLeave,
@@ -46,11 +46,15 @@ from ._strata import (
     EnvVar,
     Error,
     Fault,
+    FieldChange,
     Gate,
     Handler,
     Hook,
     IntOrPercent,
     Lifecycle,
+    MemberRestart,
+    ObjectChange,
+    ObjectChangeKind,
     ObservedState,
     OnChange,
     Phase,
@@ -105,6 +109,11 @@ __all__ = [
     "Documents",
     "CompiledObjects",
     "Plan",
+    "PlanDiff",
+    "ObjectChange",
+    "ObjectChangeKind",
+    "FieldChange",
+    "MemberRestart",
     "Step",
     "Target",
     "Action",

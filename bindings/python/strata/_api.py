@@ -265,7 +265,8 @@ def plan(
     """
     desired = _compiled_one(inputs, cluster)
     options = _strata.PlanOptions(now=_time(now))
-    return Plan(_strata.plan_rollout(desired, observed_state(observed), options))
+    state = observed_state(observed)
+    return Plan(_strata.plan_rollout(desired, state, options), desired=desired, observed=state)
 
 
 def simulate(

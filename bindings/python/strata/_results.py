@@ -203,6 +203,74 @@ class CompiledObjects(list):
         return title + _table(["kind", "name", "role", "namespace"], rows, "strata-objects")
 
 
+class PlanDiff:
+    """What a plan changes (``Plan.diff``): ``objects`` (each with ``op``
+    "+", "~" or "-", ``object_kind``, ``name``, ``role``, ``fields`` of
+    ``path``/``before``/``after``, the whole ``object`` of an added one),
+    ``restarts``, the counts, and ``str()`` as ``strata plan -o diff`` prints
+    it ("" when nothing differs). Secret values are never shown.
+    """
+
+    def __init__(self, raw: _strata.PlanDiff) -> None:
+        """Wraps a ``strata._strata.PlanDiff``."""
+        self._raw = raw
+
+    @property
+    def raw(self) -> _strata.PlanDiff:
+        """The underlying C++ PlanDiff."""
+        return self._raw
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing differs (no object, no member restart)."""
+        return self._raw.empty
+
+    @property
+    def objects(self) -> list[_strata.ObjectChange]:
+        """Adds and changes in the compiled objects' order, then deletions."""
+        return list(self._raw.objects)
+
+    @property
+    def restarts(self) -> list[_strata.MemberRestart]:
+        """The members the plan restarts, in order."""
+        return list(self._raw.restarts)
+
+    @property
+    def to_add(self) -> int:
+        """Objects the plan creates."""
+        return self._raw.to_add
+
+    @property
+    def to_change(self) -> int:
+        """Objects whose fields change."""
+        return self._raw.to_change
+
+    @property
+    def to_delete(self) -> int:
+        """Objects the plan deletes."""
+        return self._raw.to_delete
+
+    def to_dict(self) -> dict:
+        """The diff as a dict: objects, restarts and a summary of the counts."""
+        return _strata.plan_diff_to_json(self._raw)
+
+    def to_text(self) -> str:
+        """The diff as ``strata plan -o diff`` prints it."""
+        return _strata.plan_diff_to_text(self._raw)
+
+    def __bool__(self) -> bool:
+        return not self._raw.empty
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return (
+            f"PlanDiff(to_add={self.to_add}, to_change={self.to_change}, "
+            f"to_delete={self.to_delete}, restarts={len(self._raw.restarts)})"
+        )
+
+
 class Plan:
     """The ordered, explained steps from what runs to what was asked (SPEC §4).
 
@@ -212,10 +280,27 @@ class Plan:
     Jupyter.
     """
 
-    def __init__(self, raw: _strata.Plan) -> None:
-        """Wraps a ``strata._strata.Plan``."""
+    def __init__(
+        self,
+        raw: _strata.Plan,
+        desired: Optional[_strata.CompiledCluster] = None,
+        observed: Optional[_strata.ObservedState] = None,
+    ) -> None:
+        """Wraps a ``strata._strata.Plan``; `desired` and `observed` (what it
+        was planned between) make ``diff`` available."""
         self._raw = raw
         self._steps = list(raw.steps)
+        self._desired = desired
+        self._observed = observed
+
+    @property
+    def diff(self) -> "PlanDiff":
+        """What the plan changes, object by object and field by field (like
+        ``strata plan -o diff``). Raises ValueError for a Plan made without
+        the states it was planned between."""
+        if self._desired is None or self._observed is None:
+            raise ValueError("this Plan was made without its desired and observed states")
+        return PlanDiff(_strata.diff_plan(self._desired, self._observed, self._raw))
 
     @property
     def raw(self) -> _strata.Plan:

@@ -624,6 +624,53 @@ def plan_to_json(plan: Plan) -> dict: ...
 def plan_to_text(plan: Plan) -> str: ...
 def plan_to_dot(plan: Plan) -> str: ...
 
+# strata/plan_diff.h
+class FieldChange(_Value):
+    path: str
+    before: Any
+    after: Any
+    def __init__(self, **fields: Any) -> None: ...
+
+class ObjectChangeKind(enum.Enum):
+    ADD = 0
+    CHANGE = 1
+    DELETE = 2
+
+class ObjectChange(_Value):
+    kind: ObjectChangeKind
+    object_kind: str
+    name: str
+    role: str
+    object: Any
+    replaces: str
+    fields: list[FieldChange]
+    note: str
+    @property
+    def op(self) -> str: ...
+    def __init__(self, **fields: Any) -> None: ...
+
+class MemberRestart(_Value):
+    pod: str
+    role: str
+    reason: str
+    def __init__(self, **fields: Any) -> None: ...
+
+class PlanDiff(_Value):
+    cluster: str
+    namespace: str
+    objects: list[ObjectChange]
+    restarts: list[MemberRestart]
+    to_add: int
+    to_change: int
+    to_delete: int
+    @property
+    def empty(self) -> bool: ...
+    def __init__(self, **fields: Any) -> None: ...
+
+def diff_plan(desired: CompiledCluster, observed: ObservedState, plan: Plan) -> PlanDiff: ...
+def plan_diff_to_text(diff: PlanDiff) -> str: ...
+def plan_diff_to_json(diff: PlanDiff) -> dict: ...
+
 # strata/simulate.h
 class Fault(_Value):
     class Kind(enum.Enum):
