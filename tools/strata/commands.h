@@ -42,6 +42,10 @@ Command AddObserveCommand(CLI::App& app);
 // (status_cmd.cc).
 Command AddStatusCommand(CLI::App& app);
 
+// `strata apply FILE... [--kubeconfig F] [--context C] [--timeout 30m] [--once]
+// [--dry-run=server] [--approve TOKEN] [-o text|json]` (apply_cmd.cc).
+Command AddApplyCommand(CLI::App& app);
+
 }  // namespace strata::cli
 
 #endif  // STRATA_TOOLS_STRATA_COMMANDS_H_

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add(strata::cli::AddCompileCommand(app));
   add(strata::cli::AddSimulateCommand(app));
   add(strata::cli::AddPlanCommand(app));
+  add(strata::cli::AddApplyCommand(app));
   add(strata::cli::AddObserveCommand(app));
   add(strata::cli::AddStatusCommand(app));
   add(strata::cli::AddRbacCommand(app));
