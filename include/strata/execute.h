@@ -143,6 +143,10 @@ struct MetadataPatch {
 // PermissionDenied as "cannot reach or use the cluster" (CLI exit 5),
 // Aborted as "observe and plan again", InvalidArgument from Apply as "a
 // change refused" (blocked), and anything else from Exec as a failed attempt.
+// True for the codes that mean "cannot reach or use the cluster" (CLI exit
+// 5): Unavailable, DeadlineExceeded, Unauthenticated, PermissionDenied.
+bool CannotUseCluster(const absl::Status& status);
+
 class ClusterClient {
  public:
   virtual ~ClusterClient() = default;

@@ -24,7 +24,6 @@
 #include "strata/execute.h"
 
 namespace strata {
-namespace execute_internal {
 
 bool CannotUseCluster(const absl::Status& status) {
   switch (status.code()) {
@@ -37,6 +36,8 @@ bool CannotUseCluster(const absl::Status& status) {
       return false;
   }
 }
+
+namespace execute_internal {
 
 bool Transient(const absl::Status& status) {
   return status.code() == absl::StatusCode::kUnavailable ||
@@ -100,7 +101,6 @@ std::string StepTitle(const Step& step) {
 namespace {
 
 using execute_internal::Backoff;
-using execute_internal::CannotUseCluster;
 using execute_internal::ShortDuration;
 using execute_internal::StepTitle;
 

@@ -11,10 +11,6 @@
 
 namespace strata::execute_internal {
 
-// True for the codes that mean "cannot reach or use the cluster" (CLI exit
-// 5): Unavailable, DeadlineExceeded, Unauthenticated, PermissionDenied.
-bool CannotUseCluster(const absl::Status& status);
-
 // True for the codes a grace period may wait out (Unavailable,
 // DeadlineExceeded): a server restarting, a network blip.
 bool Transient(const absl::Status& status);

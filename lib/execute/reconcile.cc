@@ -33,7 +33,6 @@ namespace strata {
 namespace {
 
 using execute_internal::Backoff;
-using execute_internal::CannotUseCluster;
 using execute_internal::ShortDuration;
 using execute_internal::StepTitle;
 using execute_internal::Transient;

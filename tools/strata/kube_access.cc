@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "strata/execute.h"
 
 namespace strata::cli {
 
@@ -32,16 +33,6 @@ int ReportClusterError(absl::string_view command, const absl::Status& status, st
   return kExitCluster;
 }
 
-bool IsClusterAccessError(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kUnauthenticated:
-    case absl::StatusCode::kPermissionDenied:
-      return true;
-    default:
-      return false;
-  }
-}
+bool IsClusterAccessError(const absl::Status& status) { return CannotUseCluster(status); }
 
 }  // namespace strata::cli
