@@ -152,6 +152,7 @@ class Handler(_Value):
     scheme: str
     port: PortRef
     service: str
+    timeout_seconds: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class Probe(_Value):
