@@ -37,14 +37,11 @@ inline std::string AsString(const uint8_t* data, size_t size) {
 // require.
 inline bool IsUtf8(absl::string_view s) { return util_internal::IsValidUtf8(s); }
 
-// KNOWN DEFECT, owned by the loader rewrite (issue 18, part 1): Load() and
-// ParseObservedState() accept scalars and keys that are not UTF-8, and the
-// objects built from them then abort whatever dumps them as JSON
-// (`compile -o json`, `plan -o json`, Python, gRPC). Until the loader
-// rejects such input, the fuzzers stop after an accepted non-UTF-8 input
-// instead of reporting this one known crash over and over. Set to false
-// when the fix lands; tests/testdata/hostile/ then holds the reproducers.
-inline constexpr bool kLoadersAcceptNonUtf8 = true;
+// Load() and ParseObservedState() once accepted keys and scalars that are not
+// UTF-8 (issue 18); libyaml now rejects such text with its line and column
+// (tests/testdata/hostile/*non-utf8*). False: an accepted non-UTF-8 input is
+// a finding again, and the fuzzers check everything they load dumps as JSON.
+inline constexpr bool kLoadersAcceptNonUtf8 = false;
 
 // Dumps `value` as JSON the way the front ends do; nlohmann throws (and the
 // fuzzer then aborts) on a string that is not UTF-8.

@@ -48,8 +48,10 @@ bool HasErrors(const std::vector<Diagnostic>& diagnostics);
 // Returns OK when `diagnostics` has no error; otherwise InvalidArgument whose
 // message is every diagnostic's ToString(), sorted, one per line, and whose
 // payload (type URL kDiagnosticsPayloadUrl) holds them for
-// DiagnosticsFromStatus.
-absl::Status StatusFromDiagnostics(std::vector<Diagnostic> diagnostics);
+// DiagnosticsFromStatus. `code` replaces InvalidArgument for input over a
+// limit (ResourceExhausted, strata/limits.h).
+absl::Status StatusFromDiagnostics(std::vector<Diagnostic> diagnostics,
+                                   absl::StatusCode code = absl::StatusCode::kInvalidArgument);
 
 // Returns the diagnostics carried by `status`; a non-OK status without the
 // payload yields one diagnostic holding its message; OK yields none.

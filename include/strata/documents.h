@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "strata/app.h"
 #include "strata/cluster.h"
+#include "strata/limits.h"
 
 namespace strata {
 
@@ -77,7 +78,12 @@ struct Source {
 // carrying a Diagnostic for each problem: syntax errors, unknown keys, wrong
 // types, missing apiVersion/kind/metadata.name, unknown kinds, malformed
 // quantities and cardinalities. Semantic rules are Check()'s (validate.h).
-[[nodiscard]] absl::StatusOr<Documents> Load(const std::vector<Source>& sources);
+// Parsing stays within `limits` (file size, nesting, documents, alias
+// expansion): over one is ResourceExhausted carrying a located Diagnostic.
+// A syntax error ends its source, but the documents before it are still
+// loaded and their errors reported too.
+[[nodiscard]] absl::StatusOr<Documents> Load(const std::vector<Source>& sources,
+                                             const Limits& limits = {});
 
 // Returns the location recorded for `path` or its nearest ancestor.
 Location Locate(const SourceMap& source, absl::string_view path);

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "strata/limits.h"
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "strata/json.h"
@@ -43,9 +45,10 @@ struct ObservedState {
 
 // Returns the state held by `text`, or InvalidArgument naming `source_name`
 // and the offending item ("observed.yaml: items[3] (Pod events-broker-1):
-// metadata.name: missing").
+// metadata.name: missing"), or ResourceExhausted when `text` is over one of
+// `limits` (size, nesting, documents, alias expansion; strata/limits.h).
 [[nodiscard]] absl::StatusOr<ObservedState> ParseObservedState(
-    absl::string_view text, absl::string_view source_name);
+    absl::string_view text, absl::string_view source_name, const Limits& limits = {});
 
 // The same from an already-parsed List, object or array of objects.
 [[nodiscard]] absl::StatusOr<ObservedState> ObservedStateFromJson(

@@ -23,6 +23,7 @@
 #include "strata/emit.h"
 #include "strata/execute.h"
 #include "strata/json.h"
+#include "strata/limits.h"
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/plan.h"

@@ -51,7 +51,7 @@ bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
   });
 }
 
-absl::Status StatusFromDiagnostics(std::vector<Diagnostic> diagnostics) {
+absl::Status StatusFromDiagnostics(std::vector<Diagnostic> diagnostics, absl::StatusCode code) {
   if (!HasErrors(diagnostics)) return absl::OkStatus();
   SortDiagnostics(diagnostics);
   std::vector<std::string> lines;
@@ -67,7 +67,7 @@ absl::Status StatusFromDiagnostics(std::vector<Diagnostic> diagnostics) {
                        {"path", util_internal::ValidUtf8(d.path)},
                        {"message", util_internal::ValidUtf8(d.message)}});
   }
-  absl::Status status = absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  absl::Status status(code, absl::StrJoin(lines, "\n"));
   status.SetPayload(kDiagnosticsPayloadUrl, absl::Cord(payload.dump()));
   return status;
 }

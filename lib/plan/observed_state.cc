@@ -1,11 +1,8 @@
 // ParseObservedState: kubectl's `get ... -o yaml|json` output -> ObservedState.
 //
-// JSON text (first non-blank byte '{' or '[') is read with nlohmann, which is
-// an order of magnitude faster than yaml-cpp on large lists; anything else is
-// read with yaml-cpp, every document of a multi-document stream, and turned
-// into Json with YAML 1.2 core-schema typing (quoted scalars are strings,
-// plain ones become null, bools, ints or floats when they spell one). Every
-// yaml-cpp and nlohmann exception is caught in this file.
+// The text is read by the project's one YAML/JSON reader
+// (yaml_internal::ParseJsonDocuments, lib/yaml/yaml_json.h) within
+// strata::Limits; this file checks and sorts what it returns.
 
 #include <algorithm>
 #include <cmath>
@@ -26,7 +23,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "yaml-cpp/yaml.h"
 #include "plan/predicates.h"
 #include "strata/diagnostic.h"
 #include "strata/observed_state.h"
@@ -37,221 +33,6 @@
 #include "yaml/yaml_json.h"
 
 namespace strata {
-namespace {
-
-// ---------------------------------------------------------------- YAML -> Json
-
-bool IsDigits(absl::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return absl::ascii_isdigit(static_cast<unsigned char>(c));
-  });
-}
-
-// Returns the core-schema value of a plain (unquoted, untagged) scalar.
-Json PlainScalar(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
-    return nullptr;
-  }
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  absl::string_view v = s;
-  absl::string_view digits = v;
-  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
-    digits.remove_prefix(1);
-  }
-  if (IsDigits(digits)) {
-    int64_t i;
-    if (absl::SimpleAtoi(v, &i)) return i;
-    uint64_t u;
-    if (absl::SimpleAtoi(v, &u)) return u;
-    double d;
-    if (absl::SimpleAtod(v, &d)) return d;
-    return s;
-  }
-  if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'o')) {
-    uint64_t u;
-    bool hex = v[1] == 'x';
-    absl::string_view rest = v.substr(2);
-    bool ok = !rest.empty() && std::all_of(rest.begin(), rest.end(), [&](char c) {
-      return hex ? absl::ascii_isxdigit(static_cast<unsigned char>(c))
-                 : (c >= '0' && c <= '7');
-    });
-    if (ok && rest.size() <= 16) {
-      u = std::stoull(std::string(rest), nullptr, hex ? 16 : 8);
-      if (u <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(u);
-      return u;
-    }
-    return s;
-  }
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" ||
-      s == "+.Inf" || s == "+.INF") {
-    return std::numeric_limits<double>::infinity();
-  }
-  if (s == "-.inf" || s == "-.Inf" || s == "-.INF") {
-    return -std::numeric_limits<double>::infinity();
-  }
-  if (s == ".nan" || s == ".NaN" || s == ".NAN") {
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-  // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-  {
-    size_t i = 0;
-    if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
-    size_t int_start = i;
-    while (i < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[i]))) ++i;
-    bool int_digits = i > int_start;
-    bool frac_digits = false;
-    if (i < v.size() && v[i] == '.') {
-      ++i;
-      size_t f = i;
-      while (i < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[i]))) ++i;
-      frac_digits = i > f;
-    }
-    bool ok = int_digits || frac_digits;
-    if (ok && i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
-      ++i;
-      if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
-      size_t e = i;
-      while (i < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[i]))) ++i;
-      ok = i > e;
-    }
-    double d;
-    if (ok && i == v.size() && absl::SimpleAtod(v, &d)) return d;
-  }
-  return s;
-}
-
-Json ScalarToJson(const YAML::Node& node) {
-  const std::string& tag = node.Tag();
-  const std::string& s = node.Scalar();
-  if (tag == "!" || tag == "tag:yaml.org,2002:str") return s;  // Quoted.
-  if (tag == "?" || tag.empty()) return PlainScalar(s);
-  Json typed = PlainScalar(s);
-  if (tag == "tag:yaml.org,2002:int" && typed.is_number_integer()) return typed;
-  if (tag == "tag:yaml.org,2002:float" && typed.is_number()) {
-    return typed.get<double>();
-  }
-  if (tag == "tag:yaml.org,2002:bool" && typed.is_boolean()) return typed;
-  if (tag == "tag:yaml.org,2002:null" && typed.is_null()) return typed;
-  return s;  // Unknown tags (!!binary, custom): keep the text.
-}
-
-// Converts `node`; YAML::Exception propagates to the one catch below.
-Json YamlToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      return ScalarToJson(node);
-    case YAML::NodeType::Sequence: {
-      Json out = Json::array();
-      for (const YAML::Node& item : node) out.push_back(YamlToJson(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      Json out = Json::object();
-      for (const auto& entry : node) {
-        out[entry.first.as<std::string>()] = YamlToJson(entry.second);
-      }
-      return out;
-    }
-  }
-  return nullptr;
-}
-
-std::vector<int> ItemLines(const YAML::Node& doc) {
-  std::vector<int> lines;
-  YAML::Node items;
-  if (doc.IsSequence()) {
-    items = doc;
-  } else if (doc.IsMap() && doc["items"] && doc["items"].IsSequence()) {
-    items = doc["items"];
-  } else {
-    return lines;
-  }
-  for (const YAML::Node& item : items) lines.push_back(item.Mark().line + 1);
-  return lines;
-}
-
-}  // namespace
-
-namespace yaml_internal {
-
-absl::StatusOr<std::vector<JsonDocument>> ParseJsonDocuments(absl::string_view text,
-                                                             absl::string_view source,
-                                                             const ParseJsonOptions& options) {
-  std::vector<JsonDocument> docs;
-  size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == absl::string_view::npos) return docs;  // Empty: nothing exists.
-  if (options.lines_for_json && (text[first] == '{' || text[first] == '[')) {
-    try {
-      std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
-      for (const YAML::Node& n : nodes) {
-        JsonDocument d;
-        d.value = YamlToJson(n);
-        d.line = n.Mark().line + 1;
-        d.item_lines = ItemLines(n);
-        docs.push_back(std::move(d));
-      }
-      return docs;
-    } catch (const std::exception&) {
-      docs.clear();  // JSON YAML cannot read (tabs for indentation): no lines.
-    }
-  }
-  if (text[first] == '{' || text[first] == '[') {
-    try {
-      JsonDocument d;
-      // simdjson first (about ten times faster on kubectl's output); on any
-      // text it rejects, nlohmann's parse and its error message as before.
-      std::optional<Json> fast = util_internal::ParseJsonFast(text);
-      d.value = fast ? *std::move(fast) : Json::parse(text.begin(), text.end());
-      docs.push_back(std::move(d));
-      return docs;
-    } catch (const Json::exception& e) {
-      // Not valid JSON; it may still be flow-style YAML. Fall through and
-      // report JSON's error if YAML fails too.
-      std::string json_error = e.what();
-      try {
-        std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
-        for (const YAML::Node& n : nodes) {
-          JsonDocument d;
-          d.value = YamlToJson(n);
-          d.line = n.Mark().line + 1;
-          d.item_lines = ItemLines(n);
-          docs.push_back(std::move(d));
-        }
-        return docs;
-      } catch (const YAML::Exception&) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(source, ": invalid JSON: ", json_error));
-      }
-    }
-  }
-  try {
-    std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(text));
-    for (const YAML::Node& n : nodes) {
-      JsonDocument d;
-      d.value = YamlToJson(n);
-      d.line = n.Mark().line + 1;
-      d.item_lines = ItemLines(n);
-      docs.push_back(std::move(d));
-    }
-  } catch (const YAML::Exception& e) {
-    Diagnostic d{.file = std::string(source),
-                 .line = e.mark.is_null() ? 0 : e.mark.line + 1,
-                 .column = e.mark.is_null() ? 0 : e.mark.column + 1,
-                 .message = absl::StrCat("invalid YAML: ", e.msg)};
-    return StatusFromDiagnostics({d});
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": invalid YAML: ", e.what()));
-  }
-  return docs;
-}
-
-}  // namespace yaml_internal
-
 namespace {
 
 // ---------------------------------------------------------------- checks
@@ -619,9 +400,11 @@ bool ObservedState::empty() const {
 }
 
 absl::StatusOr<ObservedState> ParseObservedState(absl::string_view text,
-                                                 absl::string_view source_name) {
+                                                 absl::string_view source_name,
+                                                 const Limits& limits) {
   STRATA_ASSIGN_OR_RETURN(std::vector<yaml_internal::JsonDocument> docs,
-                          yaml_internal::ParseJsonDocuments(text, source_name));
+                          yaml_internal::ParseJsonDocuments(text, source_name,
+                                                            {.limits = limits}));
   return FromDocuments(std::move(docs), source_name);
 }
 
@@ -641,17 +424,5 @@ Json ObservedStateToList(const ObservedState& state) {
               {"metadata", {{"resourceVersion", ""}}}};
 }
 
-namespace yaml_internal {
-
-absl::StatusOr<std::vector<Json>> ParseYamlDocuments(absl::string_view text,
-                                                     absl::string_view source) {
-  STRATA_ASSIGN_OR_RETURN(std::vector<JsonDocument> docs, ParseJsonDocuments(text, source));
-  std::vector<Json> out;
-  out.reserve(docs.size());
-  for (JsonDocument& d : docs) out.push_back(std::move(d.value));
-  return out;
-}
-
-}  // namespace yaml_internal
 
 }  // namespace strata

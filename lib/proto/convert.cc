@@ -702,6 +702,18 @@ void ToRole(const Role& r, v1::Role* out) {
 }  // namespace
 
 absl::StatusOr<App> FromProto(const v1::App& proto, const ProtoSource& where) {
+  Converted<App> out = ConvertApp(proto, where);
+  if (!out.status.ok()) return out.status;
+  return std::move(out.value);
+}
+
+absl::StatusOr<Cluster> FromProto(const v1::Cluster& proto, const ProtoSource& where) {
+  Converted<Cluster> out = ConvertCluster(proto, where);
+  if (!out.status.ok()) return out.status;
+  return std::move(out.value);
+}
+
+Converted<App> ConvertApp(const v1::App& proto, const ProtoSource& where) {
   Converter c(where);
   c.CheckHeader(proto, "App");
   App app;
@@ -720,11 +732,11 @@ absl::StatusOr<App> FromProto(const v1::App& proto, const ProtoSource& where) {
   for (int i = 0; i < proto.spec().roles_size(); ++i) {
     app.roles.push_back(c.FromRole(proto.spec().roles(i), roles.Index(i)));
   }
-  if (absl::Status s = c.Finish(); !s.ok()) return s;
-  return app;
+  absl::Status status = c.Finish();
+  return Converted<App>{.value = std::move(app), .status = std::move(status)};
 }
 
-absl::StatusOr<Cluster> FromProto(const v1::Cluster& proto, const ProtoSource& where) {
+Converted<Cluster> ConvertCluster(const v1::Cluster& proto, const ProtoSource& where) {
   Converter c(where);
   c.CheckHeader(proto, "Cluster");
   Cluster cluster;
@@ -743,8 +755,8 @@ absl::StatusOr<Cluster> FromProto(const v1::Cluster& proto, const ProtoSource& w
     cluster.connections.push_back(
         Connection{.name = conn.name(), .endpoint = conn.endpoint()});
   }
-  if (absl::Status s = c.Finish(); !s.ok()) return s;
-  return cluster;
+  absl::Status status = c.Finish();
+  return Converted<Cluster>{.value = std::move(cluster), .status = std::move(status)};
 }
 
 v1::App ToProto(const App& app) {

@@ -45,6 +45,19 @@ struct ProtoSource {
 [[nodiscard]] absl::StatusOr<Cluster> FromProto(const v1::Cluster& proto,
                                                 const ProtoSource& where = {});
 
+// A conversion that keeps what converted when something did not: each
+// malformed field is left at its default and reported in `status`, so the
+// pipeline can still check the rest of the document (one pass reports every
+// error a file has). FromProto() is this with the value dropped on error.
+template <typename T>
+struct Converted {
+  T value;
+  absl::Status status;  // As FromProto() returns it.
+};
+[[nodiscard]] Converted<App> ConvertApp(const v1::App& proto, const ProtoSource& where = {});
+[[nodiscard]] Converted<Cluster> ConvertCluster(const v1::Cluster& proto,
+                                                const ProtoSource& where = {});
+
 // Returns the canonical proto of `app` (apiVersion and kind set, defaults
 // unset).
 v1::App ToProto(const App& app);

@@ -1,17 +1,17 @@
 // Load(): YAML/JSON text -> strata.v1 protos -> model (strata/documents.h).
 //
-// Design (STYLE.md §15, the "direct walk" option): yaml-cpp parses each
-// source into YAML::Nodes; a generic walker fills the strata.v1.App or
-// strata.v1.Cluster message by protobuf reflection, matching mapping keys
-// against the fields' json_name and recording each key's or item's Mark()
-// under its field path in the document's SourceMap. lib/proto then converts
-// the proto into the model, locating its errors with that map. Every
-// yaml-cpp exception is caught in Load(), the one place this library calls
-// the parser.
+// Design (STYLE.md §15, the "direct walk" option): libyaml parses each
+// source into YamlDocuments (yaml_tree.h) within strata::Limits; a generic
+// walker fills the strata.v1.App or strata.v1.Cluster message by protobuf
+// reflection, matching mapping keys against the fields' json_name and
+// recording each key's or item's line and column under its field path in the
+// document's SourceMap. lib/proto then converts the proto into the model,
+// locating its errors with that map. A syntax error stops its source, but the
+// documents before it are still walked and checked, so one pass reports every
+// error they hold.
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -25,12 +25,15 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
 #include "proto/convert.h"
+#include "util/status_macros.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
+#include "strata/limits.h"
 #include "strata/v1/topology.pb.h"
 #include "validate/field_path.h"
+#include "yaml/loader.h"
 #include "yaml/yaml_proto.h"
-#include "yaml-cpp/yaml.h"
+#include "yaml/yaml_tree.h"
 
 namespace strata {
 namespace {
@@ -39,24 +42,27 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
+using yaml_internal::YamlDocument;
+using yaml_internal::YamlError;
+using yaml_internal::YamlKind;
+using yaml_internal::YamlRef;
 
-Location ToLocation(const YAML::Mark& mark) {
-  if (mark.line < 0 || mark.column < 0) return Location{};
-  return Location{.line = mark.line + 1, .column = mark.column + 1};
+Location ToLocation(const YamlRef& node) {
+  if (!node.IsDefined()) return Location{};
+  return Location{.line = node.line(), .column = node.column()};
 }
 
-const char* KindName(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
+const char* KindName(const YamlRef& node) {
+  if (!node.IsDefined()) return "nothing";
+  switch (node.kind()) {
+    case YamlKind::kNull:
       return "null";
-    case YAML::NodeType::Scalar:
+    case YamlKind::kScalar:
       return "a scalar";
-    case YAML::NodeType::Sequence:
+    case YamlKind::kSequence:
       return "a sequence";
-    case YAML::NodeType::Map:
+    case YamlKind::kMapping:
       return "a mapping";
-    case YAML::NodeType::Undefined:
-      break;
   }
   return "nothing";
 }
@@ -92,8 +98,8 @@ class Walker {
   // them are consequences and are dropped.
   const std::vector<std::string>& error_paths() const { return error_paths_; }
 
-  void Error(const FieldPath& path, const YAML::Mark& mark, std::string message) {
-    Location at = ToLocation(mark);
+  void Error(const FieldPath& path, const YamlRef& node, std::string message) {
+    Location at = ToLocation(node);
     if (at.line == 0) at = Locate(*source_, path.ToString());
     diagnostics_->push_back(Diagnostic{.file = file_,
                                        .document = document_,
@@ -104,42 +110,42 @@ class Walker {
     error_paths_.push_back(path.ToString());
   }
 
-  void Record(const FieldPath& path, const YAML::Mark& mark) {
-    Location at = ToLocation(mark);
+  void Record(const FieldPath& path, const YamlRef& node) {
+    Location at = ToLocation(node);
     if (at.line > 0) (*source_)[path.ToString()] = at;
   }
 
   // Records where the value of `path` was written: the value itself when it
   // is a scalar, else its key.
-  void RecordEntry(const FieldPath& path, const YAML::Node& key, const YAML::Node& value) {
-    Record(path, value.IsScalar() ? value.Mark() : key.Mark());
+  void RecordEntry(const FieldPath& path, const YamlRef& key, const YamlRef& value) {
+    Record(path, value.IsScalar() ? value : key);
   }
 
   // Fills `message` from the mapping `node` found at `path`.
-  void WalkMessage(const YAML::Node& node, Message* message, const FieldPath& path) {
+  void WalkMessage(const YamlRef& node, Message* message, const FieldPath& path) {
     if (!node.IsMap()) {
-      Error(path, node.Mark(), absl::StrCat("expected a mapping, got ", KindName(node)));
+      Error(path, node, absl::StrCat("expected a mapping, got ", KindName(node)));
       return;
     }
     const Descriptor* descriptor = message->GetDescriptor();
     std::set<std::string> seen;
     std::map<const google::protobuf::OneofDescriptor*, const FieldDescriptor*> oneofs;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      YAML::Node key = it->first;  // A copy: it-> returns a temporary proxy.
-      YAML::Node value = it->second;
+    for (size_t i = 0; i < node.size(); ++i) {
+      const YamlRef key = node.Key(i);
+      const YamlRef value = node.Value(i);
       if (!key.IsScalar()) {
-        Error(path, key.Mark(), absl::StrCat("keys must be scalars, got ", KindName(key)));
+        Error(path, key, absl::StrCat("keys must be scalars, got ", KindName(key)));
         continue;
       }
-      const std::string& name = key.Scalar();
+      const std::string name(key.Scalar());
       FieldPath child = path.Child(name);
       const FieldDescriptor* field = FindField(descriptor, name);
       if (field == nullptr) {
-        Error(child, key.Mark(), UnknownField(descriptor, name));
+        Error(child, key, UnknownField(descriptor, name));
         continue;
       }
       if (!seen.insert(name).second) {
-        Error(child, key.Mark(), absl::StrCat("duplicate key \"", name, "\""));
+        Error(child, key, absl::StrCat("duplicate key \"", name, "\""));
         continue;
       }
       RecordEntry(child, key, value);
@@ -151,7 +157,7 @@ class Walker {
           for (int i = 0; i < oneof->field_count(); ++i) {
             names.push_back(oneof->field(i)->json_name());
           }
-          Error(child, key.Mark(),
+          Error(child, key,
                 absl::StrCat("only one of ", absl::StrJoin(names, ", "),
                              " may be set; ", at->second->json_name(),
                              " is already set"));
@@ -187,7 +193,7 @@ class Walker {
     return out;
   }
 
-  void WalkField(const YAML::Node& value, Message* message, const FieldDescriptor* field,
+  void WalkField(const YamlRef& value, Message* message, const FieldDescriptor* field,
                  const FieldPath& path) {
     if (!field->is_repeated()) {
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -203,14 +209,14 @@ class Walker {
       return;
     }
     if (!value.IsSequence()) {
-      Error(path, value.Mark(), absl::StrCat("expected a sequence, got ", KindName(value)));
+      Error(path, value, absl::StrCat("expected a sequence, got ", KindName(value)));
       return;
     }
     const Reflection* reflection = message->GetReflection();
     for (size_t i = 0; i < value.size(); ++i) {
-      const YAML::Node item = value[i];
+      const YamlRef item = value.Item(i);
       FieldPath at = path.Index(static_cast<int>(i));
-      Record(at, item.Mark());
+      Record(at, item);
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         WalkMessage(item, reflection->AddMessage(message, field), at);
       } else {
@@ -220,41 +226,42 @@ class Walker {
   }
 
   // A mapping key -> value filling a repeated KeyValue / ConfigOverride.
-  void WalkKeyed(const YAML::Node& value, Message* message, const FieldDescriptor* field,
+  void WalkKeyed(const YamlRef& value, Message* message, const FieldDescriptor* field,
                  const FieldPath& path) {
     if (!value.IsMap()) {
-      Error(path, value.Mark(), absl::StrCat("expected a mapping, got ", KindName(value)));
+      Error(path, value, absl::StrCat("expected a mapping, got ", KindName(value)));
       return;
     }
     std::set<std::string> seen;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      YAML::Node key = it->first;  // A copy: it-> returns a temporary proxy.
-      YAML::Node entry_value = it->second;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const YamlRef key = value.Key(i);
+      const YamlRef entry_value = value.Value(i);
       if (!key.IsScalar()) {
-        Error(path, key.Mark(), absl::StrCat("keys must be scalars, got ", KindName(key)));
+        Error(path, key, absl::StrCat("keys must be scalars, got ", KindName(key)));
         continue;
       }
-      FieldPath at = path.Key(key.Scalar());
-      if (!seen.insert(key.Scalar()).second) {
-        Error(at, key.Mark(), absl::StrCat("duplicate key \"", key.Scalar(), "\""));
+      const std::string name(key.Scalar());
+      FieldPath at = path.Key(name);
+      if (!seen.insert(name).second) {
+        Error(at, key, absl::StrCat("duplicate key \"", key.Scalar(), "\""));
         continue;
       }
       RecordEntry(at, key, entry_value);
       Message* entry = message->GetReflection()->AddMessage(message, field);
       const Descriptor* d = entry->GetDescriptor();
-      entry->GetReflection()->SetString(entry, d->field(0), key.Scalar());
+      entry->GetReflection()->SetString(entry, d->field(0), name);
       if (entry_value.IsNull()) continue;
       WalkField(entry_value, entry, d->field(1), at);
     }
   }
 
   // Sets (or, for a repeated field, adds) the scalar `value`.
-  void SetScalar(const YAML::Node& value, Message* message, const FieldDescriptor* field,
+  void SetScalar(const YamlRef& value, Message* message, const FieldDescriptor* field,
                  const FieldPath& path) {
     const Reflection* r = message->GetReflection();
     const bool repeated = field->is_repeated();
     auto expected = [&](absl::string_view what) {
-      Error(path, value.Mark(),
+      Error(path, value,
             value.IsScalar()
                 ? absl::StrCat("expected ", what, ", got \"", value.Scalar(), "\"")
                 : absl::StrCat("expected ", what, ", got ", KindName(value)));
@@ -262,18 +269,18 @@ class Walker {
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING: {
         if (!value.IsScalar()) return expected("a string");
-        repeated ? r->AddString(message, field, value.Scalar())
-                 : r->SetString(message, field, value.Scalar());
+        std::string text(value.Scalar());
+        repeated ? r->AddString(message, field, std::move(text))
+                 : r->SetString(message, field, std::move(text));
         return;
       }
       case FieldDescriptor::CPPTYPE_BOOL: {
-        static const std::set<std::string> kTrue = {"true", "True", "TRUE"};
-        static const std::set<std::string> kFalse = {"false", "False", "FALSE"};
         if (!value.IsScalar()) return expected("true or false");
+        const absl::string_view text = value.Scalar();
         bool b;
-        if (kTrue.count(value.Scalar())) {
+        if (text == "true" || text == "True" || text == "TRUE") {
           b = true;
-        } else if (kFalse.count(value.Scalar())) {
+        } else if (text == "false" || text == "False" || text == "FALSE") {
           b = false;
         } else {
           return expected("true or false");
@@ -286,7 +293,7 @@ class Walker {
       case FieldDescriptor::CPPTYPE_UINT32:
       case FieldDescriptor::CPPTYPE_UINT64: {
         if (!value.IsScalar()) return expected("an integer");
-        const std::string& text = value.Scalar();
+        const absl::string_view text = value.Scalar();
         bool is_integer =
             !text.empty() && std::all_of(text.begin() + (text[0] == '-' || text[0] == '+'),
                                          text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -320,7 +327,7 @@ class Walker {
         bool in_range = negative ? absl::SimpleAtoi(text, &signed_value) && signed_value >= min
                                  : absl::SimpleAtoi(text, &unsigned_value) && unsigned_value <= max;
         if (!in_range) {
-          Error(path, value.Mark(), absl::StrCat(text, " is out of range for ", type));
+          Error(path, value, absl::StrCat(text, " is out of range for ", type));
           return;
         }
         if (!negative) signed_value = static_cast<int64_t>(unsigned_value);
@@ -360,7 +367,7 @@ class Walker {
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
         const auto* v = value.IsScalar()
-                            ? field->enum_type()->FindValueByName(value.Scalar())
+                            ? field->enum_type()->FindValueByName(std::string(value.Scalar()))
                             : nullptr;
         if (v == nullptr) return expected(absl::StrCat("a ", field->enum_type()->name()));
         repeated ? r->AddEnum(message, field, v) : r->SetEnum(message, field, v);
@@ -369,7 +376,7 @@ class Walker {
       case FieldDescriptor::CPPTYPE_MESSAGE:
         break;
     }
-    Error(path, value.Mark(), "internal error: unexpected field type");
+    Error(path, value, "internal error: unexpected field type");
   }
 
   std::string file_;
@@ -378,6 +385,113 @@ class Walker {
   std::vector<Diagnostic>* diagnostics_;
   std::vector<std::string> error_paths_;
 };
+
+
+// Walks `node` into a `P`, converts it and appends the document (with its
+// malformed fields left at their defaults) and the diagnostics.
+template <typename P, typename Doc, typename Convert>
+void LoadDocument(const YamlRef& node, const std::string& file, int index,
+                  std::vector<Doc>* out, std::vector<Diagnostic>* diagnostics,
+                  Convert convert) {
+  Doc doc;
+  doc.file = file;
+  doc.index = index;
+  std::vector<Diagnostic> found;
+  Walker walker(file, index, &doc.source, &found);
+  doc.source[""] = ToLocation(node);
+  P proto;
+  walker.WalkMessage(node, &proto, FieldPath());
+  auto converted = convert(proto, ProtoSource{.file = file, .document = index,
+                                               .source = &doc.source});
+  for (Diagnostic& d : DiagnosticsFromStatus(converted.status)) {
+    bool consequence = std::any_of(
+        walker.error_paths().begin(), walker.error_paths().end(),
+        [&](const std::string& p) { return yaml_internal::IsAtOrBelow(d.path, p); });
+    if (!consequence) found.push_back(std::move(d));
+  }
+  if constexpr (std::is_same_v<Doc, AppDocument>) {
+    doc.app = std::move(converted.value);
+  } else {
+    doc.cluster = std::move(converted.value);
+  }
+  out->push_back(std::move(doc));
+  diagnostics->insert(diagnostics->end(), found.begin(), found.end());
+}
+
+// Loads every document of `source` that parses; a syntax error or a limit
+// stops the source with one diagnostic at its place. Returns whether a limit
+// was exceeded.
+bool LoadSource(const Source& source, const Limits& limits, Documents* documents,
+                std::vector<Diagnostic>* diagnostics) {
+  std::vector<YamlDocument> parsed;
+  YamlError failure;
+  const bool ok = yaml_internal::ParseYamlStream(source.text, limits, &parsed, &failure);
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const YamlRef node = parsed[i].root();
+    const int index = static_cast<int>(i);
+    if (node.IsNull()) continue;  // An empty document.
+    auto error = [&](absl::string_view path, const YamlRef& at_node, std::string message) {
+      Location at = ToLocation(at_node);
+      diagnostics->push_back(Diagnostic{.file = source.name,
+                                        .document = index,
+                                        .line = at.line,
+                                        .column = at.column,
+                                        .path = std::string(path),
+                                        .message = std::move(message)});
+    };
+    if (!node.IsMap()) {
+      error("", node, absl::StrCat("a document must be a mapping, got ", KindName(node)));
+      continue;
+    }
+    YamlRef kind;
+    for (size_t k = 0; k < node.size(); ++k) {
+      if (node.Key(k).IsScalar() && node.Key(k).Scalar() == "kind") kind = node.Value(k);
+    }
+    if (!kind.IsDefined() || kind.IsNull()) {
+      error("kind", node, "required field is missing: must be App or Cluster");
+      continue;
+    }
+    if (!kind.IsScalar() || (kind.Scalar() != "App" && kind.Scalar() != "Cluster")) {
+      error("kind", kind,
+            absl::StrCat("unknown kind ",
+                         kind.IsScalar() ? absl::StrCat("\"", kind.Scalar(), "\"")
+                                         : KindName(kind),
+                         ": must be App or Cluster"));
+      continue;
+    }
+    if (kind.Scalar() == "App") {
+      LoadDocument<v1::App>(node, source.name, index, &documents->apps, diagnostics,
+                            [](const v1::App& p, const ProtoSource& w) { return ConvertApp(p, w); });
+    } else {
+      LoadDocument<v1::Cluster>(
+          node, source.name, index, &documents->clusters, diagnostics,
+          [](const v1::Cluster& p, const ProtoSource& w) { return ConvertCluster(p, w); });
+    }
+  }
+  if (!ok) {
+    diagnostics->push_back(Diagnostic{.file = source.name,
+                                      .document = static_cast<int>(parsed.size()),
+                                      .line = failure.line,
+                                      .column = failure.column,
+                                      .message = std::move(failure.message)});
+  }
+  return !ok && failure.over_limit;
+}
+
+}  // namespace
+
+absl::StatusOr<Documents> Load(const std::vector<Source>& sources, const Limits& limits) {
+  STRATA_RETURN_IF_ERROR(CheckLimits(limits));
+  yaml_internal::LoadResult loaded = yaml_internal::LoadKeepingPartial(sources, limits);
+  if (HasErrors(loaded.diagnostics)) {
+    return StatusFromDiagnostics(std::move(loaded.diagnostics),
+                                 loaded.over_limit ? absl::StatusCode::kResourceExhausted
+                                                   : absl::StatusCode::kInvalidArgument);
+  }
+  return std::move(loaded.documents);
+}
+
+namespace yaml_internal {
 
 bool IsAtOrBelow(absl::string_view path, absl::string_view ancestor) {
   if (ancestor.empty()) return true;
@@ -388,123 +502,15 @@ bool IsAtOrBelow(absl::string_view path, absl::string_view ancestor) {
          path[ancestor.size()] == '[';
 }
 
-// Walks `node` into a `P`, converts it and appends the document, or appends
-// the diagnostics.
-template <typename P, typename Doc, typename Convert>
-void LoadDocument(const YAML::Node& node, const std::string& file, int index,
-                  std::vector<Doc>* out, std::vector<Diagnostic>* diagnostics,
-                  Convert convert) {
-  Doc doc;
-  doc.file = file;
-  doc.index = index;
-  std::vector<Diagnostic> found;
-  Walker walker(file, index, &doc.source, &found);
-  doc.source[""] = ToLocation(node.Mark());
-  P proto;
-  walker.WalkMessage(node, &proto, FieldPath());
-  auto converted = convert(proto, ProtoSource{.file = file, .document = index,
-                                               .source = &doc.source});
-  for (Diagnostic& d : DiagnosticsFromStatus(converted.status())) {
-    bool consequence = std::any_of(
-        walker.error_paths().begin(), walker.error_paths().end(),
-        [&](const std::string& p) { return IsAtOrBelow(d.path, p); });
-    if (!consequence) found.push_back(std::move(d));
-  }
-  if (found.empty() && converted.ok()) {
-    if constexpr (std::is_same_v<Doc, AppDocument>) {
-      doc.app = *std::move(converted);
-    } else {
-      doc.cluster = *std::move(converted);
-    }
-    out->push_back(std::move(doc));
-  }
-  diagnostics->insert(diagnostics->end(), found.begin(), found.end());
-}
-
-void LoadSource(const Source& source, Documents* documents,
-                std::vector<Diagnostic>* diagnostics) {
-  std::vector<YAML::Node> nodes = YAML::LoadAll(source.text);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    const YAML::Node& node = nodes[i];
-    const int index = static_cast<int>(i);
-    if (node.IsNull()) continue;  // An empty document.
-    auto error = [&](absl::string_view path, const YAML::Mark& mark, std::string message) {
-      Location at = ToLocation(mark);
-      diagnostics->push_back(Diagnostic{.file = source.name,
-                                        .document = index,
-                                        .line = at.line,
-                                        .column = at.column,
-                                        .path = std::string(path),
-                                        .message = std::move(message)});
-    };
-    if (!node.IsMap()) {
-      error("", node.Mark(),
-            absl::StrCat("a document must be a mapping, got ", KindName(node)));
-      continue;
-    }
-    YAML::Node kind;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() == "kind") kind = it->second;
-    }
-    if (!kind.IsDefined() || kind.IsNull()) {
-      error("kind", node.Mark(), "required field is missing: must be App or Cluster");
-      continue;
-    }
-    if (!kind.IsScalar() || (kind.Scalar() != "App" && kind.Scalar() != "Cluster")) {
-      error("kind", kind.Mark(),
-            absl::StrCat("unknown kind ",
-                         kind.IsScalar() ? absl::StrCat("\"", kind.Scalar(), "\"")
-                                         : KindName(kind),
-                         ": must be App or Cluster"));
-      continue;
-    }
-    if (kind.Scalar() == "App") {
-      LoadDocument<v1::App>(node, source.name, index, &documents->apps, diagnostics,
-                            [](const v1::App& p, const ProtoSource& w) { return FromProto(p, w); });
-    } else {
-      LoadDocument<v1::Cluster>(
-          node, source.name, index, &documents->clusters, diagnostics,
-          [](const v1::Cluster& p, const ProtoSource& w) { return FromProto(p, w); });
-    }
-  }
-}
-
-}  // namespace
-
-namespace {
-
-// Runs `body` on the YAML of `source_name`, turning yaml-cpp's exceptions
-// into diagnostics: the one place this library catches them.
-void Guarded(const std::string& source_name, const std::function<void()>& body,
-             std::vector<Diagnostic>* diagnostics) {
-  try {
-    body();
-  } catch (const YAML::ParserException& e) {
-    Location at = ToLocation(e.mark);
-    diagnostics->push_back(Diagnostic{.file = source_name,
-                                      .line = at.line,
-                                      .column = at.column,
-                                      .message = absl::StrCat("syntax error: ", e.msg)});
-  } catch (const YAML::Exception& e) {
-    Location at = ToLocation(e.mark);
-    diagnostics->push_back(Diagnostic{.file = source_name,
-                                      .line = at.line,
-                                      .column = at.column,
-                                      .message = absl::StrCat("cannot read YAML: ", e.msg)});
-  }
-}
-
-}  // namespace
-
-absl::StatusOr<Documents> Load(const std::vector<Source>& sources) {
-  Documents documents;
-  std::vector<Diagnostic> diagnostics;
+LoadResult LoadKeepingPartial(const std::vector<Source>& sources, const Limits& limits) {
+  LoadResult out;
   for (const Source& source : sources) {
-    Guarded(source.name, [&] { LoadSource(source, &documents, &diagnostics); }, &diagnostics);
+    out.over_limit |= LoadSource(source, limits, &out.documents, &out.diagnostics);
   }
-  if (HasErrors(diagnostics)) return StatusFromDiagnostics(std::move(diagnostics));
-  return documents;
+  return out;
 }
+
+}  // namespace yaml_internal
 
 namespace yaml_internal {
 
@@ -513,14 +519,25 @@ absl::Status ParseYamlInto(const Source& source, google::protobuf::Message* mess
   std::vector<Diagnostic> diagnostics;
   SourceMap local;
   SourceMap* map = source_map != nullptr ? source_map : &local;
-  Guarded(
-      source.name,
-      [&] {
-        YAML::Node node = YAML::Load(source.text);
-        (*map)[""] = ToLocation(node.Mark());
-        Walker(source.name, 0, map, &diagnostics).WalkMessage(node, message, FieldPath());
-      },
-      &diagnostics);
+  std::vector<YamlDocument> parsed;
+  YamlError failure;
+  if (!ParseYamlStream(source.text, Limits{}, &parsed, &failure)) {
+    diagnostics.push_back(Diagnostic{.file = source.name,
+                                     .line = failure.line,
+                                     .column = failure.column,
+                                     .message = std::move(failure.message)});
+    return StatusFromDiagnostics(std::move(diagnostics),
+                                 failure.over_limit ? absl::StatusCode::kResourceExhausted
+                                                    : absl::StatusCode::kInvalidArgument);
+  }
+  Walker walker(source.name, 0, map, &diagnostics);
+  if (parsed.empty()) {
+    walker.Error(FieldPath(), YamlRef(), "expected a mapping, got null");
+  } else {
+    const YamlRef node = parsed[0].root();
+    (*map)[""] = ToLocation(node);
+    walker.WalkMessage(node, message, FieldPath());
+  }
   return StatusFromDiagnostics(std::move(diagnostics));
 }
 

@@ -4,9 +4,9 @@
 // typing: quoted scalars are strings, plain ones become null, bools, ints or
 // floats when they spell one.
 //
-// Today the definition lives beside ParseObservedState (lib/plan/
-// observed_state.cc), which shares its document reader; the YAML parser
-// decision (issue 18) moves both here.
+// YAML goes through the project's one YAML parser (yaml_tree.h, libyaml),
+// JSON through simdjson (nlohmann for its error messages); both within
+// strata::Limits: over a limit is ResourceExhausted naming the line.
 
 #ifndef STRATA_YAML_YAML_JSON_H_
 #define STRATA_YAML_YAML_JSON_H_
@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "strata/json.h"
+#include "strata/limits.h"
 
 namespace strata::yaml_internal {
 
@@ -33,11 +34,14 @@ struct ParseJsonOptions {
   // without lines. True reads it as YAML first, for the lines (the
   // importers' warnings name them), and falls back to the JSON parsers.
   bool lines_for_json = false;
+  // Size, nesting, documents and alias expansion the text may have.
+  Limits limits;
 };
 
 // Returns every document of `text` (an empty text: none) with where it
 // starts, or InvalidArgument naming `source` (and the line and column for
-// YAML) when it is neither valid YAML nor valid JSON.
+// YAML) when it is neither valid YAML nor valid JSON, or ResourceExhausted
+// (with the line) when it is over `options.limits`.
 [[nodiscard]] absl::StatusOr<std::vector<JsonDocument>> ParseJsonDocuments(
     absl::string_view text, absl::string_view source, const ParseJsonOptions& options = {});
 
@@ -45,7 +49,7 @@ struct ParseJsonOptions {
 // '['), empty for blank text; InvalidArgument naming `source` (and the line
 // and column, for YAML) when it does not parse.
 [[nodiscard]] absl::StatusOr<std::vector<Json>> ParseYamlDocuments(
-    absl::string_view text, absl::string_view source);
+    absl::string_view text, absl::string_view source, const Limits& limits = {});
 
 }  // namespace strata::yaml_internal
 

@@ -185,7 +185,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"DocumentNotAMapping", "- a\n- b\n",
                   "t.yaml:1:1: a document must be a mapping, got a sequence"},
         ErrorCase{"SyntaxError", "kind: App\nmetadata: {name: [\n",
-                  "t.yaml:3:1: syntax error: end of sequence flow not found"},
+                  "t.yaml:3:1: syntax error: did not find expected node content (while "
+                  "parsing a flow node)"},
         ErrorCase{"KeyedMapWrongShape",
                   "apiVersion: strata.dev/v1\nkind: Cluster\nmetadata: {name: c, labels: "
                   "[a]}\nspec: {app: a}\n",
