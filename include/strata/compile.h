@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "strata/json.h"
+#include "strata/limits.h"
 #include "strata/validate.h"
 
 namespace strata {
@@ -36,6 +37,10 @@ struct CompileOptions {
   // their objects are joined in dependsOn order). Unset: one after another.
   // The core starts no thread itself; front ends pass one (the CLI does).
   std::function<void(size_t n, const std::function<void(size_t)>& body)> parallel_for;
+  // max_members (checked before any member's object is built) and
+  // max_config_map_size (checked as each config file is rendered) hold here:
+  // over either is ResourceExhausted naming the field (strata/limits.h).
+  Limits limits;
 };
 
 // One Kubernetes object.

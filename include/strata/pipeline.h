@@ -26,6 +26,7 @@
 #include "strata/compile.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
+#include "strata/limits.h"
 #include "strata/validate.h"
 
 namespace strata {
@@ -42,6 +43,9 @@ struct PrepareOptions {
   // The command works on exactly one Cluster (plan, simulate): several
   // Clusters and an empty `cluster` are an error.
   bool need_one = false;
+  // How much input is accepted (SPEC-2 §11): Load's parsing limits and the
+  // members of a role, checked before Check() runs.
+  Limits limits;
 
   bool operator==(const PrepareOptions&) const = default;
 };
@@ -59,6 +63,7 @@ struct Prepared {
 
 // Returns the documents with their Topologies and warnings, running Check()
 // once. Errors:
+//   ResourceExhausted  a role's members over `options.limits.max_members`;
 //   InvalidArgument  Check() found errors (the status lists every error and
 //                    warning, sorted, as the CLI prints them), or
 //                    `options.need_cluster` and the input holds no Cluster
@@ -70,20 +75,26 @@ struct Prepared {
 [[nodiscard]] absl::StatusOr<Prepared> Prepare(Documents documents,
                                                const PrepareOptions& options);
 
-// Load(sources) then Prepare(); Load's errors as Load returns them.
+// Load(sources, options.limits) then Prepare(). When loading finds errors,
+// Check() still runs on every document that parsed (malformed fields left at
+// their defaults), so the status lists every error of the input at once:
+// a bad quantity, a bad probe port and too few members all come in one pass.
+// Errors over a limit are ResourceExhausted.
 [[nodiscard]] absl::StatusOr<Prepared> LoadAndPrepare(const std::vector<Source>& sources,
                                                       const PrepareOptions& options);
 
 // Returns `status` (a failed Compile() of a Cluster of App `app`) with its
 // diagnostics located: those naming a field path but no file get the App
-// document's file, index, line and column. Other statuses are returned as
-// they are.
+// document's file, index, line and column (InvalidArgument and
+// ResourceExhausted keep their code). Other statuses are returned as they
+// are.
 [[nodiscard]] absl::Status LocateInApp(const absl::Status& status, const Documents& documents,
                                        absl::string_view app);
 
 // Compiles every Topology of `prepared`, in order. Returns InvalidArgument
 // holding the located diagnostics of every Cluster that fails (all at once,
-// sorted), or another code as Compile() returns it.
+// sorted; ResourceExhausted when one is over a limit), or another code as
+// Compile() returns it.
 [[nodiscard]] absl::StatusOr<std::vector<CompiledCluster>> CompileAll(
     const Prepared& prepared, const CompileOptions& options);
 

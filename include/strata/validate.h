@@ -19,6 +19,7 @@
 #include "strata/cluster.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
+#include "strata/limits.h"
 
 namespace strata {
 
@@ -39,6 +40,12 @@ std::vector<Diagnostic> Check(const Documents& documents);
 // The same rules for one App and Cluster without source locations (used after
 // a program edits a loaded model). Paths are relative to each document.
 std::vector<Diagnostic> CheckTopology(const App& app, const Cluster& cluster);
+
+// Returns a located error for every role of a Cluster whose member count
+// (its override's `members`, else its App's cardinality minimum) is over
+// `limits.max_members` (SPEC-2 §11). Run before Check() and Compile(), whose
+// work grows with the members; front ends report these as ResourceExhausted.
+std::vector<Diagnostic> CheckMemberLimit(const Documents& documents, const Limits& limits);
 
 // Returns OK, or InvalidArgument listing every error of Check().
 [[nodiscard]] absl::Status Validate(const Documents& documents);

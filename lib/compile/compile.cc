@@ -38,11 +38,12 @@ constexpr char kConfigVolume[] = "strata-config";
 
 // InvalidArgument carrying one Diagnostic at `path` (relative to the App
 // document for role fields), so front ends print it like validation errors.
-absl::Status FieldError(std::string path, std::string message) {
+absl::Status FieldError(std::string path, std::string message,
+                        absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
   Diagnostic d;
   d.path = std::move(path);
   d.message = std::move(message);
-  return StatusFromDiagnostics({d});
+  return StatusFromDiagnostics({d}, code);
 }
 constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
 constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
@@ -191,8 +192,8 @@ Json StringMap(const std::map<std::string, std::string>& m) {
 class RoleCompiler {
  public:
   RoleCompiler(const Topology& t, const ClusterNames& names,
-               const TemplateContext& context, MergedRole& merged)
-      : t_(t), names_(names), context_(context), m_(merged), r_(merged.role) {
+               const TemplateContext& context, MergedRole& merged, const Limits& limits)
+      : t_(t), names_(names), context_(context), m_(merged), r_(merged.role), limits_(limits) {
     where_ = absl::StrCat("spec.roles[", m_.app_index, "]");
   }
 
@@ -296,6 +297,8 @@ class RoleCompiler {
     std::vector<std::string> paths;
     for (const ConfigFile& f : r_.config) paths.push_back(f.path);
     keys_ = ConfigMapKeys(paths);
+    int64_t immutable_size = 0;
+    int64_t live_size = 0;
     CanonicalWriter all;
     all.Begin("strata.dev/config-hash v1");
     for (size_t i = 0; i < r_.config.size(); ++i) {
@@ -307,6 +310,17 @@ class RoleCompiler {
       }
       contents_.push_back(*content);
       live_.push_back(validate_internal::WhyNotLive(r_, i).empty());
+      // Each of the two ConfigMaps holds its files' keys and contents.
+      int64_t& size = live_.back() ? live_size : immutable_size;
+      size += static_cast<int64_t>(keys_[i].size() + content->size());
+      if (size > limits_.max_config_map_size) {
+        return FieldError(
+            absl::StrCat(where_, ".config[", i, "]"),
+            LimitMessage(absl::StrCat("the rendered ConfigMap of role \"", r_.name,
+                                      "\" in bytes is"),
+                         size, limits_.max_config_map_size, "max_config_map_size"),
+            absl::StatusCode::kResourceExhausted);
+      }
       if (live_.back()) {
         live_config_map_ = absl::StrCat(names_.StatefulSet(r_.name), "-config-live");
         continue;  // Not part of what a member was started with.
@@ -850,6 +864,7 @@ class RoleCompiler {
   const TemplateContext& context_;
   MergedRole& m_;
   Role& r_;
+  const Limits& limits_;
   std::string where_;
   std::string sts_;
   std::vector<std::string> keys_;      // ConfigMap key of each config file.
@@ -888,6 +903,13 @@ absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
   for (size_t i = 0; i < app.roles.size(); ++i) {
     merged.push_back(Merge(app.roles[i], cluster.FindRole(app.roles[i].name), i));
     members.push_back(merged.back().members);
+    if (members.back() > options.limits.max_members) {
+      return FieldError(absl::StrCat("spec.roles[", i, "]"),
+                        LimitMessage(absl::StrCat("the members of role \"", app.roles[i].name,
+                                                  "\" are"),
+                                     members.back(), options.limits.max_members, "max_members"),
+                        absl::StatusCode::kResourceExhausted);
+    }
   }
   STRATA_ASSIGN_OR_RETURN(std::vector<size_t> order, DependsOnOrder(app.roles));
   ClusterNames names{cluster.name, cluster.namespace_, cluster.domain};
@@ -905,7 +927,7 @@ absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
   std::vector<std::vector<Object>> objects(n);
   std::vector<absl::Status> status(n);
   auto compile_role = [&](size_t k) {
-    RoleCompiler rc(topology, names, context, merged[order[k]]);
+    RoleCompiler rc(topology, names, context, merged[order[k]], options.limits);
     status[k] = rc.Run(out.roles[k], objects[k]);
   };
   if (options.parallel_for && n > 1) {

@@ -2,6 +2,7 @@
 
 #include "strata/pipeline.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,10 +11,14 @@
 #include "absl/strings/str_join.h"
 #include "util/status_macros.h"
 #include "validate/resolve.h"
+#include "yaml/loader.h"
 
 namespace strata {
 
 absl::StatusOr<Prepared> Prepare(Documents documents, const PrepareOptions& options) {
+  STRATA_RETURN_IF_ERROR(CheckLimits(options.limits));
+  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(CheckMemberLimit(documents, options.limits),
+                                               absl::StatusCode::kResourceExhausted));
   std::vector<Diagnostic> found = Check(documents);
   STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(found));
   if (options.need_cluster && documents.clusters.empty()) {
@@ -46,13 +51,40 @@ absl::StatusOr<Prepared> Prepare(Documents documents, const PrepareOptions& opti
 
 absl::StatusOr<Prepared> LoadAndPrepare(const std::vector<Source>& sources,
                                         const PrepareOptions& options) {
-  STRATA_ASSIGN_OR_RETURN(Documents documents, Load(sources));
-  return Prepare(std::move(documents), options);
+  STRATA_RETURN_IF_ERROR(CheckLimits(options.limits));
+  yaml_internal::LoadResult loaded = yaml_internal::LoadKeepingPartial(sources, options.limits);
+  if (loaded.over_limit) {
+    return StatusFromDiagnostics(std::move(loaded.diagnostics),
+                                 absl::StatusCode::kResourceExhausted);
+  }
+  if (!HasErrors(loaded.diagnostics)) return Prepare(std::move(loaded.documents), options);
+  // One pass (SPEC-2 §11): the semantic checks run on every document that
+  // parsed too, its malformed fields left at their defaults. What they say
+  // at or below a field the loader already reported is a consequence of
+  // that field's default, and is dropped.
+  std::vector<Diagnostic> members = CheckMemberLimit(loaded.documents, options.limits);
+  if (!members.empty()) {
+    members.insert(members.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    return StatusFromDiagnostics(std::move(members), absl::StatusCode::kResourceExhausted);
+  }
+  std::vector<Diagnostic> all = loaded.diagnostics;
+  for (Diagnostic& d : Check(loaded.documents)) {
+    const bool consequence = std::any_of(
+        loaded.diagnostics.begin(), loaded.diagnostics.end(), [&](const Diagnostic& l) {
+          return l.file == d.file && l.document == d.document &&
+                 yaml_internal::IsAtOrBelow(d.path, l.path);
+        });
+    if (!consequence) all.push_back(std::move(d));
+  }
+  return StatusFromDiagnostics(std::move(all));
 }
 
 absl::Status LocateInApp(const absl::Status& status, const Documents& documents,
                          absl::string_view app) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  if (status.code() != absl::StatusCode::kInvalidArgument &&
+      status.code() != absl::StatusCode::kResourceExhausted) {
+    return status;
+  }
   const AppDocument* doc = documents.FindApp(app);
   if (doc == nullptr) return status;
   std::vector<Diagnostic> diagnostics = DiagnosticsFromStatus(status);
@@ -64,13 +96,14 @@ absl::Status LocateInApp(const absl::Status& status, const Documents& documents,
     d.line = where.line;
     d.column = where.column;
   }
-  return StatusFromDiagnostics(std::move(diagnostics));
+  return StatusFromDiagnostics(std::move(diagnostics), status.code());
 }
 
 absl::StatusOr<std::vector<CompiledCluster>> CompileAll(const Prepared& prepared,
                                                         const CompileOptions& options) {
   std::vector<CompiledCluster> out;
   std::vector<Diagnostic> problems;
+  absl::StatusCode code = absl::StatusCode::kInvalidArgument;
   for (const Topology& t : prepared.topologies) {
     absl::StatusOr<CompiledCluster> compiled = Compile(t, options);
     if (compiled.ok()) {
@@ -78,11 +111,15 @@ absl::StatusOr<std::vector<CompiledCluster>> CompileAll(const Prepared& prepared
       continue;
     }
     absl::Status located = LocateInApp(compiled.status(), prepared.documents, t.app.name);
-    if (located.code() != absl::StatusCode::kInvalidArgument) return located;
+    if (located.code() == absl::StatusCode::kResourceExhausted) {
+      code = located.code();
+    } else if (located.code() != absl::StatusCode::kInvalidArgument) {
+      return located;
+    }
     std::vector<Diagnostic> found = DiagnosticsFromStatus(located);
     problems.insert(problems.end(), found.begin(), found.end());
   }
-  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(std::move(problems)));
+  STRATA_RETURN_IF_ERROR(StatusFromDiagnostics(std::move(problems), code));
   return out;
 }
 

@@ -1041,6 +1041,50 @@ std::vector<Diagnostic> Check(const Documents& documents) {
   return out;
 }
 
+std::vector<Diagnostic> CheckMemberLimit(const Documents& documents, const Limits& limits) {
+  std::vector<Diagnostic> out;
+  auto over = [&](const std::string& file, int index, const SourceMap& source,
+                  const std::string& path, int64_t members, absl::string_view role) {
+    Location at = Locate(source, path);
+    out.push_back(Diagnostic{
+        .file = file,
+        .document = index,
+        .line = at.line,
+        .column = at.column,
+        .path = path,
+        .message = LimitMessage(absl::StrCat("the members of role ", Quote(role), " are"),
+                                members, limits.max_members, "max_members")});
+  };
+  for (const ClusterDocument& doc : documents.clusters) {
+    const AppDocument* app = documents.FindApp(doc.cluster.app);
+    for (size_t i = 0; i < doc.cluster.roles.size(); ++i) {
+      const RoleOverride& o = doc.cluster.roles[i];
+      if (o.members && *o.members > limits.max_members) {
+        over(doc.file, doc.index, doc.source,
+             FieldPath("spec").Child("roles").Index(static_cast<int>(i)).Child("members")
+                 .ToString(),
+             *o.members, o.name);
+      }
+    }
+    if (app == nullptr) continue;
+    for (size_t j = 0; j < app->app.roles.size(); ++j) {
+      const Role& role = app->app.roles[j];
+      const bool sized = std::any_of(doc.cluster.roles.begin(), doc.cluster.roles.end(),
+                                     [&](const RoleOverride& o) {
+                                       return o.name == role.name && o.members.has_value();
+                                     });
+      if (!sized && role.cardinality.min > limits.max_members) {
+        over(app->file, app->index, app->source,
+             FieldPath("spec").Child("roles").Index(static_cast<int>(j)).Child("cardinality")
+                 .ToString(),
+             role.cardinality.min, role.name);
+      }
+    }
+  }
+  SortDiagnostics(out);
+  return out;
+}
+
 std::vector<Diagnostic> CheckTopology(const App& app, const Cluster& cluster) {
   std::vector<Diagnostic> out;
   Reporter app_reporter("", 0, nullptr, &out);
