@@ -113,12 +113,17 @@ std::optional<Quantity> ParseQuantity(const Json& value) {
   return *q;
 }
 
+// Largest observed resourceVersion the simulator's own versions continue
+// from: leaves 2^62 writes of room.
+constexpr int64_t kMaxContinuedResourceVersion = int64_t{1} << 62;
+
 // The controller's owner reference of `object`, or null.
 const Json* ControllerRef(const Json& object) {
   const Json& refs = Get(object, {"metadata", "ownerReferences"});
   if (!refs.is_array()) return nullptr;
   for (const Json& ref : refs) {
-    if (ref.value("controller", false)) return &ref;
+    const Json& controller = Get(ref, {"controller"});
+    if (controller.is_boolean() && controller.get<bool>()) return &ref;
   }
   return nullptr;
 }
@@ -255,8 +260,13 @@ absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& stat
       if (!copy["metadata"].contains("creationTimestamp")) {
         copy["metadata"]["creationTimestamp"] = Rfc3339(now);
       }
+      // New versions continue after the largest observed one. Kubernetes'
+      // versions are opaque strings: one too large to count on from (the
+      // simulator adds one per write) is not continued from, so the counter
+      // can never overflow.
       int64_t rv = 0;
-      if (absl::SimpleAtoi(GetString(copy, {"metadata", "resourceVersion"}), &rv)) {
+      if (absl::SimpleAtoi(GetString(copy, {"metadata", "resourceVersion"}), &rv) &&
+          rv < kMaxContinuedResourceVersion) {
         model.resource_version_ = std::max(model.resource_version_, rv);
       }
       model.objects_[kind][name] = std::move(copy);
@@ -271,8 +281,10 @@ absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& stat
     const Json& conditions = Get(pod, {"status", "conditions"});
     if (conditions.is_array()) {
       for (const Json& c : conditions) {
-        if (c.value("type", "") != "Ready") continue;
-        ready = c.value("status", "") == "True";
+        // Observed objects are read as they are: a field of the wrong type
+        // counts as absent (as the planner reads it), never as an abort.
+        if (GetString(c, {"type"}) != "Ready") continue;
+        ready = GetString(c, {"status"}) == "True";
         if (auto t = ParseTime(Get(c, {"lastTransitionTime"}))) rt.last_transition = *t;
       }
     }
@@ -790,7 +802,7 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
   for (const Json& v : claim_volumes) {
     bool present = false;
     for (const Json& existing : spec["volumes"]) {
-      present |= existing.value("name", "") == v["name"].get<std::string>();
+      present |= GetString(existing, {"name"}) == GetString(v, {"name"});
     }
     if (!present) spec["volumes"].push_back(v);
   }
@@ -947,8 +959,8 @@ void KubeModel::RenderPod(Json& pod) {
   const Json& specs = Get(pod, {"spec", "containers"});
   if (specs.is_array()) {
     for (const Json& c : specs) {
-      Json s = {{"name", c.value("name", "")},
-                {"image", c.value("image", "")},
+      Json s = {{"name", GetString(c, {"name"})},
+                {"image", GetString(c, {"image"})},
                 {"imageID", ""},
                 {"ready", ready},
                 {"started", rt.started.has_value()},
@@ -1110,6 +1122,7 @@ void KubeModel::SyncStatuses() {
         int64_t percent = 0;
         if (!s.empty() && s.back() == '%' &&
             absl::SimpleAtoi(absl::string_view(s).substr(0, s.size() - 1), &percent)) {
+          percent = std::clamp<int64_t>(percent, 0, 100);  // No overflow below.
           return round_up ? (expected * percent + 99) / 100 : expected * percent / 100;
         }
       }
