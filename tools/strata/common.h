@@ -16,10 +16,13 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "absl/status/status.h"
 #include "strata/compile.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
+#include "strata/limits.h"
 #include "strata/pipeline.h"
 
 namespace strata::cli {
@@ -31,10 +34,21 @@ inline constexpr int kExitUsage = 2;
 // The source name used for standard input ('-').
 inline constexpr char kStdinName[] = "<stdin>";
 
+// The input limits of this run (strata/limits.h): defaults, raised by the
+// --max-* flags AddLimitFlags() adds. Every read, load, compile and
+// observed-state parse of the CLI uses them.
+Limits& RunLimits();
+
+// Adds --max-file-size, --max-alias-bytes, --max-alias-nodes, --max-nesting,
+// --max-documents, --max-members and --max-config-map-size to `app` (the
+// top-level app, whose options subcommands fall through to).
+void AddLimitFlags(CLI::App& app);
+
 // Returns the contents of `paths` in order ('-' reads standard input once,
 // named "<stdin>"; other sources are named by the path as given), or prints
 // "FILE: cannot read: <strerror>" to `err` for every unreadable file and
-// returns nullopt.
+// returns nullopt. A file over RunLimits().max_file_size is not read: its
+// limit error is printed instead.
 std::optional<std::vector<Source>> ReadSources(const std::vector<std::string>& paths,
                                                std::ostream& err);
 

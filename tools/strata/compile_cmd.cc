@@ -327,6 +327,7 @@ ClusterOutput CompileOne(const Topology& t, const Prepared& loaded, const Compil
                          bool parallel) {
   ClusterOutput result;
   CompileOptions options;
+  options.limits = RunLimits();
   // Threads pay off from a few dozen objects on; below, starting them costs
   // more than the work.
   parallel = parallel && t.app.roles.size() >= 8;

@@ -1,13 +1,16 @@
 // strata: validate, compile, plan and simulate stateful data-system topologies.
 // Thin: each subcommand parses flags, reads files and calls the core.
 
+#include <exception>
 #include <iostream>
 #include <map>
+#include <new>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "common.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -19,6 +22,9 @@ int main(int argc, char** argv) {
       "template variables, STRATA_* environment, config formats, plans, exit codes, "
       "migrating from Helm and KubeDirector).");
   app.set_version_flag("--version", "strata 0.1.0");
+  // Subcommands take the parent's --max-* flags after their own name too.
+  app.fallthrough();
+  strata::cli::AddLimitFlags(app);
   std::map<CLI::App*, strata::cli::Command> commands;
   auto add = [&](strata::cli::Command command) {
     // get_subcommands() without a filter lists only the *parsed* ones.
@@ -44,7 +50,17 @@ int main(int argc, char** argv) {
   }
   for (CLI::App* sub : app.get_subcommands()) {
     auto it = commands.find(sub);
-    if (it != commands.end()) return it->second();
+    if (it == commands.end()) continue;
+    // The CLI's boundary: an exception is a message and exit 1, never an
+    // abort (input limits keep memory bounded; this is the last line).
+    try {
+      return it->second();
+    } catch (const std::bad_alloc&) {
+      std::cerr << "strata: out of memory; the input is too large (see the --max-* flags)\n";
+    } catch (const std::exception& e) {
+      std::cerr << "strata: internal error (a bug in strata): " << e.what() << "\n";
+    }
+    return 1;
   }
   std::cerr << app.help();
   return 2;

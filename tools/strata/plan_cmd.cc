@@ -76,7 +76,8 @@ int RunPlan(const PlanFlags& f) {
     }
     std::optional<std::string> text = ReadFileOrStdin(f.observed, std::cerr);
     if (!text) return kExitInvalid;
-    observed = ParseObservedState(*text, f.observed == "-" ? kStdinName : f.observed);
+    observed = ParseObservedState(*text, f.observed == "-" ? kStdinName : f.observed,
+                                  RunLimits());
     if (!observed.ok()) {
       PrintStatus(observed.status(), std::cerr);
       return kExitInvalid;

@@ -62,7 +62,7 @@ int RunSimulate(const SimulateFlags& flags) {
     std::optional<std::string> text = ReadFileOrStdin(flags.observed, std::cerr);
     if (!text) return kExitInvalid;
     std::string name = flags.observed == "-" ? kStdinName : flags.observed;
-    absl::StatusOr<ObservedState> parsed = ParseObservedState(*text, name);
+    absl::StatusOr<ObservedState> parsed = ParseObservedState(*text, name, RunLimits());
     if (!parsed.ok()) {
       PrintStatus(parsed.status(), std::cerr);
       return kExitInvalid;
