@@ -111,9 +111,9 @@ TEST(BadInputTest, EveryRequestGetsADefiniteStatusAndTheServerSurvives) {
 }
 
 TEST(BadInputTest, TheLoaderSurvivesDeepNestingEvenWithoutTheServiceLimit) {
-  // With the service's estimate out of the way, yaml-cpp's own depth guard
-  // (and the loader's exception handling) must still turn 10,000 levels into
-  // INVALID_ARGUMENT rather than a crash.
+  // With the service's estimate out of the way, the loader's own nesting
+  // limit (counted on libyaml's events, strata::Limits::max_nesting) must
+  // still turn 10,000 levels into RESOURCE_EXHAUSTED rather than a crash.
   ServerConfig config;
   config.service.limits.max_nesting = 1 << 30;
   std::unique_ptr<Server> server = StartServer(config);
@@ -123,7 +123,9 @@ TEST(BadInputTest, TheLoaderSurvivesDeepNestingEvenWithoutTheServiceLimit) {
                                   Repeat("- ", 10000) + "x\n",
                                   Repeat("{\"a\":", 10000) + "1" + Repeat("}", 10000)}) {
     grpc::Status status = RawUnaryCall(channel, "/strata.v1.Strata/Validate", ValidateBytes(text));
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << status.error_message();
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("max_nesting"));
   }
   EXPECT_TRUE(RawUnaryCall(channel, "/strata.v1.Strata/Validate", ValidateBytes(KafkaYaml())).ok());
 }

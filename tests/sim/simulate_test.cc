@@ -123,6 +123,23 @@ TEST(SimulateTest, ImageChangeRestartsDescendingOneAtATime) {
                           "restart events-broker-0"));
 }
 
+TEST(SimulateTest, WronglyTypedObservedFieldsAndAHugeResourceVersionDoNotAbort) {
+  // Issue 18: a container name that is a number aborted simulate (plan read
+  // the same state); a resourceVersion of INT64_MAX overflowed the next one.
+  CompiledCluster before = ClusterOf({RoleFor("broker", 3, "v1-a")});
+  CompiledCluster after = ClusterOf({RoleFor("broker", 3, "v1-b")});
+  ObservedState state = ConvergedState(before, kStart);
+  ASSERT_FALSE(state.pods.empty());
+  for (Json& pod : state.pods) {
+    pod["spec"]["containers"] = Json::array({Json{{"name", 5}, {"image", 7}}});
+    pod["metadata"]["ownerReferences"] = Json::array({Json{{"controller", "yes"}}});
+  }
+  state.pods[0]["metadata"]["resourceVersion"] = "9223372036854775807";
+  absl::StatusOr<Timeline> t = Simulate(after, state, Options());
+  ASSERT_THAT(t, IsOk());
+  EXPECT_FALSE(t->events.empty());
+}
+
 TEST(SimulateTest, RestartingEveryoneAtOnceBreaksTheBudget) {
   CompiledCluster before = ClusterOf({RoleFor("broker", 3, "v1-a")});
   CompiledCluster after = ClusterOf({RoleFor("broker", 3, "v1-b")});
