@@ -7,8 +7,8 @@
 // validation the members limit, and the compiler the rendered ConfigMap size.
 // A violation is an error naming the file, line and limit and how to raise it,
 // with status code ResourceExhausted (gRPC RESOURCE_EXHAUSTED; exit 1 in the
-// CLI). Each limit is raised by the flag / keyword / field of the same name:
-// `--max-file-size`, `max_file_size=`, `Limits.max_file_size`.
+// CLI). Each limit is raised by the CLI flag of the same name
+// (`--max-file-size`); Python and gRPC use the defaults for now.
 //
 // Example:
 //   Limits limits;
@@ -48,9 +48,8 @@ struct Limits {
 };
 
 // The one wording of a limit violation's message, identical in every front
-// end: "<what> is <value>, over the limit of <limit> (<name>); raise it with
-// --<flag> (Python <name>=, gRPC Limits.<name>)". `name` is the Limits field
-// ("max_file_size").
+// end: "<what> <value>, over the limit of <limit> (<name>); raise it with
+// --<flag>". `name` is the Limits field ("max_file_size").
 std::string LimitMessage(absl::string_view what, int64_t value, int64_t limit,
                          absl::string_view name);
 

@@ -14,8 +14,7 @@ std::string LimitMessage(absl::string_view what, int64_t value, int64_t limit,
                          absl::string_view name) {
   std::string flag = absl::StrReplaceAll(name, {{"_", "-"}});
   return absl::StrCat(what, " ", value, ", over the limit of ", limit, " (", name,
-                      "); raise it with --", flag, " (Python ", name, "=, gRPC Limits.", name,
-                      ")");
+                      "); raise it with --", flag);
 }
 
 absl::Status CheckLimits(const Limits& limits) {
