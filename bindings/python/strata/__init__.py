@@ -9,6 +9,8 @@ safe, ordered rollout plans.
     docs.cluster("events").role("broker").members = 5
     plan = strata.plan(docs, observed=kubectl_list) # scale out
     timeline = strata.simulate(docs, faults="never-ready=events-broker-4")
+    result = strata.apply(docs, kubeconfig="~/.kube/config")  # act on a cluster
+    state = strata.observe(docs)                    # what runs there now
 
 Invalid input raises ValidationError, whose ``errors`` carry file, line,
 column, path, message and severity, and whose text is what the ``strata`` CLI
@@ -29,6 +31,15 @@ from ._api import (
     to_json,
     to_yaml,
     validate,
+)
+from ._cluster import (
+    ApplyResult,
+    ClusterApply,
+    ClusterError,
+    NotebookProgress,
+    TextProgress,
+    apply,
+    observe,
 )
 from ._results import CompiledObjects, Documents, Plan, PlanDiff, Timeline, dot_to_svg
 from ._strata import (
@@ -102,6 +113,8 @@ __all__ = [
     "plan",
     "simulate",
     "observed_state",
+    "apply",
+    "observe",
     "to_yaml",
     "to_json",
     "dot_to_svg",
@@ -126,8 +139,13 @@ __all__ = [
     "ObservedState",
     "CompiledCluster",
     "CompiledRole",
+    "ApplyResult",
+    "ClusterApply",
+    "TextProgress",
+    "NotebookProgress",
     # Errors.
     "Error",
+    "ClusterError",
     "ValidationError",
     "StatusCode",
     "Diagnostic",
