@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "casters.h"
+#include "strata/cluster_status.h"
 #include "strata/compile.h"
 #include "strata/execute.h"
 #include "strata/kube_client.h"
@@ -157,7 +158,35 @@ PYBIND11_MODULE(_execute, m) {
           py::arg("desired"),
           "Reads the objects of `desired`'s Cluster (what `strata observe` prints) and "
           "returns (ObservedState, the time it was read). Raises strata.Error naming the "
-          "failing call. Releases the GIL.");
+          "failing call. Releases the GIL.")
+      .def(
+          "status",
+          [](KubeClient& kube, const CompiledCluster& desired) {
+            absl::StatusOr<ObservedState> observed;
+            ClusterStatus status;
+            {
+              py::gil_scoped_release release;
+              observed = kube.Observe(ObserveRequestFor(desired));
+              if (observed.ok()) {
+                absl::Time now = kube.Now();
+                absl::StatusOr<Plan> plan = PlanRollout(desired, *observed, PlanOptions{.now = now});
+                if (!plan.ok()) {
+                  // As `strata status`: what cannot be done safely from this
+                  // state (a smaller volume, ...) leaves the Cluster blocked.
+                  plan = Plan{.cluster = desired.cluster, .namespace_ = desired.namespace_,
+                              .blocked = true,
+                              .blocked_reason = std::string(plan.status().message())};
+                }
+                status = ComputeClusterStatus(desired, *observed, *plan, now);
+              }
+            }
+            if (!observed.ok()) RaiseStatus(observed.status());
+            return std::make_pair(ClusterStatusToJson(status), ClusterStatusToText(status));
+          },
+          py::arg("desired"),
+          "Observes `desired`'s Cluster, plans and returns its status (strata/cluster_status.h) "
+          "as (ClusterStatusToJson's dict, ClusterStatusToText's text), what `strata status` "
+          "prints. Raises strata.Error naming the failing call. Releases the GIL.");
 
   m.def(
       "connect",

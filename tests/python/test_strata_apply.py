@@ -286,3 +286,26 @@ def test_text_progress_prints_lines_and_updates_waits_in_place():
         "\r\x1b[K13:00:05 waiting for podReady events-broker-0 (waited 5s)"
         "\r\x1b[K13:00:05 waiting for podReady events-broker-0 (waited 9s)\n"
         "13:00:09 3 restart events-broker-0: done (1.2s)\n")
+
+
+def test_status_of_an_empty_cluster(fake):
+    report = strata.status(KAFKA, kubeconfig=fake.kubeconfig)
+    assert not report.converged and len(report.clusters) == 1
+    st = report.cluster("events")
+    assert st.namespace == "data" and not st.converged and st.blocked is None
+    roles = {r["name"]: r for r in st.roles}
+    assert roles["zookeeper"]["desired"] == 3 and roles["zookeeper"]["existing"] == 0
+    assert st.next and st.steps == len(strata.plan(KAFKA).steps)
+    assert report.to_json() == {"converged": False, "clusters": [st.to_json()]}
+    assert "events" in str(report)
+    html = report._repr_html_()
+    assert "<table>" in html and "zookeeper" in html and "Next steps" in html
+    with pytest.raises(KeyError):
+        report.cluster("nope")
+
+
+def test_status_forbidden_names_the_call(tmp_path):
+    with FakeApiServer(status=403) as server:
+        cfg = write_kubeconfig(tmp_path / "kubeconfig", server.url)
+        with pytest.raises(strata.ClusterError, match=r"^strata.status: cannot reach or use"):
+            strata.status(KAFKA, kubeconfig=cfg)

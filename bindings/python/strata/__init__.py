@@ -11,6 +11,7 @@ safe, ordered rollout plans.
     timeline = strata.simulate(docs, faults="never-ready=events-broker-4")
     result = strata.apply(docs, kubeconfig="~/.kube/config")  # act on a cluster
     state = strata.observe(docs)                    # what runs there now
+    strata.status(docs)                             # converged? what is next?
 
 Invalid input raises ValidationError, whose ``errors`` carry file, line,
 column, path, message and severity, and whose text is what the ``strata`` CLI
@@ -36,10 +37,13 @@ from ._cluster import (
     ApplyResult,
     ClusterApply,
     ClusterError,
+    ClusterStatus,
     NotebookProgress,
+    StatusReport,
     TextProgress,
     apply,
     observe,
+    status,
 )
 from ._results import CompiledObjects, Documents, Plan, PlanDiff, Timeline, dot_to_svg
 from ._strata import (
@@ -115,6 +119,7 @@ __all__ = [
     "observed_state",
     "apply",
     "observe",
+    "status",
     "to_yaml",
     "to_json",
     "dot_to_svg",
@@ -141,6 +146,8 @@ __all__ = [
     "CompiledRole",
     "ApplyResult",
     "ClusterApply",
+    "ClusterStatus",
+    "StatusReport",
     "TextProgress",
     "NotebookProgress",
     # Errors.

@@ -448,7 +448,143 @@ def observe(
     return state
 
 
+class ClusterStatus:
+    """How far one running Cluster is from its files (strata/cluster_status.h):
+    what ``strata status`` prints. ``str()`` is the CLI's text, ``to_json()``
+    its JSON, and Jupyter shows it as tables."""
+
+    def __init__(self, data: dict, text: str):
+        self._data = data
+        self._text = text
+        self.cluster: str = data["cluster"]
+        self.namespace: str = data["namespace"]
+        #: The plan from what runs to the files is empty.
+        self.converged: bool = data["converged"]
+        #: Why it cannot progress (a member not Ready, a change refused), else None.
+        self.blocked: Optional[str] = data.get("blockedReason") if data["blocked"] else None
+        #: Per role: name, statefulSet, desired, existing, ready, updated,
+        #: converged, steps, attention (the members that are not where the
+        #: files want them).
+        self.roles: list = data["roles"]
+        #: The steps that would run next: id, action, headline, reason.
+        self.next: list = data["next"]
+        self.notes: list = data["notes"]
+        self.steps: int = data["steps"]
+        self.observed_at: str = data["observedAt"]
+
+    def to_json(self) -> dict:
+        """``strata status -o json``'s entry for this Cluster."""
+        return self._data
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        state = "converged" if self.converged else f"{self.steps} steps to go"
+        if self.blocked:
+            state += f", blocked: {self.blocked}"
+        return f"<ClusterStatus {self.namespace}/{self.cluster}: {state}>"
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        state = "converged" if self.converged else f"not converged: {self.steps} steps to go"
+        if self.blocked:
+            state += f"; <b>blocked</b>: {e(self.blocked)}"
+        head = f"<p><b>{e(self.namespace)}/{e(self.cluster)}</b>: {state}</p>"
+        rows = "".join(
+            f"<tr><td>{e(r['name'])}</td><td>{r['desired']}</td><td>{r['existing']}</td>"
+            f"<td>{r['ready']}</td><td>{r['updated']}</td>"
+            f"<td>{'yes' if r['converged'] else 'no'}</td></tr>"
+            for r in self.roles
+        )
+        roles = (
+            "<table><thead><tr><th>role</th><th>desired</th><th>existing</th><th>ready</th>"
+            f"<th>updated</th><th>converged</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        attention = "".join(
+            f"<li>{e(m['pod'])}: "
+            + ", ".join(
+                w
+                for w, bad in (
+                    ("missing", not m["exists"]),
+                    ("not Ready", m["exists"] and not m["ready"]),
+                    ("outdated", m["exists"] and not m["updated"]),
+                    ("terminating", m.get("terminating", False)),
+                )
+                if bad
+            )
+            + (f" ({e(m['stuck'])})" if m.get("stuck") else "")
+            + "</li>"
+            for r in self.roles
+            for m in r["attention"]
+        )
+        attention = f"<p>Members needing attention:</p><ul>{attention}</ul>" if attention else ""
+        steps = "".join(
+            f"<li>{s['id']}. {e(s['headline'])}: {e(s['reason'])}</li>" for s in self.next
+        )
+        steps = f"<p>Next steps:</p><ol style='list-style: none'>{steps}</ol>" if steps else ""
+        notes = "".join(f"<li>{e(n)}</li>" for n in self.notes)
+        notes = f"<p>Notes:</p><ul>{notes}</ul>" if notes else ""
+        return f"<div>{head}{roles}{attention}{steps}{notes}</div>"
+
+
+class StatusReport:
+    """``strata.status``'s result: a ClusterStatus per Cluster of the input
+    (``clusters``) and ``converged`` when every one has converged."""
+
+    def __init__(self, clusters: list):
+        self.clusters: list = clusters
+        self.converged: bool = all(c.converged for c in clusters)
+
+    def cluster(self, name: str) -> ClusterStatus:
+        """The status of the Cluster called `name`; KeyError when there is none."""
+        for c in self.clusters:
+            if c.cluster == name:
+                return c
+        raise KeyError(f'no Cluster named "{name}" in this status')
+
+    def to_json(self) -> dict:
+        """``strata status -o json``: {"converged", "clusters": [...]}."""
+        return {"converged": self.converged, "clusters": [c.to_json() for c in self.clusters]}
+
+    def __str__(self) -> str:
+        return "\n".join(str(c) for c in self.clusters)
+
+    def __repr__(self) -> str:
+        return f"<StatusReport converged={self.converged}: {', '.join(map(repr, self.clusters))}>"
+
+    def _repr_html_(self) -> str:
+        return "".join(c._repr_html_() for c in self.clusters)
+
+
+def status(
+    *inputs: Input,
+    kubeconfig: Optional[Union[str, os.PathLike]] = None,
+    context: Optional[str] = None,
+    cluster: Optional[str] = None,
+) -> StatusReport:
+    """How far each running Cluster of `inputs` (or the one named `cluster`)
+    is from its files, like ``strata status``: per role the members desired,
+    existing, Ready and updated; converged or not, the blocked reason and the
+    next steps. Returns a StatusReport (``converged``, ``clusters``; an HTML
+    table in Jupyter). Raises ClusterError when the cluster cannot be
+    reached or used, naming the failing call."""
+    compiled = _compiled(inputs, cluster)
+    kube = _connect("status", kubeconfig, context)
+    out = []
+    for desired in compiled:
+        try:
+            data, text = kube.status(desired)
+        except _strata.Error as e:
+            raise _cluster_error("status", e) from None
+        out.append(ClusterStatus(data, text))
+    return StatusReport(out)
+
+
 __all__ = [
+    "status",
+    "ClusterStatus",
+    "StatusReport",
     "apply",
     "observe",
     "ApplyResult",
