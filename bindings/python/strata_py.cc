@@ -30,6 +30,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "casters.h"
+#ifdef STRATA_PY_EXECUTE
+#include "strata_py_execute.h"
+#endif
 #include "strata/strata.h"
 
 namespace py = pybind11;
@@ -866,4 +869,9 @@ PYBIND11_MODULE(_strata, m) {
         "the helper compile, plan_rollout and simulate run in; returns the byte or -1.");
   m.def("timeline_to_text", &TimelineToText, py::arg("timeline"), "The timeline as text.");
   m.def("timeline_to_json", &TimelineToJson, py::arg("timeline"), "The timeline as a dict.");
+
+#ifdef STRATA_PY_EXECUTE
+  // ------------------------------------------------ strata/execute.h (strata_py_execute.cc)
+  BindExecute(m);
+#endif
 }

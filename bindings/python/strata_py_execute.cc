@@ -1,14 +1,14 @@
-// strata._execute: the binding of strata/execute.h and strata/kube_client.h
-// (SPEC-2 §6 "Python"): a KubeClient, observing a compiled Cluster and
-// Reconcile() against it. The friendly API (strata.apply, strata.observe,
-// strata.status) is the pure-Python layer in strata/_cluster.py.
+// strata._strata._execute: the binding of strata/execute.h and
+// strata/kube_client.h (SPEC-2 §6 "Python"): a KubeClient, observing a
+// compiled Cluster and Reconcile() against it. The friendly API
+// (strata.apply, strata.observe, strata.status) is the pure-Python layer in
+// strata/_cluster.py.
 //
-// A module of its own beside strata._strata: it links the Kubernetes client
-// (Boost.Beast, OpenSSL) that compile/plan users do not need, and editing it
-// does not recompile the large strata_py.cc. It shares strata._strata's
-// types (CompiledCluster, ObservedState, Plan, StatusCode), which pybind11
-// registers process-wide, and raises its exception types (strata.Error),
-// importing strata._strata first.
+// A submodule of strata._strata, in a file of its own so that editing it
+// does not recompile the large strata_py.cc. (Not a second extension
+// module: both would carry the core's generated protobuf code, which
+// libprotobuf refuses to register twice in one process.) It raises
+// strata._strata's exception types (strata.Error).
 //
 // Threads, the GIL and Ctrl-C. Every cluster call runs with the GIL
 // released. Reconcile() runs on the calling thread; its event callback
@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "casters.h"
+#include "strata_py_execute.h"
 #include "strata/cluster_status.h"
 #include "strata/compile.h"
 #include "strata/execute.h"
@@ -124,15 +125,12 @@ Json ResultToJson(const ReconcileResult& r) {
 }
 
 }  // namespace
-}  // namespace strata
 
-PYBIND11_MODULE(_execute, m) {
-  using namespace strata;  // NOLINT: the module body names every API type.
-  m.doc() =
-      "strata._execute: the executor and the Kubernetes client of strata (SPEC-2 §6). "
-      "Use strata.apply/observe/status; this module is their implementation.";
-  // CompiledCluster, ObservedState, Plan and StatusCode are registered there.
-  py::module_::import("strata._strata");
+void BindExecute(py::module_& parent) {
+  py::module_ m = parent.def_submodule(
+      "_execute",
+      "The executor and the Kubernetes client of strata (SPEC-2 §6). Use "
+      "strata.apply/observe/status; this module is their implementation.");
 
   py::class_<KubeClient>(m, "KubeClient",
                          "A connection to a Kubernetes API server (strata/kube_client.h).")
@@ -169,7 +167,8 @@ PYBIND11_MODULE(_execute, m) {
               observed = kube.Observe(ObserveRequestFor(desired));
               if (observed.ok()) {
                 absl::Time now = kube.Now();
-                absl::StatusOr<Plan> plan = PlanRollout(desired, *observed, PlanOptions{.now = now});
+                absl::StatusOr<Plan> plan =
+                    PlanRollout(desired, *observed, PlanOptions{.now = now});
                 if (!plan.ok()) {
                   // As `strata status`: what cannot be done safely from this
                   // state (a smaller volume, ...) leaves the Cluster blocked.
@@ -266,3 +265,5 @@ PYBIND11_MODULE(_execute, m) {
       "finished). Raises strata.Error when the cluster cannot be reached or used, naming "
       "the call. Releases the GIL except inside `on_event`.");
 }
+
+}  // namespace strata

@@ -1,9 +1,10 @@
 """Acting on a real cluster (SPEC-2 §6 "Python"): apply, observe, status.
 
 These run strata's one executor (strata/execute.h, through the binding
-module ``strata._execute``) with the Kubernetes client of the CLI: the same
-kubeconfig rules (`kubeconfig`, else ``$KUBECONFIG``, else ``~/.kube/config``,
-else the in-cluster service account), the same steps, retries and timeouts,
+submodule ``strata._strata._execute``) with the Kubernetes client of the
+CLI: the same kubeconfig rules (`kubeconfig`, else ``$KUBECONFIG``, else
+``~/.kube/config``, else the in-cluster service account), the same steps,
+retries and timeouts,
 the same events (``strata apply -o json``'s lines, as dicts).
 
 The GIL is released while the executor runs; it is taken again only to hand
@@ -59,19 +60,20 @@ def _cluster_error(call: str, error: _strata.Error) -> ClusterError:
 
 
 def _execute_module() -> Any:
-    try:
-        from . import _execute  # type: ignore[attr-defined]
-    except ImportError as e:  # Built without the Kubernetes client.
+    _execute = getattr(_strata, "_execute", None)
+    if _execute is None:  # Built without the Kubernetes client.
         raise ImportError(
             "strata was built without its Kubernetes client (STRATA_BUILD_KUBE_CLIENT=OFF): "
             "apply, observe and status are not available"
-        ) from e
+        )
     return _execute
 
 
 def _connect(call: str, kubeconfig: Optional[Union[str, os.PathLike]], context: Optional[str]):
     if kubeconfig is not None and not isinstance(kubeconfig, (str, os.PathLike)):
-        raise TypeError(f"strata.{call}: kubeconfig must be a path, got {type(kubeconfig).__name__}")
+        raise TypeError(
+            f"strata.{call}: kubeconfig must be a path, got {type(kubeconfig).__name__}"
+        )
     if context is not None and not isinstance(context, str):
         raise TypeError(f"strata.{call}: context must be a str, got {type(context).__name__}")
     try:
@@ -93,7 +95,8 @@ def _compiled(inputs: Sequence[Any], cluster: Optional[str]) -> list:
             names = [c.cluster for c in compiled]
             compiled = [c for c in compiled if c.cluster == cluster]
             if not compiled:
-                raise KeyError(f'no Cluster named "{cluster}" in the input (have {", ".join(names)})')
+                have = ", ".join(names)
+                raise KeyError(f'no Cluster named "{cluster}" in the input (have {have})')
         return compiled
     return list(_strata.compile_all(_prepare(items, cluster=cluster)))
 
@@ -263,7 +266,8 @@ class NotebookProgress:
         self._handle = display_module.display(display_module.HTML(self._html()), display_id=True)
 
     def _html(self) -> str:
-        lines = "".join(f"<div>{html.escape(line)}</div>" for line in self._lines[-self.MAX_LINES :])
+        shown = self._lines[-self.MAX_LINES :]
+        lines = "".join(f"<div>{html.escape(line)}</div>" for line in shown)
         wait = f"<div><i>{html.escape(self._wait)}</i></div>" if self._wait else ""
         return (
             f"<div style='font-family: monospace'><b>strata.apply: {html.escape(self._state)}"
