@@ -53,7 +53,8 @@ namespace strata {
 namespace {
 
 // strata._strata.Error, raised with `code` and `message` as that module
-// raises it (the `code` is its StatusCode enum). Called with the GIL held.
+// raises it (the `code` is its StatusCode enum), and `http_status`. Called
+// with the GIL held.
 [[noreturn]] void RaiseStatus(const absl::Status& status) {
   py::module_ core = py::module_::import("strata._strata");
   py::object type = core.attr("Error");
@@ -61,6 +62,9 @@ namespace {
   py::object exc = type(message);
   exc.attr("code") = status.code();
   exc.attr("message") = message;
+  // The HTTP status of a failed API call (KubeClient's payload), else None.
+  std::optional<int> http = HttpStatusOf(status);
+  exc.attr("http_status") = http ? py::object(py::int_(*http)) : py::object(py::none());
   PyErr_SetObject(type.ptr(), exc.ptr());
   throw py::error_already_set();
 }

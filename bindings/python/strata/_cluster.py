@@ -48,14 +48,23 @@ class ClusterError(_strata.Error):
     kubeconfig, an unreachable server, expired credentials, RBAC. ``str(e)``
     names the strata call and the failing API call with its HTTP status
     ("strata.apply: cannot reach or use the cluster: GET /api/v1/namespaces/
-    data/pods: 403 Forbidden: ..."); ``code`` is the StatusCode."""
+    data/pods: 403 Forbidden: ..."); ``code`` is the StatusCode and
+    ``http_status`` the HTTP status (None when no answer came)."""
 
 
-def _cluster_error(call: str, error: _strata.Error) -> ClusterError:
+def _cluster_error(call: str, error: _strata.Error, connecting: bool = False) -> _strata.Error:
+    """`error` from the cluster calls of strata.`call` as ClusterError; an
+    InvalidArgument that no API call answered (the topology itself) stays
+    as it is, like the CLI's exit 1. Every error `connecting` (a missing or
+    malformed kubeconfig) is a ClusterError: the cluster cannot be used."""
+    http_status = getattr(error, "http_status", None)
+    if error.code == _strata.StatusCode.INVALID_ARGUMENT and http_status is None and not connecting:
+        return error
     text = f"strata.{call}: cannot reach or use the cluster: {error.message} ({error.code.name})"
     exc = ClusterError(text)
     exc.code = error.code
     exc.message = text
+    exc.http_status = http_status
     return exc
 
 
@@ -81,7 +90,7 @@ def _connect(call: str, kubeconfig: Optional[Union[str, os.PathLike]], context: 
         return _execute_module().connect(path, context or "")
     except _strata.Error as e:
         # A missing or malformed kubeconfig: the cluster cannot be used with it.
-        raise _cluster_error(call, e) from None
+        raise _cluster_error(call, e, connecting=True) from None
 
 
 def _compiled(inputs: Sequence[Any], cluster: Optional[str]) -> list:
@@ -390,14 +399,27 @@ def apply(
     compiled = _compiled(inputs, cluster)
     execute = _execute_module()
     kube = _connect("apply", kubeconfig, context)
+    # Fail fast when the cluster cannot be used at all (as `strata apply`):
+    # Reconcile waits out an unreachable server for `unavailable_grace`,
+    # which is for a server that goes away mid-apply, not a wrong kubeconfig.
+    try:
+        kube.observe(compiled[0])
+    except _strata.Error as e:
+        raise _cluster_error("apply", e) from None
     done: list = []
+    # One `timeout` for the whole run, as the CLI's --timeout.
+    begun = _dt.datetime.now(_dt.timezone.utc)
     try:
         for desired in compiled:
+            left = None
+            if deadline is not None:
+                spent = _dt.datetime.now(_dt.timezone.utc) - begun
+                left = max(deadline - spent, _dt.timedelta(microseconds=1))
             try:
                 summary, plan, started, finished = execute.reconcile(
                     desired,
                     kube,
-                    timeout=deadline,
+                    timeout=left,
                     once=once,
                     dry_run=dry_run,
                     approve=tokens,
@@ -405,8 +427,6 @@ def apply(
                     handle_sigint=_handles_sigint(),
                     unavailable_grace=grace,
                 )
-            except ClusterError:
-                raise
             except _strata.Error as e:
                 raise _cluster_error("apply", e) from None
             done.append(ClusterApply(desired, summary, plan, started, finished))
