@@ -33,15 +33,6 @@ Seconds = Union[_dt.timedelta, float, int, None]
 # SPEC-2 §6: `strata apply --timeout 30m`.
 DEFAULT_TIMEOUT = _dt.timedelta(minutes=30)
 
-# The codes ClusterClient (strata/execute.h) uses for "cannot reach or use the
-# cluster" (CLI exit 5).
-_ACCESS_CODES = (
-    _strata.StatusCode.UNAVAILABLE,
-    _strata.StatusCode.DEADLINE_EXCEEDED,
-    _strata.StatusCode.UNAUTHENTICATED,
-    _strata.StatusCode.PERMISSION_DENIED,
-)
-
 
 class ClusterError(_strata.Error):
     """The cluster cannot be reached or used (the CLI's exit 5): no or a bad
