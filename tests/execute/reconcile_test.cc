@@ -266,7 +266,9 @@ TEST(ReconcileTest, AMemberThatNeverBecomesReadyBlocksNamingItWithinItsTimeout) 
   // Nothing else of that role was disrupted meanwhile.
   for (const auto& [ordinal, pod] : sim.kube.PodsOf(first.stateful_set)) {
     std::string name = plan_internal::NameOf(*pod);
-    if (name != stuck) EXPECT_TRUE(sim.kube.PodReady(name)) << name;
+    if (name != stuck) {
+      EXPECT_TRUE(sim.kube.PodReady(name)) << name;
+    }
   }
 }
 
