@@ -42,6 +42,10 @@ constexpr absl::Duration kLeaderProbeTimeout = absl::Seconds(30);
 // How many times in a row a step other than a gate or hook may fail (each
 // after a backoff) before the cluster counts as blocked on it.
 constexpr int32_t kMaxStepFailures = 8;
+// How long the planner must keep saying "blocked" (a stuck member) before
+// Reconcile gives up: long enough for what clears by itself (a volume
+// binding, a node joining), short against a member's ready timeout.
+constexpr absl::Duration kBlockedGrace = absl::Seconds(60);
 
 class Reconciler {
  public:
@@ -207,11 +211,20 @@ class Reconciler {
       // kProgressed.
       if (!pass->succeeded.empty()) {
         step_failures_.clear();
+        blocked_since_.reset();
         PruneWaits(*plan, pass->waiting);
         continue;
       }
       if (plan->blocked) {
-        return Finish(ReconcileResult::Outcome::kBlocked, plan->blocked_reason);
+        // The planner sees a member that cannot progress on its own. Some of
+        // that clears without anyone acting (a pod Unschedulable until its
+        // volume binds), so it must persist for a while before it blocks.
+        if (!blocked_since_) blocked_since_ = client_.Now();
+        if (client_.Now() - *blocked_since_ >= kBlockedGrace) {
+          return Finish(ReconcileResult::Outcome::kBlocked, plan->blocked_reason);
+        }
+      } else {
+        blocked_since_.reset();
       }
       absl::StatusOr<bool> waited = WaitOn(*plan, pass->waiting, *observed);
       if (!waited.ok()) return waited.status();
@@ -321,6 +334,7 @@ class Reconciler {
     PruneWaits(plan, waiting);
     const absl::Time now = client_.Now();
     absl::Time wake = std::min(options_.deadline, now + options_.recheck);
+    if (blocked_since_) wake = std::min(wake, *blocked_since_ + kBlockedGrace);
     for (int32_t id : waiting) {
       const Step& step = plan.steps[id - 1];
       const std::string text = step.condition->ToString();
@@ -466,6 +480,7 @@ class Reconciler {
   std::set<std::string> notes_seen_;
   std::map<std::string, int32_t> step_failures_;  // Non-exec failures, by step.
   std::optional<absl::Time> unavailable_since_;
+  std::optional<absl::Time> blocked_since_;  // The planner has said blocked since.
   int32_t unavailable_failures_ = 0;
 };
 
