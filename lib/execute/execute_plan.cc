@@ -139,6 +139,20 @@ enum class StepEnd {
   kCancelled,  // The caller cancelled (the pass stops).
 };
 
+// How a pass ends when one of its steps ends `end` (not kDone/kWaiting).
+PassResult::Outcome PassOutcomeOf(StepEnd end) {
+  switch (end) {
+    case StepEnd::kConflict:
+      return PassResult::Outcome::kConflict;
+    case StepEnd::kBlocked:
+      return PassResult::Outcome::kBlocked;
+    case StepEnd::kCancelled:
+      return PassResult::Outcome::kCancelled;
+    default:
+      return PassResult::Outcome::kStepFailed;
+  }
+}
+
 class Pass {
  public:
   Pass(const Plan& plan, ClusterClient& client, const ExecuteOptions& options)
@@ -205,22 +219,11 @@ class Pass {
           result.waiting.push_back(id);
           break;
         case StepEnd::kFailed:
-          result.outcome = PassResult::Outcome::kStepFailed;
-          result.failed = id;
-          result.message = message_;
-          return result;
         case StepEnd::kConflict:
-          result.outcome = PassResult::Outcome::kConflict;
-          result.failed = id;
-          result.message = message_;
-          return result;
         case StepEnd::kBlocked:
-          result.outcome = PassResult::Outcome::kBlocked;
-          result.failed = id;
-          result.message = message_;
-          return result;
         case StepEnd::kCancelled:
-          result.outcome = PassResult::Outcome::kCancelled;
+          // The pass ends at this step.
+          result.outcome = PassOutcomeOf(*end);
           result.failed = id;
           result.message = message_;
           return result;
