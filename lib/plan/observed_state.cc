@@ -405,6 +405,13 @@ absl::StatusOr<ObservedState> ParseObservedState(absl::string_view text,
   STRATA_ASSIGN_OR_RETURN(std::vector<yaml_internal::JsonDocument> docs,
                           yaml_internal::ParseJsonDocuments(text, source_name,
                                                             {.limits = limits}));
+  if (std::all_of(docs.begin(), docs.end(),
+                  [](const yaml_internal::JsonDocument& d) { return d.value.is_null(); })) {
+    // SPEC-2 §5b.5: an empty file is never "nothing exists" (a failed
+    // `kubectl get` leaves one); an empty cluster is a List with `items: []`.
+    return absl::InvalidArgumentError(absl::StrCat(
+        source_name, ": no documents: an empty cluster is a `kind: List` with `items: []`"));
+  }
   return FromDocuments(std::move(docs), source_name);
 }
 

@@ -1244,14 +1244,53 @@ void PlanRemovals(const CompiledCluster& desired, const ObservedState& observed,
   }
 }
 
+// Whether `object` belongs to a Cluster other than `cluster`: its
+// app.kubernetes.io/instance label names another one.
+bool OfAnotherCluster(const Json& object, const std::string& cluster) {
+  std::string instance = LabelOf(object, plan_internal::kInstanceLabel);
+  return !instance.empty() && instance != cluster;
+}
+
+// Returns how many objects of `observed` belong to other Clusters (SPEC-2
+// §5b.5: they are ignored, and the plan says how many); when there are any,
+// `*own` receives the rest. Nodes and Secrets are shared, never filtered.
+size_t SplitOffOtherClusters(const ObservedState& observed, const std::string& cluster,
+                             ObservedState* own) {
+  std::vector<Json> ObservedState::*const kOwned[] = {
+      &ObservedState::stateful_sets, &ObservedState::pods,
+      &ObservedState::services, &ObservedState::config_maps,
+      &ObservedState::pod_disruption_budgets, &ObservedState::persistent_volume_claims};
+  size_t foreign = 0;
+  for (auto list : kOwned) {
+    for (const Json& o : observed.*list) foreign += OfAnotherCluster(o, cluster) ? 1 : 0;
+  }
+  if (foreign == 0) return 0;
+  own->nodes = observed.nodes;
+  own->secrets = observed.secrets;
+  for (auto list : kOwned) {
+    for (const Json& o : observed.*list) {
+      if (!OfAnotherCluster(o, cluster)) (own->*list).push_back(o);
+    }
+  }
+  return foreign;
+}
+
 }  // namespace
 
 absl::StatusOr<Plan> PlanRollout(const CompiledCluster& desired,
-                                 const ObservedState& observed,
+                                 const ObservedState& all_observed,
                                  const PlanOptions& options) {
   Plan plan;
   plan.cluster = desired.cluster;
   plan.namespace_ = desired.namespace_;
+  ObservedState own;
+  const size_t foreign = SplitOffOtherClusters(all_observed, desired.cluster, &own);
+  const ObservedState& observed = foreign > 0 ? own : all_observed;
+  if (foreign > 0) {
+    plan.notes.push_back(absl::StrCat(
+        "ignored ", foreign, foreign == 1 ? " object" : " objects",
+        " of other clusters (app.kubernetes.io/instance is not ", desired.cluster, ")"));
+  }
   Index index(observed);
   PlanBuilder builder(plan);
   std::vector<std::string> errors;

@@ -468,6 +468,14 @@ bool LoadSource(const Source& source, const Limits& limits, Documents* documents
           [](const v1::Cluster& p, const ProtoSource& w) { return ConvertCluster(p, w); });
     }
   }
+  const bool any_document = std::any_of(parsed.begin(), parsed.end(), [](const YamlDocument& d) {
+    return !d.root().IsNull();
+  });
+  if (ok && !any_document) {
+    // SPEC-2 §5b.5: an empty file is a mistake (a wrong path, a failed
+    // redirect), never an empty topology.
+    diagnostics->push_back(Diagnostic{.file = source.name, .message = "no documents"});
+  }
   if (!ok) {
     diagnostics->push_back(Diagnostic{.file = source.name,
                                       .document = static_cast<int>(parsed.size()),

@@ -91,10 +91,21 @@ TEST(ObservedStateTest, JsonAndYamlAgree) {
   EXPECT_EQ(*y, *j);
 }
 
-TEST(ObservedStateTest, EmptyInputs) {
-  for (const char* text : {"", "   \n", "apiVersion: v1\nkind: List\nitems: []\n",
+TEST(ObservedStateTest, EmptyFileIsAnErrorNotAnEmptyCluster) {
+  // SPEC-2 §5b.5: a failed `kubectl get > file` leaves an empty file; reading
+  // it as "nothing exists" would plan to create a running cluster anew.
+  for (const char* text : {"", "   \n", "---\n---\n", "# only a comment\n"}) {
+    EXPECT_THAT(ParseObservedState(text, "observed.yaml"),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("observed.yaml: no documents")))
+        << text;
+  }
+}
+
+TEST(ObservedStateTest, EmptyLists) {
+  for (const char* text : {"apiVersion: v1\nkind: List\nitems: []\n",
                            "{\"kind\": \"List\", \"apiVersion\": \"v1\", \"items\": []}",
-                           "[]", "---\n---\n", "kind: List\nitems: null\n"}) {
+                           "[]", "kind: List\nitems: null\n"}) {
     absl::StatusOr<ObservedState> s = ParseObservedState(text, "x");
     ASSERT_THAT(s, IsOk()) << text;
     EXPECT_TRUE(s->empty()) << text;

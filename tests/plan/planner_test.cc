@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "plan/predicates.h"
@@ -117,6 +118,37 @@ TEST(PlannerTest, ConvergedClusterPlansNothing) {
   EXPECT_THAT(plan.next, IsEmpty());
   EXPECT_EQ(plan.cluster, "events");
   EXPECT_EQ(plan.namespace_, "data");
+}
+
+TEST(PlannerTest, ObjectsOfOtherClustersAreIgnoredAndCounted) {
+  // SPEC-2 §5b.5: `kubectl get` of a namespace shows every Cluster in it.
+  CompiledCluster c = MakeCluster({RoleSpec{.name = "zk", .members = 3, .config = "tick=2000",
+                                            .quorum = true, .storage_size = "10Gi"}});
+  CompiledCluster other = c;
+  other.cluster = "other";
+  ObservedState observed = Converged(c);
+  ObservedState theirs = Converged(other);
+  for (Json pod : theirs.pods) {
+    // Same names as ours, so only the instance label tells them apart.
+    pod["metadata"]["name"] = absl::StrCat("other-", pod["metadata"]["name"].get<std::string>());
+    pod["metadata"]["labels"][plan_internal::kInstanceLabel] = "other";
+    pod["status"]["phase"] = "Failed";
+    observed.pods.push_back(pod);
+  }
+  Json orphan = theirs.stateful_sets.front();
+  orphan["metadata"]["name"] = "other-removed-role";
+  orphan["metadata"]["labels"][plan_internal::kInstanceLabel] = "other";
+  orphan["metadata"]["labels"][plan_internal::kComponentLabel] = "removed-role";
+  observed.stateful_sets.push_back(orphan);
+  const size_t foreign = theirs.pods.size() + 1;
+
+  Plan plan = MustPlan(c, observed);
+  EXPECT_THAT(Summary(plan), IsEmpty());
+  EXPECT_TRUE(plan.converged);
+  EXPECT_THAT(plan.notes, ElementsAre(absl::StrCat(
+                              "ignored ", foreign,
+                              " objects of other clusters (app.kubernetes.io/instance is not "
+                              "events)")));
 }
 
 TEST(PlannerTest, ConvergedClusterPlansNothingAfterKubectlJsonRoundTrip) {

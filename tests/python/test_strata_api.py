@@ -67,6 +67,12 @@ def test_load_accepts_text_paths_and_lists_alike():
     assert from_text.raw.apps[0].file == "<text>"
     with pytest.raises(FileNotFoundError):
         strata.load("examples/no-such-file.yaml")
+    # SPEC-2 §5b.5: text without documents is a mistake, not an empty topology.
+    for empty in ("", "# a comment only\n---\n"):
+        with pytest.raises(strata.ValidationError, match="<text>: no documents"):
+            strata.load(empty)
+    with pytest.raises(strata.Error, match="no documents"):
+        strata.observed_state("")
     with pytest.raises(TypeError):
         strata.load(42)
     with pytest.raises(TypeError):

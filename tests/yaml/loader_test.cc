@@ -14,6 +14,7 @@ using ::strata::testing::IsOk;
 using ::strata::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kMinimalApp[] = R"(apiVersion: strata.dev/v1
 kind: App
@@ -299,11 +300,14 @@ TEST(LoaderTest, ManyDocumentsAndSourcesInOrder) {
   EXPECT_EQ(docs->FindApp("nope"), nullptr);
 }
 
-TEST(LoaderTest, EmptySourceHasNoDocuments) {
-  absl::StatusOr<Documents> docs = Load({{"e.yaml", ""}, {"f.yaml", "# only a comment\n---\n"}});
-  ASSERT_THAT(docs, IsOk());
-  EXPECT_TRUE(docs->apps.empty());
-  EXPECT_TRUE(docs->clusters.empty());
+TEST(LoaderTest, SourceWithoutDocumentsIsAnError) {
+  // SPEC-2 §5b.5: an empty file is a wrong path or a failed redirect.
+  absl::StatusOr<Documents> docs =
+      Load({{"e.yaml", ""}, {"f.yaml", "# only a comment\n---\n"}, {"g.yaml", "kind: App\n"}});
+  ASSERT_FALSE(docs.ok());
+  EXPECT_THAT(docs.status().message(), HasSubstr("e.yaml: no documents"));
+  EXPECT_THAT(docs.status().message(), HasSubstr("f.yaml: no documents"));
+  EXPECT_THAT(docs.status().message(), Not(HasSubstr("g.yaml: no documents")));
 }
 
 TEST(LoaderTest, AllOrNothingListsErrorsOfEverySource) {
