@@ -336,7 +336,7 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   return Decide(R::kAfter, options_.recheck, "waiting", phase, message);
 }
 
-ReconcileDecision Controller::Invalid(const Json& cluster, const std::string& signature,
+ReconcileDecision Controller::Invalid(Json& cluster, const std::string& signature,
                                       const std::string& message) {
   const std::string key = KeyOf(cluster);
   Memory memory = GetMemory(key);
@@ -367,7 +367,7 @@ ReconcileDecision Controller::Invalid(const Json& cluster, const std::string& si
   return Decide(ReconcileDecision::Requeue::kBackoff, {}, "invalid", "Invalid", message);
 }
 
-ReconcileDecision Controller::Finalize(const Json& cluster) {
+ReconcileDecision Controller::Finalize(Json cluster) {
   using R = ReconcileDecision::Requeue;
   const std::string key = KeyOf(cluster);
   if (!HasFinalizer(cluster)) return Decide(R::kNone, {}, "deleted", "Deleting", "");
@@ -423,7 +423,7 @@ ReconcileDecision Controller::Finalize(const Json& cluster) {
   return Decide(R::kNone, {}, "deleted", "Deleting", cleaned->message);
 }
 
-bool Controller::WriteStatus(const Json& cluster, const StatusReport& report) {
+bool Controller::WriteStatus(Json& cluster, const StatusReport& report) {
   const Json previous = cluster.contains("status") ? cluster["status"] : Json();
   Json status = BuildStatus(previous, report, cluster_.Now());
   if (!StatusDiffers(previous, status)) return true;
@@ -444,6 +444,8 @@ bool Controller::WriteStatus(const Json& cluster, const StatusReport& report) {
          {"error", std::string(patched.status().message())}});
     return false;
   }
+  // The status write moved the resourceVersion: later patches start from it.
+  if (patched->is_object()) cluster = std::move(*patched);
   return true;
 }
 

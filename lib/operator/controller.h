@@ -158,12 +158,13 @@ class Controller {
   };
 
   ReconcileDecision Reconcile(const std::string& namespace_, const std::string& name);
-  ReconcileDecision Finalize(const Json& cluster);
-  ReconcileDecision Invalid(const Json& cluster, const std::string& signature,
+  ReconcileDecision Finalize(Json cluster);
+  ReconcileDecision Invalid(Json& cluster, const std::string& signature,
                             const std::string& message);
   // Writes the status `report` describes when it changes what a reader
-  // sees. Returns false when the write failed (logged).
-  bool WriteStatus(const Json& cluster, const StatusReport& report);
+  // sees, and updates `cluster` to the object as stored. Returns false when
+  // the write failed (logged).
+  bool WriteStatus(Json& cluster, const StatusReport& report);
   void Event(const Json& cluster, const EventRecord& record);
   void OnExecuteEvent(const Json& cluster, const ExecuteEvent& event);
   void Log(Json line);
