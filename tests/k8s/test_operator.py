@@ -115,7 +115,7 @@ def operator(control_plane, namespace, tmp_path):
     op.stop()
 
 
-def test_kafka_as_custom_resources_becomes_ready(control_plane, namespace, operator):
+def test_kafka_as_custom_resources_becomes_ready_rolls_and_is_deleted_under_retain(control_plane, namespace, operator):
     cp = control_plane
     app_name = f"kafka-{namespace}"[:63]
     apply(cp, example_docs("kafka", namespace, app_name))
@@ -169,6 +169,41 @@ def test_kafka_as_custom_resources_becomes_ready(control_plane, namespace, opera
     assert operator.get("health-addr", "/healthz")[0] == 200
     assert operator.get("health-addr", "/readyz")[0] == 200
 
+    # An image change rolls: zookeeper followers first, one member at a time,
+    # each restart only after the previous member is back (minReadySeconds).
+    before = len(operator.lines())
+    roles = c["spec"]["roles"]
+    next(r for r in roles if r["name"] == "zookeeper")["image"] = "zookeeper:3.9.3"
+    cp.patch("strata.dev/clusters", namespace, "events", {"spec": {"roles": roles}})
+    generation = cluster_cr(cp, namespace, "events")["metadata"]["generation"]
+    assert generation > c["metadata"]["generation"]
+
+    def rolled():
+        c2 = cluster_cr(cp, namespace, "events")
+        st2 = c2.get("status") or {}
+        return c2 if st2.get("phase") == "Ready" and st2.get("observedGeneration") == generation \
+            else None
+
+    c = wait_for(rolled, 600, f"the image change to roll\n{operator.tail()}")
+    zk = cp.list("pods", namespace, "app.kubernetes.io/instance=events,"
+                 "app.kubernetes.io/component=zookeeper")
+    assert sorted(p["spec"]["containers"][0]["image"] for p in zk) == ["zookeeper:3.9.3"] * 3
+    restarts = [ln["step"]["target"]["name"] for ln in operator.lines()[before:]
+                if ln.get("event") == "stepSucceeded" and ln["step"]["action"] == "restart"]
+    assert sorted(restarts) == [f"events-zookeeper-{i}" for i in range(3)], restarts
+    assert {r["name"]: r["updated"] for r in c["status"]["roles"]}["zookeeper"] == 3
+
+    # Deleting the Cluster under onClusterDelete retain: its objects go, the
+    # claims stay, and the finalizer lets the Cluster go.
+    claims = {p["metadata"]["name"] for p in cp.list("persistentvolumeclaims", namespace)}
+    assert len(claims) == 8
+    cp.kubectl("delete", "scl", "events", "-n", namespace, "--wait=false")
+    wait_for(lambda: cluster_cr(cp, namespace, "events") is None, 300,
+             f"the Cluster to be deleted\n{operator.tail()}")
+    wait_for(lambda: not cp.list("apps/statefulsets", namespace), 120, "StatefulSets to go")
+    assert {p["metadata"]["name"] for p in cp.list("persistentvolumeclaims", namespace)} == claims
+    assert any(e["reason"] == "CleanedUp" for e in cp.list("events", namespace))
+
     # SIGTERM: a clean stop.
     assert operator.stop() == 0, operator.tail()
 
@@ -210,3 +245,62 @@ def test_invalid_cluster_gets_the_invalid_condition_with_the_field_path(
             st.get("observedGeneration") == c["metadata"]["generation"]
 
     wait_for(progressing, 120, f"the fixed Cluster to progress\n{operator.tail()}")
+
+
+def test_two_replicas_one_actor_and_a_killed_leader_is_replaced(control_plane, namespace,
+                                                                tmp_path):
+    """Two operators with leader election: only the Lease holder acts (every
+    step logged and every Event reported is the holder's); SIGKILL of the
+    holder mid-rollout, and the standby takes the Lease and converges."""
+    cp = control_plane
+    install_crds(cp)
+    lease = ["--leader-elect", "--lease-namespace", namespace, "--lease-name", "op",
+             "--lease-duration", "6s", "--renew-deadline", "4s", "--retry-period", "1s",
+             "--namespace", namespace]
+    a = Operator(cp, tmp_path / "a.log", *lease, identity="op-a")
+    # a holds the Lease before b starts, so who leads is known.
+    wait_for(lambda: any(ln.get("msg", "").startswith("leading") for ln in a.lines()), 60,
+             f"op-a to lead\n{a.tail()}")
+    b = Operator(cp, tmp_path / "b.log", *lease, identity="op-b")
+    try:
+        wait_for(lambda: any(ln.get("msg", "").startswith("standing by") for ln in b.lines()),
+                 60, f"op-b to stand by\n{b.tail()}")
+        code, text = b.get("metrics-addr", "/metrics")
+        assert code == 200 and "strata_leader 0" in text, text
+        assert b.get("health-addr", "/readyz")[0] == 200
+
+        app_name = f"kafka-{namespace}"[:63]
+        apply(cp, example_docs("kafka", namespace, app_name))
+        wait_for(lambda: any(ln.get("event") == "stepSucceeded" for ln in a.lines()), 120,
+                 f"op-a to run a step\n{a.tail()}")
+        a.stop(signal.SIGKILL)
+        assert not any(ln.get("event") == "converged" for ln in a.lines()), "not mid-rollout"
+        a_steps = sum(1 for ln in a.lines() if ln.get("event") == "stepSucceeded")
+
+        def ready():
+            c = cluster_cr(cp, namespace, "events")
+            st = (c or {}).get("status") or {}
+            return c if st.get("phase") == "Ready" else None
+
+        c = wait_for(ready, 900, f"op-b to converge the Cluster\n{b.tail()}")
+        assert c["status"]["readyMembers"] == "8/8"
+        lines = b.lines()
+        took = next(i for i, ln in enumerate(lines) if ln.get("msg", "").startswith("leading"))
+        assert not any(ln.get("event") for ln in lines[:took]), "op-b acted before leading"
+        assert any(ln.get("event") == "stepSucceeded" for ln in lines[took:])
+        holder = cp.api("GET", f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/op")
+        assert holder["spec"]["holderIdentity"] == "op-b"
+        # Every Event came from the replica holding the Lease: op-a's up to
+        # the kill, op-b's after.
+        reporters = [e.get("reportingInstance") for e in cp.list("events", namespace)
+                     if e["involvedObject"].get("kind") == "Cluster"]
+        assert set(reporters) == {"op-a", "op-b"}, reporters
+        assert reporters.count("op-a") <= a_steps
+        # SIGTERM releases the Lease.
+        assert b.stop() == 0, b.tail()
+        released = cp.api("GET",
+                          f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/op")
+        assert not released["spec"].get("holderIdentity"), released
+    finally:
+        a.stop(signal.SIGKILL)
+        b.stop(signal.SIGKILL)
