@@ -34,7 +34,7 @@ def operator_binary() -> Path:
 class Operator:
     """One strata-operator process; its JSON log lines in `log_path`."""
 
-    def __init__(self, cp, log_path: Path, *args: str, identity: str = "op-test"):
+    def __init__(self, kubeconfig: Path, log_path: Path, *args: str, identity: str = "op-test"):
         binary = operator_binary()
         if not binary.exists():
             if os.environ.get("STRATA_K8S_REQUIRE") == "1":
@@ -42,7 +42,7 @@ class Operator:
             pytest.skip(f"{binary} is not built")
         self.log_path = log_path
         self._log = open(log_path, "w")
-        argv = [str(binary), "--kubeconfig", str(cp.kubeconfig),
+        argv = [str(binary), "--kubeconfig", str(kubeconfig),
                 "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0",
                 "--identity", identity, "--recheck", "5s", *args]
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=self._log,
@@ -110,7 +110,7 @@ def cluster_cr(cp, namespace: str, name: str) -> Optional[dict]:
 @pytest.fixture
 def operator(control_plane, namespace, tmp_path):
     install_crds(control_plane)
-    op = Operator(control_plane, tmp_path / "operator.log", "--namespace", namespace)
+    op = Operator(control_plane.kubeconfig, tmp_path / "operator.log", "--namespace", namespace)
     yield op
     op.stop()
 
@@ -257,11 +257,11 @@ def test_two_replicas_one_actor_and_a_killed_leader_is_replaced(control_plane, n
     lease = ["--leader-elect", "--lease-namespace", namespace, "--lease-name", "op",
              "--lease-duration", "6s", "--renew-deadline", "4s", "--retry-period", "1s",
              "--namespace", namespace]
-    a = Operator(cp, tmp_path / "a.log", *lease, identity="op-a")
+    a = Operator(cp.kubeconfig, tmp_path / "a.log", *lease, identity="op-a")
     # a holds the Lease before b starts, so who leads is known.
     wait_for(lambda: any(ln.get("msg", "").startswith("leading") for ln in a.lines()), 60,
              f"op-a to lead\n{a.tail()}")
-    b = Operator(cp, tmp_path / "b.log", *lease, identity="op-b")
+    b = Operator(cp.kubeconfig, tmp_path / "b.log", *lease, identity="op-b")
     try:
         wait_for(lambda: any(ln.get("msg", "").startswith("standing by") for ln in b.lines()),
                  60, f"op-b to stand by\n{b.tail()}")
@@ -304,3 +304,65 @@ def test_two_replicas_one_actor_and_a_killed_leader_is_replaced(control_plane, n
     finally:
         a.stop(signal.SIGKILL)
         b.stop(signal.SIGKILL)
+
+
+def small_app_and_cluster(namespace: str, app_name: str) -> list[dict]:
+    """One role of two members with a volume: the smallest Cluster that still
+    exercises StatefulSets, pods, claims and Services."""
+    return [
+        {"apiVersion": "strata.dev/v1", "kind": "App", "metadata": {"name": app_name},
+         "spec": {"version": "16", "roles": [{
+             "name": "db", "image": "postgres:16", "cardinality": "1+",
+             "ports": [{"name": "sql", "port": 5432}],
+             "storage": [{"name": "data", "mountPath": "/data", "size": "1Gi"}]}]}},
+        {"apiVersion": "strata.dev/v1", "kind": "Cluster",
+         "metadata": {"name": "main", "namespace": namespace},
+         "spec": {"app": app_name, "roles": [{"name": "db", "members": 2}]}},
+    ]
+
+
+def test_the_deploy_service_account_is_enough(control_plane, namespace, tmp_path):
+    """deploy/'s ServiceAccount and least-privilege ClusterRole are all the
+    operator needs: run out of cluster with that account's token (leader
+    election on the Lease the Role names), it converges a Cluster."""
+    cp = control_plane
+    install_crds(cp)
+    for f in ("00-namespace.yaml", "10-rbac.yaml"):
+        cp.kubectl("apply", "--server-side", "--field-manager=strata-tests",
+                   "-f", str(REPO / "deploy" / f))
+    token = cp.kubectl("create", "token", "strata-operator", "-n", "strata-system",
+                       "--duration", "1h").stdout.strip()
+    kubeconfig = tmp_path / "sa.kubeconfig"
+    kubeconfig.write_text(json.dumps({
+        "apiVersion": "v1", "kind": "Config",
+        "clusters": [{"name": "t", "cluster": {"server": cp.server,
+                                              "certificate-authority": str(cp.pki / "ca.crt")}}],
+        "users": [{"name": "sa", "user": {"token": token}}],
+        "contexts": [{"name": "t", "context": {"cluster": "t", "user": "sa"}}],
+        "current-context": "t"}))
+    op = Operator(kubeconfig, tmp_path / "sa-operator.log", "--leader-elect",
+                  "--lease-duration", "6s", "--renew-deadline", "4s", "--retry-period", "1s",
+                  "--namespace", namespace, identity="op-sa")
+    try:
+        apply(cp, small_app_and_cluster(namespace, f"pg-{namespace}"[:63]))
+
+        def ready():
+            c = cluster_cr(cp, namespace, "main")
+            st = (c or {}).get("status") or {}
+            return c if st.get("phase") == "Ready" else None
+
+        c = wait_for(ready, 600, f"phase Ready as the ServiceAccount\n{op.tail()}")
+        assert c["status"]["readyMembers"] == "2/2"
+        denied = [ln for ln in op.lines() if "403" in json.dumps(ln)]
+        assert denied == [], denied
+        lease = cp.api("GET", "/apis/coordination.k8s.io/v1/namespaces/strata-system/"
+                       "leases/strata-operator")
+        assert lease["spec"]["holderIdentity"] == "op-sa"
+        # Deleting under retain works with the same rights.
+        cp.kubectl("delete", "scl", "main", "-n", namespace, "--wait=false")
+        wait_for(lambda: cluster_cr(cp, namespace, "main") is None, 300,
+                 f"the Cluster to be deleted\n{op.tail()}")
+        assert len(cp.list("persistentvolumeclaims", namespace)) == 2
+        assert op.stop() == 0, op.tail()
+    finally:
+        op.stop(signal.SIGKILL)

@@ -3,7 +3,7 @@ server-side dry run and then for real, the Deployment's pod template meets
 the restricted Pod Security Standard its namespace enforces (the server warns
 otherwise), and deploy/10-rbac.yaml is what `strata rbac --operator` prints.
 Running the operator binary with exactly that ServiceAccount's token is
-test_operator.py's business.
+test_operator.py's business (test_the_deploy_service_account_is_enough).
 """
 
 from __future__ import annotations
