@@ -86,41 +86,9 @@ std::string Compact(const Json& v) {
   return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// Moves `i` back to the start of the UTF-8 character it is in.
-size_t CharStart(const std::string& s, size_t i) {
-  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
-  return i;
-}
-
 std::string CutLine(const std::string& line) {
   if (line.size() <= kMaxLineWidth) return line;
   return absl::StrCat(util_internal::Utf8Prefix(line, kMaxLineWidth - 3), "...");
-}
-
-// "...context[changed]context..." of `s`, its changed part being
-// [begin, end) (bytes), quoted like JSON.
-std::string Window(const std::string& s, size_t begin, size_t end) {
-  size_t from = CharStart(s, begin > kWindowContext ? begin - kWindowContext : 0);
-  size_t change_end = std::min(end, begin + kWindowChange);
-  size_t to = std::min(s.size(), change_end + kWindowContext);
-  to = to < s.size() ? CharStart(s, to) : to;
-  std::string middle = Compact(Json(s.substr(from, to - from)));
-  middle = middle.substr(1, middle.size() - 2);  // Without the quotes.
-  return absl::StrCat("\"", from > 0 ? "..." : "", middle, to < s.size() ? "..." : "", "\"");
-}
-
-// One long single-line string against another: only the part around the
-// change, with the same context on both sides.
-std::pair<std::string, std::string> Windows(const std::string& a, const std::string& b) {
-  size_t prefix = 0;
-  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
-  prefix = CharStart(a, prefix);
-  size_t suffix = 0;
-  while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
-         a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
-    ++suffix;
-  }
-  return {Window(a, prefix, a.size() - suffix), Window(b, prefix, b.size() - suffix)};
 }
 
 // The lines a value is shown as in a block: a string's own lines, anything
@@ -179,7 +147,9 @@ void AppendField(const FieldChange& f, std::string& out) {
       return;
     }
     if (strings) {
-      auto [a, b] = Windows(f.before->get<std::string>(), f.after->get<std::string>());
+      auto [a, b] = plan_internal::ChangedParts(f.before->get<std::string>(),
+                                                f.after->get<std::string>(), kWindowContext,
+                                                kWindowChange);
       absl::StrAppend(&out, indent, f.path, ": ", a, " -> ", b, "\n");
       return;
     }

@@ -1,7 +1,10 @@
 #include "plan/object_diff.h"
 
+#include <algorithm>
 #include <limits>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +13,12 @@
 
 namespace strata::plan_internal {
 namespace {
+
+// How much of a value a reason shows.
+constexpr size_t kBriefWidth = 60;     // A whole value.
+constexpr size_t kReasonContext = 16;  // Bytes either side of a change in a long string.
+constexpr size_t kReasonChange = 24;   // Bytes of the changed part.
+
 
 bool IsEmptyValue(const Json& v) {
   switch (v.type()) {
@@ -161,12 +170,48 @@ class Walker {
   std::vector<Difference>& out_;
 };
 
+// Moves `i` back to the start of the UTF-8 character it is in.
+size_t CharStart(const std::string& s, size_t i) {
+  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+// "...context[changed]context..." of `s`, its changed part being
+// [begin, end) (bytes), quoted like JSON.
+std::string Window(const std::string& s, size_t begin, size_t end, size_t context,
+                   size_t change) {
+  size_t from = CharStart(s, begin > context ? begin - context : 0);
+  size_t change_end = std::min(end, begin + change);
+  size_t to = std::min(s.size(), change_end + context);
+  to = to < s.size() ? CharStart(s, to) : to;
+  std::string middle =
+      Json(s.substr(from, to - from)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  middle = middle.substr(1, middle.size() - 2);  // Without the quotes.
+  return absl::StrCat("\"", from > 0 ? "..." : "", middle, to < s.size() ? "..." : "", "\"");
+}
+
 }  // namespace
+
+std::pair<std::string, std::string> ChangedParts(const std::string& a, const std::string& b,
+                                                 size_t context, size_t change) {
+  size_t prefix = 0;
+  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  prefix = CharStart(a, prefix);
+  size_t suffix = 0;
+  while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
+         a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  return {Window(a, prefix, a.size() - suffix, context, change),
+          Window(b, prefix, b.size() - suffix, context, change)};
+}
 
 std::string Brief(const Json& value) {
   // Never throws on a string that is not UTF-8, never cuts a character.
   std::string s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (s.size() > 60) s = absl::StrCat(util_internal::Utf8Prefix(s, 57), "...");
+  if (s.size() > kBriefWidth) {
+    s = absl::StrCat(util_internal::Utf8Prefix(s, kBriefWidth - 3), "...");
+  }
   return s;
 }
 
@@ -182,6 +227,18 @@ std::optional<std::string> FirstDifference(const Json& desired, const Json& obse
   for (const std::string& p : d.path) {
     if (!where.empty() && !absl::StartsWith(p, "[")) where += ".";
     where += p;
+  }
+  if (d.observed && d.observed->is_string() && d.desired->is_string() &&
+      std::max(d.observed->get_ref<const std::string&>().size(),
+               d.desired->get_ref<const std::string&>().size()) +
+              2 >
+          kBriefWidth) {
+    // Long strings that changed in the middle: show the change, not the
+    // common beginning.
+    auto [before, after] = ChangedParts(d.observed->get<std::string>(),
+                                        d.desired->get<std::string>(), kReasonContext,
+                                        kReasonChange);
+    return absl::StrCat(where, ": ", before, " -> ", after);
   }
   return absl::StrCat(where, ": ", d.observed ? Brief(*d.observed) : "missing", " -> ",
                       Brief(*d.desired));

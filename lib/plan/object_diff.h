@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "strata/json.h"
@@ -53,6 +54,14 @@ std::vector<Difference> AllDifferences(const Json& desired, const Json& observed
 // Short, single-line rendering of a JSON value for reasons (long values are
 // cut with "...").
 std::string Brief(const Json& value);
+
+// The parts of two strings around where they differ, each quoted like JSON:
+// `context` bytes either side of at most `change` bytes of the changed part,
+// "..." where something is left out; never cuts a UTF-8 character. Used
+// where a long value changed in the middle ("ring-cassandra-0...,rin..." on
+// both sides would not show the change).
+std::pair<std::string, std::string> ChangedParts(const std::string& a, const std::string& b,
+                                                 size_t context, size_t change);
 
 }  // namespace strata::plan_internal
 

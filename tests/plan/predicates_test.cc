@@ -241,5 +241,33 @@ TEST(ObjectDiffTest, BriefKeepsWholeCharacters) {
   EXPECT_NO_THROW(Brief(Json("not utf-8: \xFF")));
 }
 
+// Issue 11: a long value that changed in the middle showed the same cut
+// prefix on both sides ("ring-cassandra-0..." -> "ring-cassandra-0...").
+TEST(ObjectDiffTest, LongStringsShowTheChangedPart) {
+  auto seeds = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) {
+      if (i > 0) s += ",";
+      s += "ring-cassandra-" + std::to_string(i) + ".ring-cassandra.data.svc";
+    }
+    return s;
+  };
+  Json desired = {{"env", {{"SEEDS", seeds(4)}}}};
+  Json observed = {{"env", {{"SEEDS", seeds(3)}}}};
+  EXPECT_EQ(FirstDifference(desired, observed),
+            "env.SEEDS: \"...ssandra.data.svc\" -> "
+            "\"...ssandra.data.svc,ring-cassandra-3.ring-cassandra.data.sv...\"");
+  // Both sides end where they are the same again; neither cuts a character.
+  Json accented = {{"v", std::string(70, 'a') + "\xC3\xA9\xC3\xA9" + std::string(70, 'z')}};
+  Json plain = {{"v", std::string(70, 'a') + "\xC3\xA8\xC3\xA9" + std::string(70, 'z')}};
+  std::optional<std::string> d = FirstDifference(accented, plain);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_NO_THROW(Json(*d).dump());
+  // The changed part is the first character; 16 bytes of context follow it.
+  EXPECT_EQ(*d, "v: \"..." + std::string(16, 'a') + "\xC3\xA8\xC3\xA9" + std::string(14, 'z') +
+                    "...\" -> \"..." + std::string(16, 'a') + "\xC3\xA9\xC3\xA9" +
+                    std::string(14, 'z') + "...\"");
+}
+
 }  // namespace
 }  // namespace strata::plan_internal
