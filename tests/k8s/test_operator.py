@@ -366,3 +366,43 @@ def test_the_deploy_service_account_is_enough(control_plane, namespace, tmp_path
         assert op.stop() == 0, op.tail()
     finally:
         op.stop(signal.SIGKILL)
+
+
+def test_fifty_clusters_created_at_once_converge(control_plane, namespace, tmp_path):
+    """50 Clusters applied in one request all reach Ready under one operator
+    (--concurrency 4). The time it takes is printed for bench/README.md,
+    never asserted."""
+    cp = control_plane
+    install_crds(cp)
+    op = Operator(cp.kubeconfig, tmp_path / "operator.log", "--namespace", namespace,
+                  "--concurrency", "4")
+    try:
+        app_name = f"pg50-{namespace}"[:63]
+        app, cluster = small_app_and_cluster(namespace, app_name)
+        docs = [app]
+        for i in range(50):
+            c = json.loads(json.dumps(cluster))
+            c["metadata"]["name"] = f"c{i:02d}"
+            c["spec"]["roles"][0]["members"] = 1
+            docs.append(c)
+        started = time.monotonic()
+        apply(cp, docs)
+
+        def all_ready():
+            items = cp.api("GET", f"/apis/strata.dev/v1/namespaces/{namespace}/clusters")["items"]
+            phases = [(i.get("status") or {}).get("phase") for i in items]
+            bad = [i["metadata"]["name"] for i in items
+                   if (i.get("status") or {}).get("phase") in ("Invalid", "Blocked")]
+            assert not bad, bad
+            return len(items) == 50 and all(p == "Ready" for p in phases)
+
+        wait_for(all_ready, 900, f"50 Clusters to be Ready\n{op.tail()}")
+        elapsed = time.monotonic() - started
+        pods = cp.list("pods", namespace)
+        assert len(pods) == 50
+        print(f"\n50 Clusters (1 member each) Ready {elapsed:.1f}s after one apply")
+        code, text = op.get("metrics-addr", "/metrics")
+        assert 'strata_clusters{phase="Ready"} 50' in text, text
+        assert op.stop() == 0, op.tail()
+    finally:
+        op.stop(signal.SIGKILL)
