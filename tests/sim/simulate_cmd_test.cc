@@ -122,6 +122,31 @@ TEST_F(SimulateCommandTest, UpdateFromObservedStateRollsEveryMember) {
   EXPECT_THAT(r.out, HasSubstr("violations: none"));
 }
 
+// Issue 11: Python and gRPC returned the final state; the CLI could not.
+// The file is a kubectl List that plans as converged and continues a rollout.
+TEST_F(SimulateCommandTest, FinalStateIsWrittenAsAListThatPlansConverged) {
+  fs::path dir = fs::temp_directory_path() / ("strata_sim_final_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string final_state = (dir / "final.yaml").string();
+  CliRun r = Strata("simulate small.yaml --final-state '" + final_state + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  absl::StatusOr<ObservedState> state = ParseObservedState(ReadFile(final_state), final_state);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->pods.size(), 5u);  // kv1-store-0..2, kv1-worker-0..1.
+  EXPECT_EQ(Strata("plan small.yaml --observed '" + final_state + "'").out,
+            "plan for cluster kv1 in namespace sim: converged, nothing to do\n");
+  CliRun update = Strata("simulate small_v2.yaml --observed '" + final_state + "'");
+  EXPECT_EQ(update.exit_code, 0) << update.err;
+  EXPECT_THAT(update.out, HasSubstr("restart kv1-store-2\n"));
+  // A file that cannot be written is an error, and nothing is left behind.
+  CliRun bad = Strata("simulate small.yaml --final-state '" + (dir / "no/such/dir.yaml").string() +
+                      "'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("dir.yaml: cannot write: No such file or directory"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+  fs::remove_all(dir);
+}
+
 TEST_F(SimulateCommandTest, NeverReadyFaultBlocksCleanly) {
   fs::path observed = WriteConvergedObserved();
   CliRun r = Strata("simulate small_v2.yaml --observed '" + observed.string() +

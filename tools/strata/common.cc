@@ -100,6 +100,27 @@ std::optional<std::string> ReadFileOrStdin(const std::string& path, std::ostream
   return text;
 }
 
+bool WriteFileAtomically(const std::string& path, const std::string& content,
+                         std::ostream& err) {
+  const std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0;
+  for (size_t done = 0; ok && done < content.size();) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n >= 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  if (fd >= 0 && ::close(fd) != 0) ok = false;
+  ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    err << path << ": cannot write: " << ErrnoText() << "\n";
+    ::unlink(tmp.c_str());
+  }
+  return ok;
+}
+
 std::optional<std::vector<Source>> ReadSources(const std::vector<std::string>& paths,
                                                std::ostream& err) {
   std::vector<Source> sources;

@@ -57,6 +57,13 @@ std::optional<std::vector<Source>> ReadSources(const std::vector<std::string>& p
 // as `--observed FILE|-`.
 std::optional<std::string> ReadFileOrStdin(const std::string& path, std::ostream& err);
 
+// Writes `content` to `path` whole or not at all: a temporary file next to it,
+// flushed to the device, then renamed over it. On failure prints
+// "FILE: cannot write: <strerror>" to `err`, leaves `path` as it was and
+// returns false.
+bool WriteFileAtomically(const std::string& path, const std::string& content,
+                         std::ostream& err);
+
 // Prints each diagnostic's ToString() on its own line, in the given order.
 void PrintDiagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& err);
 

@@ -2,6 +2,7 @@
 //                 [-o text|json]: run plans against an in-memory cluster to
 // convergence and print the timeline (SPEC §5).
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "commands.h"
 #include "common.h"
 #include "strata/compile.h"
+#include "strata/emit.h"
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/simulate.h"
@@ -31,7 +33,24 @@ struct SimulateFlags {
   std::string output = "text";
   bool replan_at_wait = false;
   std::string cluster;
+  std::string final_state;
 };
+
+// Adds the objects of `from` to `to` (Clusters are simulated one by one, each
+// with the same Nodes).
+void AppendState(const ObservedState& from, ObservedState* to) {
+  for (auto list : {&ObservedState::stateful_sets, &ObservedState::pods,
+                    &ObservedState::services, &ObservedState::config_maps,
+                    &ObservedState::pod_disruption_budgets,
+                    &ObservedState::persistent_volume_claims, &ObservedState::secrets}) {
+    (to->*list).insert((to->*list).end(), (from.*list).begin(), (from.*list).end());
+  }
+  for (const Json& node : from.nodes) {
+    if (std::find(to->nodes.begin(), to->nodes.end(), node) == to->nodes.end()) {
+      to->nodes.push_back(node);
+    }
+  }
+}
 
 int RunSimulate(const SimulateFlags& flags) {
   absl::StatusOr<std::vector<Fault>> faults = ParseFaults(flags.faults);
@@ -71,6 +90,7 @@ int RunSimulate(const SimulateFlags& flags) {
     from = name;
   }
   Json outputs = Json::array();
+  ObservedState final_state;  // Every simulated Cluster's objects at the end.
   for (const CompiledCluster& c : *all) {
     const CompiledCluster* compiled = &c;
     absl::StatusOr<Timeline> timeline = Simulate(*compiled, initial, options);
@@ -80,6 +100,7 @@ int RunSimulate(const SimulateFlags& flags) {
     }
     const bool ok = timeline->ok;
     if (!ok) rc = kExitInvalid;
+    AppendState(timeline->final_state, &final_state);
     if (flags.output == "json") {
       Json out = {{"cluster", compiled->cluster}, {"namespace", compiled->namespace_}};
       Json j = TimelineToJson(*timeline);
@@ -102,6 +123,11 @@ int RunSimulate(const SimulateFlags& flags) {
   }
   if (flags.output == "json") {
     std::cout << (outputs.size() == 1 ? outputs[0] : outputs).dump(2) << "\n";
+  }
+  if (!flags.final_state.empty() &&
+      !WriteFileAtomically(flags.final_state, ToYaml(ObservedStateToList(final_state)),
+                           std::cerr)) {
+    return kExitInvalid;
   }
   return rc;
 }
@@ -139,6 +165,9 @@ Command AddSimulateCommand(CLI::App& app) {
                "with being asked again before anything changed)");
   cmd->add_option("--cluster", flags->cluster,
                   "Simulate only the Cluster of this name (default: every Cluster)");
+  cmd->add_option("--final-state", flags->final_state,
+                  "Write the simulated cluster at the end to FILE as a `kind: List` (what "
+                  "`kubectl get -o yaml` would print; usable as --observed)");
   cmd->add_option("-o,--output", flags->output, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   return [flags]() { return RunSimulate(*flags); };
