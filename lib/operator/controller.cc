@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "execute/internal.h"
 #include "operator/cleanup.h"
 #include "operator/owning_client.h"
 #include "strata/cluster_status.h"
@@ -268,7 +269,10 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   Memory memory = GetMemory(MakeKey(ns, name));
   memory.invalid_signature.clear();
   StatusReport report{.generation = GenerationOf(cluster)};
-  std::string phase, message, outcome;
+  std::string phase, message;
+  // When to look again while waiting: the recheck, or sooner when a wait's
+  // timeout comes first.
+  absl::Duration wait_recheck = options_.recheck;
   if (!plan.ok()) {
     // The planner refuses the change from this state: a person must act.
     phase = "Blocked";
@@ -290,9 +294,48 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
                       .reason = s.reason});
     }
     report.next = std::move(next);
+    // The waits the plan stops at now.
+    std::string wait_blocked, waiting;
+    std::map<std::string, absl::Time> waits;
+    for (int32_t id : plan->next) {
+      const Step& s = plan->steps[id - 1];
+      if (s.action != Action::kWait || !s.condition.has_value()) continue;
+      const std::string text = s.condition->ToString();
+      auto it = memory.wait_started.find(text);
+      const absl::Time since = it != memory.wait_started.end() ? it->second : now;
+      waits[text] = since;
+      const WaitStatus held = CheckWait(*s.condition, *observed, now);
+      if (held.holds) continue;
+      const std::string why = held.why.empty() ? "" : absl::StrCat(": ", held.why);
+      if (s.timeout_seconds > 0) {
+        const absl::Time expires = since + absl::Seconds(s.timeout_seconds);
+        if (now >= expires) {
+          if (wait_blocked.empty()) {
+            wait_blocked = absl::StrCat(text, " did not hold within ",
+                                        execute_internal::ShortDuration(expires - since), why,
+                                        " (", s.reason, ")");
+          }
+        } else {
+          wait_recheck = std::min(wait_recheck, expires - now);
+        }
+      }
+      if (waiting.empty()) {
+        waiting = absl::StrCat(
+            "waiting for ", text, why, " (", execute_internal::ShortDuration(now - since),
+            s.timeout_seconds > 0
+                ? absl::StrCat(" of ",
+                               execute_internal::ShortDuration(absl::Seconds(s.timeout_seconds)))
+                : "",
+            ")");
+      }
+    }
+    memory.wait_started = std::move(waits);
     if (result->outcome == ReconcileResult::Outcome::kBlocked) {
       phase = "Blocked";
       message = result->blocked_reason;
+    } else if (!wait_blocked.empty()) {
+      phase = "Blocked";
+      message = wait_blocked;
     } else if (cs.converged) {
       phase = "Ready";
       message = absl::StrCat("converged: ", cs.roles.size(), " roles at the current spec");
@@ -307,7 +350,9 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
     } else {
       phase = "Progressing";
       message = absl::StrCat(cs.steps, cs.steps == 1 ? " step" : " steps", " to go");
-      if (!cs.next.empty()) {
+      if (!waiting.empty()) {
+        message = absl::StrCat(message, "; ", waiting);
+      } else if (!cs.next.empty()) {
         message = absl::StrCat(message, "; next: ", ActionName(cs.next.front().action), " ",
                                cs.next.front().target.kind, "/", cs.next.front().target.name,
                                " (", cs.next.front().reason, ")");
@@ -333,7 +378,7 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   if (result->steps > 0) {
     return Decide(R::kAfter, absl::ZeroDuration(), "progressed", phase, message);
   }
-  return Decide(R::kAfter, options_.recheck, "waiting", phase, message);
+  return Decide(R::kAfter, std::max(wait_recheck, absl::Seconds(1)), "waiting", phase, message);
 }
 
 ReconcileDecision Controller::Invalid(Json& cluster, const std::string& signature,

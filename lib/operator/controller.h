@@ -155,6 +155,11 @@ class Controller {
     std::string invalid_signature;  // The spec last found invalid.
     std::optional<absl::Time> blocked_since;
     std::string last_phase;
+    // Wait conditions the plan stopped at, by text, and since when: a wait
+    // is timed from the first reconcile that found it (as Reconcile times
+    // its waits), so one that does not hold within its timeoutSeconds
+    // blocks the Cluster although every reconcile is a single pass.
+    std::map<std::string, absl::Time> wait_started;
   };
 
   ReconcileDecision Reconcile(const std::string& namespace_, const std::string& name);

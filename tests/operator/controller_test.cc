@@ -300,6 +300,35 @@ TEST(ControllerTest, DeletionRemovesObjectsKeepsRetainedClaimsAndTheFinalizer) {
   EXPECT_TRUE(cleaned);
 }
 
+TEST(ControllerTest, AWaitThatNeverHoldsBlocksAfterItsTimeout) {
+  Fixture f;
+  f.kube.SetNeverReady("main-db-1", true);
+  ReconcileDecision d;
+  std::vector<std::string> phases;
+  for (int i = 0; i < 200 && d.phase != "Blocked"; ++i) {
+    d = f.controller.ReconcileKey("data/main");
+    if (phases.empty() || phases.back() != d.phase) phases.push_back(d.phase);
+    if (d.phase == "Progressing") {
+      EXPECT_EQ(d.requeue, ReconcileDecision::Requeue::kAfter);
+      EXPECT_LE(d.after, absl::Seconds(30));
+    }
+    // The operator comes back when it said it would.
+    ASSERT_TRUE(f.client.SleepUntil(f.client.Now() + std::max(d.after, absl::Seconds(1)),
+                                    nullptr).ok());
+  }
+  ASSERT_EQ(d.phase, "Blocked") << d.message;
+  EXPECT_THAT(phases, ElementsAre("Progressing", "Blocked"));
+  EXPECT_THAT(f.Status()["message"].get<std::string>(), HasSubstr("main-db-1"));
+  int blocked_events = 0;
+  for (const Json& e : f.resources.events) blocked_events += e["reason"] == "Blocked";
+  EXPECT_EQ(blocked_events, 1);
+  // Blocked stays Blocked (one Event) until something changes.
+  f.controller.ReconcileKey("data/main");
+  blocked_events = 0;
+  for (const Json& e : f.resources.events) blocked_events += e["reason"] == "Blocked";
+  EXPECT_EQ(blocked_events, 1);
+}
+
 TEST(ControllerTest, StatusOnlyUpdatesDoNotRequeue) {
   Fixture f;
   Json c = ClusterCr(2);
