@@ -8,7 +8,12 @@ absolute path (`/bin/sh -c ...`) runs for real. For each call it appends one
 JSON line to $STRATA_EXEC_DIR/<namespace>/<pod>.jsonl:
 
     {"time": 1733540000.1, "namespace": "ns", "pod": "kafka-broker-2",
-     "container": "broker", "argv": ["sh", "-c", "..."], "exit": 0}
+     "container": "broker", "argv": ["sh", "-c", "..."], "exit": 0,
+     "target": "kafka-broker-1"}
+
+`target` is $STRATA_TARGET_POD when the command has it (strata passes a
+step's env with `env NAME=value ... sh -c`, so it reaches this process's
+environment, not its argv): the member a gate or hook is about.
 
 and answers by the first rule of $STRATA_EXEC_DIR/rules.json (written by
 ControlPlane.exec_rule) whose namespace, pod (a glob) and match (a substring
@@ -52,6 +57,8 @@ def main() -> int:
         rec = {"time": time.time(), "namespace": ns, "pod": pod,
                "container": os.environ.get("STRATA_CONTAINER", ""), "argv": argv,
                "exit": None if rule.get("run") else code}
+        if os.environ.get("STRATA_TARGET_POD"):
+            rec["target"] = os.environ["STRATA_TARGET_POD"]
         with open(os.path.join(d, ns, pod + ".jsonl"), "a") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             f.write(json.dumps(rec) + "\n")

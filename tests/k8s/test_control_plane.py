@@ -14,7 +14,7 @@ import time
 import pytest
 
 import harness
-from executor import ensure_storage_classes, pod_ready
+from k8s_objects import ensure_storage_classes, pod_ready
 
 
 def test_start_and_stop_leave_nothing_behind(k8s_bin_dir, monkeypatch):

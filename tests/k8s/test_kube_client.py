@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from executor import ensure_storage_classes
+from k8s_objects import ensure_storage_classes
 from harness import REPO
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from strata_cli import require_strata
 from example_files import example_dirs, yaml_files
-from executor import ensure_storage_classes
+from k8s_objects import ensure_storage_classes
 
 EXAMPLES = example_dirs()
 
