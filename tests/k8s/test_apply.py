@@ -320,6 +320,29 @@ def test_scale_out_with_member_join_and_in_with_member_leave_keeps_pvcs(kafka):
     assert kafka.pvcs()[pvc]["metadata"]["uid"] == uid, "PVC of the removed broker was lost"
 
 
+def test_storage_growth_resizes_every_pvc(kafka):
+    kafka.converge()
+    ex = kafka.ex
+    role = ex._cluster_role("broker", create=True)
+    for st in role.get("storage") or []:
+        if st["name"] == "data":
+            st["size"] = "600Gi"
+    before = {n: p["metadata"]["uid"] for n, p in kafka.pods().items()}
+    res = kafka.apply()
+    assert res.code == 0, res.describe()
+    kafka.assert_converged()
+    resized = [e["step"]["target"]["name"] for e in res.steps("stepSucceeded", "resizePvc")]
+    want = [f"data-{ex.sts_name('broker')}-{i}" for i in range(3)]
+    assert sorted(resized) == want, res.describe()
+    pvcs = kafka.pvcs()
+    for name in want:
+        assert pvcs[name]["spec"]["resources"]["requests"]["storage"] == "600Gi"
+        assert pvcs[name]["status"]["capacity"]["storage"] == "600Gi"
+    # The claims grew in place: no member was restarted for it.
+    after = {n: p["metadata"]["uid"] for n, p in kafka.pods().items()}
+    assert before == after, res.describe()
+
+
 def test_member_that_never_becomes_ready_blocks_naming_it(control_plane, strata, namespace,
                                                          tmp_path):
     """A one-role App so the member's Ready timeout is the rule's base (300 s,
