@@ -142,8 +142,14 @@ class Checker {
 
   std::optional<Resolved> Lookup(absl::string_view full) {
     std::string key(full);
-    if (scope_.variables.count(key)) return Resolved{.path = key};
-    if (scope_.lists.count(key)) return Resolved{.path = key, .is_list = true};
+    if (scope_.variables.count(key)) {
+      NoteScaling(key);
+      return Resolved{.path = key};
+    }
+    if (scope_.lists.count(key)) {
+      NoteScaling(key);
+      return Resolved{.path = key, .is_list = true};
+    }
     if (scope_.any_connection) {
       std::vector<absl::string_view> parts = absl::StrSplit(full, '.');
       if (parts[0] == "connections" && parts.size() <= 3 &&
@@ -157,6 +163,16 @@ class Checker {
       if (parts.size() >= 2) report_->connections.insert(std::string(parts[1]));
     }
     return std::nullopt;
+  }
+
+  // Records the role of "roles.R.count", "roles.R.hosts" and
+  // "roles.R.members": values that change whenever R scales.
+  void NoteScaling(absl::string_view key) {
+    std::vector<absl::string_view> parts = absl::StrSplit(key, '.');
+    if (parts.size() == 3 && parts[0] == "roles" &&
+        (parts[2] == "count" || parts[2] == "hosts" || parts[2] == "members")) {
+      report_->scaled_by.insert(std::string(parts[1]));
+    }
   }
 
   // Returns the names directly under the dotted `prefix` ("" = the top

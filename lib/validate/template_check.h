@@ -40,6 +40,9 @@ TemplateScope TemplateScopeFor(const App& app);
 struct TemplateReport {
   std::vector<std::string> errors;   // One message per problem, in text order.
   std::set<std::string> connections; // Connection names referenced.
+  // Roles whose scale changes the rendered text: the template uses their
+  // `count`, `hosts` or `members`.
+  std::set<std::string> scaled_by;
 };
 
 // Returns the problems of template `text` under `scope`: undefined variables,

@@ -113,9 +113,32 @@ void CheckLabels(Reporter& r, const FieldPath& path,
   }
 }
 
-void CheckTemplateText(Reporter& r, const FieldPath& path, const std::string& text,
-                       const TemplateScope& scope) {
-  for (const std::string& e : CheckTemplate(text, scope).errors) r.Error(path, e);
+TemplateReport CheckTemplateText(Reporter& r, const FieldPath& path, const std::string& text,
+                                 const TemplateScope& scope) {
+  TemplateReport report = CheckTemplate(text, scope);
+  for (const std::string& e : report.errors) r.Error(path, e);
+  return report;
+}
+
+// A pod-template field (env value, command, args) that renders another
+// role's scale restarts every member of `role` whenever that role scales:
+// the pod template changes. Says so, and how to avoid it.
+void WarnScaleRestarts(Reporter& r, const FieldPath& role_path, const FieldPath& at,
+                       const Role& role, const TemplateReport& report) {
+  if (report.scaled_by.empty()) return;
+  bool pod_template = false;
+  for (const char* field : {"env", "command", "args"}) {
+    const std::string prefix = role_path.Child(field).ToString() + "[";
+    if (absl::StartsWith(at.ToString(), prefix)) pod_template = true;
+  }
+  if (!pod_template) return;
+  std::vector<std::string> roles(report.scaled_by.begin(), report.scaled_by.end());
+  r.Warning(at, absl::StrCat(
+                    "uses the hosts/count/members of role ", absl::StrJoin(roles, ", "),
+                    ": every scale of ", absl::StrJoin(roles, ", "),
+                    " changes the pod template and restarts every member of ", role.name,
+                    "; to avoid the restarts, render it into a config file with "
+                    "`onChange: none` that the process reads at start"));
 }
 
 // Calls `visit` with every template of `role` (SPEC §3: config data values,
@@ -489,7 +512,7 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
   CheckConfig(r, path.Child("config"), role.config);
   CheckLiveConfigDirectories(r, path, role);
   ForEachTemplate(role, path, [&](const FieldPath& at, const std::string& text) {
-    CheckTemplateText(r, at, text, scope);
+    WarnScaleRestarts(r, path, at, role, CheckTemplateText(r, at, text, scope));
   });
   // Dependencies (cycles are checked across roles by the caller).
   std::vector<std::pair<FieldPath, std::string>> deps;

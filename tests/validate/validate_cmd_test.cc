@@ -61,7 +61,7 @@ TEST_F(ValidateCommandTest, ValidExampleExitsZero) {
 TEST_F(ValidateCommandTest, WarningsGoToStderrAndDoNotFail) {
   CliRun r = Strata("validate valid/warnings.yaml", fs::path(STRATA_SOURCE_DIR) / "tests/testdata");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "ok: 3 documents (1 App, 2 Clusters) in 1 file; 5 warnings\n");
+  EXPECT_EQ(r.out, "ok: 3 documents (1 App, 2 Clusters) in 1 file; 7 warnings\n");
   EXPECT_EQ(r.err, ReadFile(fs::path(STRATA_SOURCE_DIR) / "tests/testdata/valid/warnings.expected"));
 }
 
