@@ -34,6 +34,13 @@ absl::StatusOr<Json> OwningClient::Apply(const Json& object, const ApplyOptions&
                                            object["metadata"].value("name", "")));
     if (!s.ok()) return s;
   }
+  const std::string kind = object.value("kind", "");
+  if (kind == "PersistentVolumeClaim" || kind == "Pod") {
+    // A claim must outlive the Cluster unless onClusterDelete says delete
+    // (the finalizer decides, never the garbage collector), and a pod
+    // already has its StatefulSet as controller.
+    return inner_.Apply(object, options);
+  }
   Json owned = object;
   owned["metadata"]["ownerReferences"] = Json::array({owner_reference_});
   return inner_.Apply(owned, options);

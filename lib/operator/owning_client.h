@@ -1,7 +1,11 @@
 // The ClusterClient one Cluster custom resource is reconciled through: it
 // forwards to the real client (KubeClient), and
 //   - adds the Cluster's ownerReference to every object it applies, so
-//     Kubernetes' garbage collector removes them with the Cluster;
+//     Kubernetes' garbage collector removes them with the Cluster -- except
+//     PersistentVolumeClaims (the executor applies a claim to record
+//     strata.dev/member-left; a retained claim must survive the Cluster, so
+//     only the finalizer's onClusterDelete decides) and Pods (their
+//     StatefulSet is their controller);
 //   - remembers the last observed state (the status summary reads it);
 //   - refuses every write (apply, delete, exec, patch, resize) once
 //     `may_write` returns false -- leadership lost or shutting down -- so

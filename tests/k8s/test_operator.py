@@ -1,7 +1,11 @@
 """strata-operator (SPEC-2 §7) against the real kube-apiserver: the kafka
 example applied as App and Cluster custom resources converges to phase Ready
-with every member Ready, an honest status, Events and metrics; an invalid
-Cluster gets phase Invalid with the CLI's field path.
+with every member Ready, an honest status, Events and metrics, rolls an image
+change, scales in through a SIGKILL of the operator without repeating a
+completed memberLeave, and is deleted keeping its retained claims; an invalid
+Cluster gets phase Invalid with the CLI's field path; two replicas with
+leader election have one actor; deploy/'s ServiceAccount is enough; 50
+Clusters created at once converge.
 
 Each test runs its own operator process (out of cluster, with the admin
 kubeconfig) restricted to the test's namespace with --namespace, so tests
@@ -115,7 +119,7 @@ def operator(control_plane, namespace, tmp_path):
     op.stop()
 
 
-def test_kafka_as_custom_resources_becomes_ready_rolls_and_is_deleted_under_retain(control_plane, namespace, operator):
+def test_kafka_as_custom_resources_ready_rolled_scaled_in_and_deleted(control_plane, namespace, operator):
     cp = control_plane
     app_name = f"kafka-{namespace}"[:63]
     apply(cp, example_docs("kafka", namespace, app_name))
@@ -193,19 +197,55 @@ def test_kafka_as_custom_resources_becomes_ready_rolls_and_is_deleted_under_reta
     assert sorted(restarts) == [f"events-zookeeper-{i}" for i in range(3)], restarts
     assert {r["name"]: r["updated"] for r in c["status"]["roles"]}["zookeeper"] == 3
 
-    # Deleting the Cluster under onClusterDelete retain: its objects go, the
-    # claims stay, and the finalizer lets the Cluster go.
-    claims = {p["metadata"]["name"] for p in cp.list("persistentvolumeclaims", namespace)}
-    assert len(claims) == 8
-    cp.kubectl("delete", "scl", "events", "-n", namespace, "--wait=false")
-    wait_for(lambda: cluster_cr(cp, namespace, "events") is None, 300,
-             f"the Cluster to be deleted\n{operator.tail()}")
-    wait_for(lambda: not cp.list("apps/statefulsets", namespace), 120, "StatefulSets to go")
-    assert {p["metadata"]["name"] for p in cp.list("persistentvolumeclaims", namespace)} == claims
-    assert any(e["reason"] == "CleanedUp" for e in cp.list("events", namespace))
+    # Scale-in runs memberLeave in each leaving broker. SIGKILL the operator
+    # right after the first one completed: a fresh operator finishes the job
+    # without running a completed memberLeave again.
+    before = len(operator.lines())
+    roles = c["spec"]["roles"]
+    next(r for r in roles if r["name"] == "broker")["members"] = 3
+    cp.patch("strata.dev/clusters", namespace, "events", {"spec": {"roles": roles}})
+    generation = cluster_cr(cp, namespace, "events")["metadata"]["generation"]
 
-    # SIGTERM: a clean stop.
-    assert operator.stop() == 0, operator.tail()
+    def left():
+        return [ln for ln in operator.lines()[before:] if ln.get("event") == "stepSucceeded"
+                and ln["step"]["action"] == "exec" and ln["step"].get("hook") == "memberLeave"]
+
+    wait_for(left, 300, f"a memberLeave to complete\n{operator.tail()}")
+    operator.stop(signal.SIGKILL)
+    assert len(left()) == 1, "killed after exactly one memberLeave"
+    operator = Operator(cp.kubeconfig, operator.log_path.with_name("operator-2.log"),
+                        "--namespace", namespace, identity="op-2")
+    try:
+        c = wait_for(rolled, 600, f"the scale-in to finish\n{operator.tail()}")
+        brokers = cp.list("pods", namespace, "app.kubernetes.io/instance=events,"
+                          "app.kubernetes.io/component=broker")
+        assert sorted(p["metadata"]["name"] for p in brokers) == [
+            f"events-broker-{i}" for i in range(3)]
+        leaves: dict[str, int] = {}
+        for r in cp.exec_records(namespace):
+            argv = " ".join(r["argv"])
+            if "kafka-reassign-partitions.sh" in argv:
+                target = next((a.split("=", 1)[1] for a in r["argv"]
+                               if a.startswith("STRATA_TARGET_POD=")), r["pod"])
+                leaves[target] = leaves.get(target, 0) + 1
+        assert leaves == {"events-broker-4": 1, "events-broker-3": 1}, leaves
+
+        # Deleting the Cluster under onClusterDelete retain: its objects go,
+        # the claims stay, and the finalizer lets the Cluster go.
+        claims = {p["metadata"]["name"] for p in cp.list("persistentvolumeclaims", namespace)}
+        assert len(claims) == 8
+        cp.kubectl("delete", "scl", "events", "-n", namespace, "--wait=false")
+        wait_for(lambda: cluster_cr(cp, namespace, "events") is None, 300,
+                 f"the Cluster to be deleted\n{operator.tail()}")
+        wait_for(lambda: not cp.list("apps/statefulsets", namespace), 120, "StatefulSets to go")
+        assert {p["metadata"]["name"]
+                for p in cp.list("persistentvolumeclaims", namespace)} == claims
+        assert any(e["reason"] == "CleanedUp" for e in cp.list("events", namespace))
+
+        # SIGTERM: a clean stop.
+        assert operator.stop() == 0, operator.tail()
+    finally:
+        operator.stop(signal.SIGKILL)
 
 
 def test_invalid_cluster_gets_the_invalid_condition_with_the_field_path(

@@ -23,6 +23,21 @@ TEST(OwningClientTest, AppliedObjectsCarryTheOwnerReference) {
   EXPECT_EQ((*stored)["metadata"]["ownerReferences"], Json::array({kOwner}));
 }
 
+TEST(OwningClientTest, ClaimsAndPodsGetNoOwnerReference) {
+  // The executor applies a claim to record strata.dev/member-left: owned by
+  // the Cluster, the garbage collector would delete a retained claim with it.
+  strata::testing::FakeClusterClient kube;
+  OwningClient client(kube, kOwner, nullptr);
+  for (const char* kind : {"PersistentVolumeClaim", "Pod"}) {
+    Json o = {{"apiVersion", "v1"}, {"kind", kind},
+              {"metadata", {{"name", "data-events-broker-4"}, {"namespace", "data"}}}};
+    ASSERT_TRUE(client.Apply(o, ApplyOptions{}).ok());
+    const Json* stored = kube.Get(kind, "data-events-broker-4");
+    ASSERT_NE(stored, nullptr);
+    EXPECT_FALSE((*stored)["metadata"].contains("ownerReferences")) << kind;
+  }
+}
+
 TEST(OwningClientTest, RemembersTheLastObservation) {
   strata::testing::FakeClusterClient kube;
   kube.Put(Json{{"kind", "Pod"}, {"metadata", {{"name", "events-broker-0"}}}});
