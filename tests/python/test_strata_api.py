@@ -141,6 +141,15 @@ def test_editing_roles_round_trips_through_compile():
     cluster = strata.Cluster(name="c", app="kafka")
     cluster.role("zookeeper").members = 3
     assert [r.name for r in cluster.roles] == ["zookeeper"]
+    # A role its App does not have is a KeyError, as cluster("nope") is
+    # (issue 11: a typo used to add an override that compile then rejected).
+    events = docs.cluster("events")
+    overrides = [r.name for r in events.roles]
+    with pytest.raises(KeyError, match="app 'kafka' has no role 'brokr'"):
+        docs.cluster("events").role("brokr")
+    assert [r.name for r in events.roles] == overrides
+    events.role("zookeeper").image = "zookeeper:3.9.4"  # A role of the App.
+    assert container(statefulset(strata.compile(docs), "events-zookeeper"))["image"] == "zookeeper:3.9.4"
 
 
 def test_model_built_in_python_compiles():
@@ -156,6 +165,8 @@ def test_model_built_in_python_compiles():
     d = strata.Documents()
     d.add(app)
     d.add(cluster).role("broker").members = 6
+    with pytest.raises(KeyError, match="has no role 'brokers'"):
+        d.cluster("logs").role("brokers")
     assert statefulset(strata.compile(d), "logs-broker")["spec"]["replicas"] == 6
     with pytest.raises(TypeError):
         d.add("nope")

@@ -9,7 +9,8 @@ that differ from their defaults, and ``App.role`` / ``Cluster.role``.
 
 from __future__ import annotations
 
-from typing import Any
+import weakref
+from typing import Any, Optional
 
 from . import _strata
 
@@ -82,14 +83,43 @@ def _app_role(self: _strata.App, name: str) -> _strata.Role:
     return role
 
 
+# Cluster (by id) -> (a weak reference to it, a weak reference to the
+# Documents that handed it out): so that Cluster.role can tell a typo from a
+# role the Cluster merely does not override yet.
+_CLUSTER_DOCUMENTS: dict[int, tuple[weakref.ref, weakref.ref]] = {}
+
+
+def bind_documents(cluster: _strata.Cluster, documents: Any) -> None:
+    """Records that `cluster` lives in `documents` (which has ``find_app``)."""
+    key = id(cluster)
+    _CLUSTER_DOCUMENTS[key] = (
+        weakref.ref(cluster, lambda _: _CLUSTER_DOCUMENTS.pop(key, None)),
+        weakref.ref(documents),
+    )
+
+
+def _app_of(cluster: _strata.Cluster) -> Optional[_strata.App]:
+    entry = _CLUSTER_DOCUMENTS.get(id(cluster))
+    if entry is None or entry[0]() is not cluster:
+        return None
+    documents = entry[1]()
+    return documents.find_app(cluster.app) if documents is not None else None
+
+
 def _cluster_role(self: _strata.Cluster, name: str) -> _strata.RoleOverride:
     """Returns the override for role `name`, adding an empty one if the Cluster
-    has none (so ``cluster.role("broker").members = 5`` always works). Adding
-    one invalidates references to the Cluster's other RoleOverrides, as
-    growing a C++ vector does: fetch them again after."""
+    has none (so ``cluster.role("broker").members = 5`` always works). Raises
+    KeyError when the Cluster's App is known (it came from a Documents that
+    holds the App) and has no role `name`. Adding one invalidates references to
+    the Cluster's other RoleOverrides, as growing a C++ vector does: fetch them
+    again after."""
     found = self.find_role(name)
     if found is not None:
         return found
+    app = _app_of(self)
+    if app is not None and app.find_role(name) is None:
+        have = ", ".join(r.name for r in app.roles)
+        raise KeyError(f"app {app.name!r} has no role {name!r} (roles: {have})")
     self.roles.append(_strata.RoleOverride(name=name))
     return self.roles[len(self.roles) - 1]
 

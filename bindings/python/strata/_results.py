@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from typing import Any, Iterator, Optional, Sequence
 
-from . import _strata
+from . import _model, _strata
 
 
 def _dumps(value: Any) -> str:
@@ -93,8 +93,19 @@ class Documents:
 
     @property
     def clusters(self) -> list[_strata.Cluster]:
-        """The Clusters, in source order (live: edits apply to these documents)."""
-        return [d.cluster for d in self._raw.clusters]
+        """The Clusters, in source order (live: edits apply to these documents).
+        Their ``role(name)`` raises KeyError when their App here has no such role."""
+        clusters = [d.cluster for d in self._raw.clusters]
+        for c in clusters:
+            _model.bind_documents(c, self)
+        return clusters
+
+    def find_app(self, name: str) -> Optional[_strata.App]:
+        """The App named `name`, or None."""
+        for app in self.apps:
+            if app.name == name:
+                return app
+        return None
 
     def app(self, name: Optional[str] = None) -> _strata.App:
         """Returns the App named `name` (or the only App); KeyError if none."""
@@ -113,7 +124,7 @@ class Documents:
             return self._raw.apps[len(self._raw.apps) - 1].app
         if isinstance(obj, _strata.Cluster):
             self._raw.clusters.append(_strata.ClusterDocument(cluster=obj))
-            return self._raw.clusters[len(self._raw.clusters) - 1].cluster
+            return self.clusters[-1]
         raise TypeError(f"expected an App or a Cluster, got {type(obj).__name__}")
 
     def check(self) -> list[_strata.Diagnostic]:
