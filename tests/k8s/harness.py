@@ -671,6 +671,14 @@ class ControlPlane:
         tmp.write_text(json.dumps(rules, indent=1))
         tmp.replace(path)
 
+    def clear_exec_rules(self, namespace: str) -> None:
+        """Removes every rule exec_rule() added for `namespace`."""
+        path = self.exec_dir / "rules.json"
+        rules = json.loads(path.read_text()) if path.exists() else []
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([r for r in rules if r["namespace"] != namespace], indent=1))
+        tmp.replace(path)
+
     def exec_records(self, namespace: str, pod: Optional[str] = None) -> list[dict]:
         """Every command run through pods/exec in `namespace` (one pod, or all),
         in order: {"time", "namespace", "pod", "container", "argv", "exit"}."""
