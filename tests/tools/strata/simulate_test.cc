@@ -3,13 +3,10 @@
 // --faults and -o json. The fresh-deploy timeline is a golden file
 // (tests/testdata/sim/small.expected; STRATA_UPDATE_GOLDEN=1 rewrites it).
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "absl/time/time.h"
@@ -21,6 +18,7 @@
 #include "strata/json.h"
 #include "strata/observed_state.h"
 #include "strata/validate.h"
+#include "tests/tools/strata/cli_runner.h"
 
 namespace strata {
 namespace {
@@ -29,47 +27,26 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 namespace fs = std::filesystem;
+using ::strata::cli_testing::CliRun;
+using ::strata::cli_testing::ReadWholeFile;
+using ::strata::cli_testing::RunStrata;
+using ::strata::cli_testing::StrataBinary;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-fs::path Binary() { return fs::path(STRATA_BINARY_DIR) / "tools" / "strata" / "strata"; }
 fs::path TestData() { return fs::path(STRATA_SOURCE_DIR) / "tests" / "testdata" / "sim"; }
 
-// Runs `strata ARGS` in tests/testdata/sim through the shell.
-CliRun Strata(const std::string& args) {
-  fs::path tmp = fs::temp_directory_path() / ("strata_sim_cli_" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string command = "cd '" + TestData().string() + "' && '" + Binary().string() + "' " +
-                        args + " >'" + (tmp / "out").string() + "' 2>'" +
-                        (tmp / "err").string() + "'";
-  int status = std::system(command.c_str());
-  CliRun run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = ReadFile(tmp / "out");
-  run.err = ReadFile(tmp / "err");
-  fs::remove_all(tmp);
-  return run;
-}
+// Runs `strata ARGS` in tests/testdata/sim.
+CliRun Strata(const std::string& args) { return RunStrata(args, TestData()); }
 
 class SimulateCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(Binary())) GTEST_SKIP() << Binary() << " was not built";
+    if (!fs::exists(StrataBinary())) GTEST_SKIP() << StrataBinary() << " was not built";
   }
 
   // Writes the converged state of small.yaml as a kubectl List; returns
   // its path.
   fs::path WriteConvergedObserved() {
-    absl::StatusOr<Documents> docs = Load({{"small.yaml", ReadFile(TestData() / "small.yaml")}});
+    absl::StatusOr<Documents> docs = Load({{"small.yaml", ReadWholeFile(TestData() / "small.yaml")}});
     EXPECT_TRUE(docs.ok()) << docs.status();
     absl::StatusOr<std::vector<Topology>> t = Resolve(*docs);
     EXPECT_TRUE(t.ok()) << t.status();
@@ -89,7 +66,7 @@ TEST_F(SimulateCommandTest, FreshDeployTimelineMatchesTheGolden) {
   EXPECT_EQ(r.err, "");
   fs::path golden = TestData() / "small.expected";
   if (std::getenv("STRATA_UPDATE_GOLDEN") != nullptr) std::ofstream(golden) << r.out;
-  EXPECT_EQ(r.out, ReadFile(golden)) << "rewrite with STRATA_UPDATE_GOLDEN=1 if intended";
+  EXPECT_EQ(r.out, ReadWholeFile(golden)) << "rewrite with STRATA_UPDATE_GOLDEN=1 if intended";
 }
 
 TEST_F(SimulateCommandTest, JsonOutput) {
@@ -130,7 +107,7 @@ TEST_F(SimulateCommandTest, FinalStateIsWrittenAsAListThatPlansConverged) {
   const std::string final_state = (dir / "final.yaml").string();
   CliRun r = Strata("simulate small.yaml --final-state '" + final_state + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  absl::StatusOr<ObservedState> state = ParseObservedState(ReadFile(final_state), final_state);
+  absl::StatusOr<ObservedState> state = ParseObservedState(ReadWholeFile(final_state), final_state);
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->pods.size(), 5u);  // kv1-store-0..2, kv1-worker-0..1.
   EXPECT_EQ(Strata("plan small.yaml --observed '" + final_state + "'").out,
