@@ -255,8 +255,12 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
     return Decide(R::kBackoff, {}, "error", "", std::string(result.status().message()));
   }
   bool step_failed = false;
+  std::string failure;  // The last failed step, for the status message.
   for (const ExecuteEvent& e : result->events) {
-    if (e.kind == ExecuteEvent::Kind::kStepFailed) step_failed = true;
+    if (e.kind == ExecuteEvent::Kind::kStepFailed) {
+      step_failed = true;
+      failure = e.message;
+    }
   }
 
   // What the cluster looks like now, for the status.
@@ -350,7 +354,10 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
     } else {
       phase = "Progressing";
       message = absl::StrCat(cs.steps, cs.steps == 1 ? " step" : " steps", " to go");
-      if (!waiting.empty()) {
+      if (!failure.empty()) {
+        // Retried after the queue's backoff; say why it is not moving.
+        message = absl::StrCat(message, "; retrying after a failed step: ", failure);
+      } else if (!waiting.empty()) {
         message = absl::StrCat(message, "; ", waiting);
       } else if (!cs.next.empty()) {
         message = absl::StrCat(message, "; next: ", ActionName(cs.next.front().action), " ",

@@ -329,6 +329,36 @@ TEST(ControllerTest, AWaitThatNeverHoldsBlocksAfterItsTimeout) {
   EXPECT_EQ(blocked_events, 1);
 }
 
+TEST(ControllerTest, AFailingGateIsRetriedWithBackoffAndNamedInTheStatus) {
+  Fixture f;
+  ASSERT_EQ(f.UntilReady().phase, "Ready");
+  // A gate that refuses, then an image change that needs it.
+  Json app = AppCr();
+  app["spec"]["roles"][0]["rollout"] = {
+      {"gate", {{"exec", {{"command", Json::array({"check-safe"})}}}}}};
+  f.resources.Put(app);
+  f.client.exec_handler = [](const ExecRequest& r) {
+    return ExecResult{.exit_code = r.command.back() == "check-safe" ? 1 : 0,
+                      .stderr_text = "not safe now"};
+  };
+  f.Cluster()["spec"]["roles"][0]["image"] = "postgres:16.1";
+  f.Cluster()["metadata"]["generation"] = 2;
+  ReconcileDecision d = f.controller.ReconcileKey("data/main");
+  EXPECT_EQ(d.phase, "Progressing");
+  EXPECT_EQ(d.requeue, ReconcileDecision::Requeue::kBackoff);
+  EXPECT_THAT(f.Status()["message"].get<std::string>(), HasSubstr("retrying after a failed step"));
+  EXPECT_THAT(f.Status()["message"].get<std::string>(), HasSubstr("gate"));
+  bool failed_event = false;
+  for (const Json& e : f.resources.events) {
+    failed_event |= e["reason"] == "StepFailed" && e["type"] == "Warning";
+  }
+  EXPECT_TRUE(failed_event);
+  EXPECT_EQ(f.metrics.StepCount("exec", "failed"), 1);
+  for (const std::string& call : f.client.calls) {
+    EXPECT_FALSE(absl::StartsWith(call, "delete Pod")) << "no restart past a failed gate";
+  }
+}
+
 TEST(ControllerTest, StatusOnlyUpdatesDoNotRequeue) {
   Fixture f;
   Json c = ClusterCr(2);
