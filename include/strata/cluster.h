@@ -44,6 +44,9 @@ struct RoleOverride {
   std::map<std::string, OrderedStringMap> config;
   std::map<std::string, std::string> node_selector;
   Json tolerations = Json::array();  // Kubernetes tolerations, passed through.
+  // Over the App role's: non-empty strings and lists replace it, labels and
+  // annotations merge per key.
+  PodSettings pod;
 
   bool operator==(const RoleOverride&) const = default;
 };

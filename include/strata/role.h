@@ -72,6 +72,7 @@ struct ServiceSpec {
   ServiceType type = ServiceType::kClusterIP;
   bool per_member = false;  // Also one Service per member.
   bool dashboard = false;   // Annotated strata.dev/dashboard=true.
+  std::map<std::string, std::string> annotations;  // On the Service's metadata.
 
   bool operator==(const ServiceSpec&) const = default;
 };
@@ -105,6 +106,21 @@ struct Placement {
   bool operator==(const Placement&) const = default;
 };
 
+// Pod-level settings a role's members run with (SPEC-2 §8, first-class
+// fields). Set on an App role; a Cluster role overrides them (strings and
+// lists replace, labels and annotations merge per key).
+struct PodSettings {
+  std::string service_account_name;             // Empty: the namespace default.
+  std::vector<std::string> image_pull_secrets;  // Secret names.
+  std::string priority_class_name;              // Empty: none.
+  std::map<std::string, std::string> labels;       // Added to the pod template.
+  std::map<std::string, std::string> annotations;  // Added to the pod template.
+
+  bool empty() const { return *this == PodSettings(); }
+
+  bool operator==(const PodSettings&) const = default;
+};
+
 struct Role {
   std::string name;       // Required. DNS-1035 label, unique in the app.
   std::string image;      // Required.
@@ -125,6 +141,7 @@ struct Role {
   Lifecycle lifecycle;
   Security security;
   Placement placement;
+  PodSettings pod;  // serviceAccountName, imagePullSecrets, ..., podAnnotations.
 
   // Returns the port named `name`, or nullptr.
   const Port* FindPort(const std::string& name) const;

@@ -104,6 +104,14 @@ MergedRole Merge(const Role& base, const RoleOverride* ov, size_t index) {
   }
   m.node_selector = ov->node_selector;
   m.tolerations = ov->tolerations.is_array() ? ov->tolerations : Json::array();
+  PodSettings& pod = r.pod;
+  if (!ov->pod.service_account_name.empty()) {
+    pod.service_account_name = ov->pod.service_account_name;
+  }
+  if (!ov->pod.image_pull_secrets.empty()) pod.image_pull_secrets = ov->pod.image_pull_secrets;
+  if (!ov->pod.priority_class_name.empty()) pod.priority_class_name = ov->pod.priority_class_name;
+  for (const auto& [k, v] : ov->pod.labels) pod.labels[k] = v;
+  for (const auto& [k, v] : ov->pod.annotations) pod.annotations[k] = v;
   return m;
 }
 
@@ -503,6 +511,33 @@ class RoleCompiler {
       w.End();
     }
     w.End();
+    // Pod settings (SPEC-2 §8), only when set: roles without them keep the
+    // hash they had before these fields existed, so upgrading strata
+    // restarts nobody.
+    const PodSettings& pod = r_.pod;
+    if (!pod.empty()) {
+      w.Begin("pod");
+      if (!pod.service_account_name.empty()) {
+        w.Field("serviceAccountName", pod.service_account_name);
+      }
+      for (const std::string& p : pod.image_pull_secrets) w.Field("imagePullSecret", p);
+      if (!pod.priority_class_name.empty()) {
+        w.Field("priorityClassName", pod.priority_class_name);
+      }
+      for (const auto& [k, v] : pod.labels) {
+        w.Begin("label");
+        w.Field("key", k);
+        w.Field("value", v);
+        w.End();
+      }
+      for (const auto& [k, v] : pod.annotations) {
+        w.Begin("annotation");
+        w.Field("key", k);
+        w.Field("value", v);
+        w.End();
+      }
+      w.End();
+    }
     w.End();
     return "v1-" + Hex16(Fnv1a64(w.bytes()));
   }
@@ -619,9 +654,11 @@ class RoleCompiler {
     Json spec = Obj("type", ServiceTypeName(s.type), "selector", std::move(selector), "ports",
                     std::move(ports));
     Object o = Make("Service", "v1", name, Obj("spec", std::move(spec)));
-    if (s.dashboard) {
-      Json& md = o.body["metadata"];
-      md["annotations"] = Obj("strata.dev/dashboard", "true");
+    if (s.dashboard || !s.annotations.empty()) {
+      Json annotations = Json::object();
+      for (const auto& [k, v] : s.annotations) Put(annotations, k, v);
+      if (s.dashboard) Put(annotations, "strata.dev/dashboard", "true");
+      o.body["metadata"]["annotations"] = std::move(annotations);
     }
     return o;
   }
@@ -762,7 +799,22 @@ class RoleCompiler {
   }
 
   absl::StatusOr<Json> PodSpec() const {
-    Json spec = Obj("automountServiceAccountToken", false);
+    // strata's members need no API token; with a ServiceAccount of the
+    // user's, its own automountServiceAccountToken decides.
+    Json spec = Json::object();
+    if (r_.pod.service_account_name.empty()) {
+      Put(spec, "automountServiceAccountToken", false);
+    } else {
+      Put(spec, "serviceAccountName", r_.pod.service_account_name);
+    }
+    if (!r_.pod.priority_class_name.empty()) {
+      Put(spec, "priorityClassName", r_.pod.priority_class_name);
+    }
+    if (!r_.pod.image_pull_secrets.empty()) {
+      Json secrets = Json::array();
+      for (const std::string& name : r_.pod.image_pull_secrets) secrets.push_back(Obj("name", name));
+      Put(spec, "imagePullSecrets", std::move(secrets));
+    }
     Json sc = Obj("runAsNonRoot", true, "runAsUser", r_.security.run_as_user);
     if (r_.security.run_as_group) Put(sc, "runAsGroup", *r_.security.run_as_group);
     if (r_.security.fs_group) Put(sc, "fsGroup", *r_.security.fs_group);
@@ -827,8 +879,12 @@ class RoleCompiler {
       Put(spec, "persistentVolumeClaimRetentionPolicy",
           Obj("whenDeleted", Retention(false), "whenScaled", Retention(true)));
     }
-    Json tmd = Obj("labels", Labels(), "annotations",
-                   Obj(kSpecHashAnnotation, spec_hash_, kConfigHashAnnotation, config_hash_));
+    Json pod_labels = Labels();
+    for (const auto& [k, v] : r_.pod.labels) pod_labels[k] = v;
+    Json pod_annotations =
+        Obj(kSpecHashAnnotation, spec_hash_, kConfigHashAnnotation, config_hash_);
+    for (const auto& [k, v] : r_.pod.annotations) Put(pod_annotations, k, v);
+    Json tmd = Obj("labels", std::move(pod_labels), "annotations", std::move(pod_annotations));
     STRATA_ASSIGN_OR_RETURN(Json pod, PodSpec());
     Put(spec, "template", Obj("metadata", std::move(tmd), "spec", std::move(pod)));
     if (!r_.storage.empty()) {

@@ -430,7 +430,8 @@ class Converter {
           .ports = ToStrings(s.ports()),
           .type = ParseEnum(s.type(), at.Child("type"), kServiceTypes),
           .per_member = s.per_member(),
-          .dashboard = s.dashboard()});
+          .dashboard = s.dashboard(),
+          .annotations = ToMap(s.annotations(), at.Child("annotations"))});
     }
     out.rollout = FromRollout(r.rollout(), path.Child("rollout"));
     const v1::Lifecycle& l = r.lifecycle();
@@ -454,7 +455,18 @@ class Converter {
     FieldPath pp = path.Child("placement");
     out.placement.spread = ParseEnum(r.placement().spread(), pp.Child("spread"), kSpreads);
     out.placement.mode = ParseEnum(r.placement().mode(), pp.Child("mode"), kModes);
+    out.pod = FromPod(r, path);
     return out;
+  }
+
+  // The pod settings of a Role or RoleOverride (the same field names).
+  template <typename R>
+  PodSettings FromPod(const R& r, const FieldPath& path) {
+    return PodSettings{.service_account_name = r.service_account_name(),
+                       .image_pull_secrets = ToStrings(r.image_pull_secrets()),
+                       .priority_class_name = r.priority_class_name(),
+                       .labels = ToMap(r.pod_labels(), path.Child("podLabels")),
+                       .annotations = ToMap(r.pod_annotations(), path.Child("podAnnotations"))};
   }
 
   std::vector<EnvVar> FromEnv(const google::protobuf::RepeatedPtrField<v1::EnvVar>& env) {
@@ -498,6 +510,7 @@ class Converter {
       if (t.has_toleration_seconds()) j["tolerationSeconds"] = t.toleration_seconds();
       out.tolerations.push_back(std::move(j));
     }
+    out.pod = FromPod(r, path);
     return out;
   }
 
@@ -597,6 +610,16 @@ void ToEnv(const std::vector<EnvVar>& in,
   }
 }
 
+// The pod settings onto a Role or RoleOverride message (the same field names).
+template <typename R>
+void ToPod(const PodSettings& pod, R* out) {
+  out->set_service_account_name(pod.service_account_name);
+  for (const std::string& s : pod.image_pull_secrets) out->add_image_pull_secrets(s);
+  out->set_priority_class_name(pod.priority_class_name);
+  ToStringKeyValues(pod.labels, out->mutable_pod_labels());
+  ToStringKeyValues(pod.annotations, out->mutable_pod_annotations());
+}
+
 void ToRole(const Role& r, v1::Role* out) {
   out->set_name(r.name);
   out->set_image(r.image);
@@ -652,6 +675,7 @@ void ToRole(const Role& r, v1::Role* out) {
     svc->set_type(EnumToString(kServiceTypes, s.type));
     svc->set_per_member(s.per_member);
     svc->set_dashboard(s.dashboard);
+    ToStringKeyValues(s.annotations, svc->mutable_annotations());
   }
   const RolloutPolicy& ro = r.rollout;
   v1::Rollout* rp = out->mutable_rollout();
@@ -694,6 +718,7 @@ void ToRole(const Role& r, v1::Role* out) {
   pl->set_spread(EnumToString(kSpreads, r.placement.spread));
   pl->set_mode(EnumToString(kModes, r.placement.mode));
   if (pl->ByteSizeLong() == 0) out->clear_placement();
+  ToPod(r.pod, out);
   if (out->resources().ByteSizeLong() == 0) out->clear_resources();
   if (out->min_resources().ByteSizeLong() == 0) out->clear_min_resources();
   if (out->probes().ByteSizeLong() == 0) out->clear_probes();
@@ -812,6 +837,7 @@ v1::Cluster ToProto(const Cluster& cluster) {
         tp->set_toleration_seconds(t["tolerationSeconds"].get<int64_t>());
       }
     }
+    ToPod(r.pod, ro);
   }
   for (const Connection& conn : cluster.connections) {
     v1::Connection* cp = spec->add_connections();

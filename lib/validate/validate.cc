@@ -113,6 +113,52 @@ void CheckLabels(Reporter& r, const FieldPath& path,
   }
 }
 
+// Annotation keys are qualified names like label keys; values are free text.
+// strata.dev/* keys are strata's (spec-hash, config-hash, dashboard, ...).
+void CheckAnnotations(Reporter& r, const FieldPath& path,
+                      const std::map<std::string, std::string>& annotations) {
+  size_t total = 0;
+  for (const auto& [key, value] : annotations) {
+    FieldPath at = path.Key(key);
+    total += key.size() + value.size();
+    if (!IsLabelKey(key)) {
+      r.Error(at, absl::StrCat("invalid annotation key ", Quote(key), ": ", kLabelKeyRule));
+    } else if (absl::StartsWith(key, "strata.dev/")) {
+      r.Error(at, absl::StrCat("annotation ", Quote(key),
+                               " is in strata.dev/, which strata sets: choose another prefix"));
+    }
+  }
+  // Kubernetes' limit on all annotations of an object together.
+  if (total > 256 * 1024) {
+    r.Error(path, absl::StrCat("annotations total ", total,
+                               " bytes: Kubernetes allows at most 262144 per object"));
+  }
+}
+
+// serviceAccountName, imagePullSecrets, priorityClassName, podLabels,
+// podAnnotations of an App role or a Cluster role (`path` is the role's).
+void CheckPod(Reporter& r, const FieldPath& path, const PodSettings& pod) {
+  CheckName(r, path.Child("serviceAccountName"), pod.service_account_name, IsDns1123Subdomain,
+            kSubdomainRule, /*required=*/false);
+  CheckName(r, path.Child("priorityClassName"), pod.priority_class_name, IsDns1123Subdomain,
+            kSubdomainRule, /*required=*/false);
+  std::vector<std::pair<FieldPath, std::string>> secrets;
+  for (size_t k = 0; k < pod.image_pull_secrets.size(); ++k) {
+    FieldPath at = path.Child("imagePullSecrets").Index(static_cast<int>(k));
+    CheckName(r, at, pod.image_pull_secrets[k], IsDns1123Subdomain, kSubdomainRule);
+    secrets.emplace_back(at, pod.image_pull_secrets[k]);
+  }
+  CheckUnique(r, secrets, "image pull secret");
+  CheckLabels(r, path.Child("podLabels"), pod.labels, /*reserve_strata_keys=*/true);
+  for (const auto& [key, value] : pod.labels) {
+    if (absl::StartsWith(key, "strata.dev/")) {
+      r.Error(path.Child("podLabels").Key(key),
+              absl::StrCat("label ", Quote(key), " is in strata.dev/, which strata sets"));
+    }
+  }
+  CheckAnnotations(r, path.Child("podAnnotations"), pod.annotations);
+}
+
 TemplateReport CheckTemplateText(Reporter& r, const FieldPath& path, const std::string& text,
                                  const TemplateScope& scope) {
   TemplateReport report = CheckTemplate(text, scope);
@@ -544,6 +590,11 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
     CheckUnique(r, ports, "port");
   }
   CheckUnique(r, services, "service name");
+  for (size_t j = 0; j < role.services.size(); ++j) {
+    CheckAnnotations(r, path.Child("services").Index(static_cast<int>(j)).Child("annotations"),
+                     role.services[j].annotations);
+  }
+  CheckPod(r, path, role.pod);
   CheckRollout(r, path.Child("rollout"), role.rollout, role);
   // Lifecycle.
   FieldPath lifecycle = path.Child("lifecycle");
@@ -819,6 +870,7 @@ void CheckClusterAlone(Reporter& r, const Cluster& c) {
     CheckUnique(r, storage, "storage name");
     CheckEnv(r, at.Child("env"), o.env);
     CheckLabels(r, at.Child("nodeSelector"), o.node_selector, /*reserve_strata_keys=*/false);
+    CheckPod(r, at, o.pod);
     for (size_t k = 0; k < o.tolerations.size(); ++k) {
       const Json& t = o.tolerations[k];
       FieldPath tp = at.Child("tolerations").Index(static_cast<int>(k));

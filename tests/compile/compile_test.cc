@@ -143,6 +143,68 @@ TEST(CompileTest, StatefulSetShape) {
   EXPECT_EQ(pod["volumes"][0]["configMap"]["name"], c.roles[0].config_map);
 }
 
+// SPEC-2 §8's first-class pod fields: on the pod template, in the spec-hash
+// only when set (roles without them keep their hash), the Cluster's role
+// overriding strings and merging labels and annotations per key.
+TEST(CompileTest, PodSettingsReachThePodTemplateAndRestartOnlyTheirRole) {
+  Topology base = KafkaTopology();
+  CompiledCluster before = MustCompile(base);
+  Topology t = base;
+  Role& broker = t.app.roles[0];
+  ASSERT_EQ(broker.name, "broker");
+  broker.pod = PodSettings{.service_account_name = "kafka",
+                           .image_pull_secrets = {"regcred"},
+                           .priority_class_name = "data-high",
+                           .labels = {{"tier", "gold"}, {"team", "stream"}},
+                           .annotations = {{"example.com/owner", "stream"}}};
+  RoleOverride bo;
+  bo.name = "broker";
+  bo.pod.priority_class_name = "data-critical";
+  bo.pod.annotations = {{"example.com/cost-center", "42"}};
+  t.cluster.roles.push_back(bo);
+  CompiledCluster after = MustCompile(t);
+  const Object* sts = Find(after, "StatefulSet", "events-broker");
+  ASSERT_NE(sts, nullptr);
+  const Json& tmpl = sts->body["spec"]["template"];
+  const Json& pod = tmpl["spec"];
+  EXPECT_EQ(pod["serviceAccountName"], "kafka");
+  // The user's ServiceAccount decides about its token.
+  EXPECT_FALSE(pod.contains("automountServiceAccountToken"));
+  EXPECT_EQ(pod["priorityClassName"], "data-critical");
+  EXPECT_EQ(pod["imagePullSecrets"], Json::array({{{"name", "regcred"}}}));
+  EXPECT_EQ(tmpl["metadata"]["labels"]["tier"], "gold");
+  // A pod label wins over the Cluster's label of the same key on the pod.
+  EXPECT_EQ(tmpl["metadata"]["labels"]["team"], "stream");
+  EXPECT_EQ(tmpl["metadata"]["labels"]["app.kubernetes.io/component"], "broker");
+  EXPECT_EQ(tmpl["metadata"]["annotations"]["example.com/owner"], "stream");
+  EXPECT_EQ(tmpl["metadata"]["annotations"]["example.com/cost-center"], "42");
+  // The selector is untouched, so the StatefulSet can be updated in place.
+  EXPECT_EQ(sts->body["spec"]["selector"],
+            Find(before, "StatefulSet", "events-broker")->body["spec"]["selector"]);
+  EXPECT_NE(after.FindRole("broker")->spec_hash, before.FindRole("broker")->spec_hash);
+  EXPECT_EQ(after.FindRole("zookeeper")->spec_hash, before.FindRole("zookeeper")->spec_hash);
+}
+
+TEST(CompileTest, ServiceAnnotationsRestartNobody) {
+  Topology base = KafkaTopology();
+  CompiledCluster before = MustCompile(base);
+  Topology t = base;
+  t.app.roles[0].services[0].annotations = {
+      {"service.beta.kubernetes.io/aws-load-balancer-type", "nlb"}};
+  t.app.roles[0].services[1].dashboard = true;
+  t.app.roles[0].services[1].annotations = {{"example.com/x", "1"}};
+  CompiledCluster after = MustCompile(t);
+  const Object* svc = Find(after, "Service", "events-broker-bootstrap");
+  ASSERT_NE(svc, nullptr);
+  EXPECT_EQ(svc->body["metadata"]["annotations"],
+            (Json{{"service.beta.kubernetes.io/aws-load-balancer-type", "nlb"}}));
+  const Object* ext = Find(after, "Service", "events-broker-external");
+  ASSERT_NE(ext, nullptr);
+  EXPECT_EQ(ext->body["metadata"]["annotations"],
+            (Json{{"example.com/x", "1"}, {"strata.dev/dashboard", "true"}}));
+  EXPECT_EQ(after.FindRole("broker")->spec_hash, before.FindRole("broker")->spec_hash);
+}
+
 TEST(CompileTest, RendersTemplates) {
   CompiledCluster c = MustCompile(KafkaTopology());
   const Object* cm = Find(c, "ConfigMap", c.roles[0].config_map);

@@ -158,3 +158,37 @@ def test_compile_error_is_located(tmp_path):
 def test_usage_errors_exit_2():
     assert run_strata("compile").returncode == 2
     assert run_strata("compile", *example_files("kafka"), "-o", "xml").returncode == 2
+
+
+POD_SETTINGS_APP = """\
+    serviceAccountName: kafka
+    imagePullSecrets: [regcred]
+    priorityClassName: data-high
+    podLabels: {tier: gold}
+    podAnnotations: {example.com/owner: streaming}
+"""
+
+
+@pytest.mark.parametrize("version", K8S_VERSIONS)
+def test_pod_settings_pass_strict_schema_validation(tmp_path, version):
+    # SPEC-2 §8's first-class pod fields on the kafka example's broker role
+    # (App) and its Cluster override, and a Service annotation.
+    app = (REPO / "examples/kafka/app.yaml").read_text()
+    marker = "  - name: broker\n"
+    assert marker in app
+    app = app.replace(marker, marker + POD_SETTINGS_APP, 1)
+    (tmp_path / "app.yaml").write_text(app)
+    cluster = (REPO / "examples/kafka/cluster.yaml").read_text()
+    (tmp_path / "cluster.yaml").write_text(cluster)
+    result = run_strata("compile", tmp_path / "app.yaml", tmp_path / "cluster.yaml", "-o", "json")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)["items"]
+    [sts] = [i for i in items if i["kind"] == "StatefulSet" and i["metadata"]["name"].endswith("-broker")]
+    pod = sts["spec"]["template"]["spec"]
+    assert pod["serviceAccountName"] == "kafka"
+    assert pod["imagePullSecrets"] == [{"name": "regcred"}]
+    assert pod["priorityClassName"] == "data-high"
+    assert sts["spec"]["template"]["metadata"]["labels"]["tier"] == "gold"
+    assert sts["spec"]["template"]["metadata"]["annotations"]["example.com/owner"] == "streaming"
+    for item in items:
+        kubernetes_validate.validate(item, version, strict=True)

@@ -96,6 +96,47 @@ INSTANTIATE_TEST_SUITE_P(
     Rules, RuleTest,
     ::testing::Values(
         RuleCase{"BaseIsValid", [](App&, Cluster&) {}, {}},
+        // Pod settings (SPEC-2 §8) on App and Cluster roles.
+        RuleCase{"PodSettingsValid",
+                 [](App& a, Cluster& c) {
+                   Broker(a).pod = PodSettings{.service_account_name = "kafka",
+                                               .image_pull_secrets = {"regcred", "mirror"},
+                                               .priority_class_name = "data-high",
+                                               .labels = {{"tier", "gold"}},
+                                               .annotations = {{"example.com/owner", "x y"}}};
+                   Broker(a).services[0].annotations = {{"example.com/lb", "internal"}};
+                   c.roles[1].pod.labels = {{"tier", "silver"}};
+                 },
+                 {}},
+        RuleCase{"PodSettingsInvalid",
+                 [](App& a, Cluster& c) {
+                   Broker(a).pod = PodSettings{.service_account_name = "Kafka_SA",
+                                               .image_pull_secrets = {"regcred", "regcred"},
+                                               .labels = {{"app.kubernetes.io/component", "x"},
+                                                          {"strata.dev/role", "x"}},
+                                               .annotations = {{"strata.dev/spec-hash", "x"},
+                                                               {"bad key!", "x"}}};
+                   Broker(a).services[0].annotations = {{"strata.dev/dashboard", "true"}};
+                   c.roles[1].pod.priority_class_name = "High";
+                 },
+                 {"spec.roles[1].imagePullSecrets[1]: duplicate image pull secret \"regcred\"",
+                  "spec.roles[1].podAnnotations[\"bad key!\"]: invalid annotation key \"bad key!\": "
+                  "must be a valid label key ([prefix/]name: prefix a DNS-1123 subdomain, name at "
+                  "most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)",
+                  "spec.roles[1].podAnnotations[\"strata.dev/spec-hash\"]: annotation "
+                  "\"strata.dev/spec-hash\" is in strata.dev/, which strata sets: choose another "
+                  "prefix",
+                  "spec.roles[1].podLabels[\"app.kubernetes.io/component\"]: label "
+                  "\"app.kubernetes.io/component\" is set by strata and cannot be overridden",
+                  "spec.roles[1].podLabels[\"strata.dev/role\"]: label \"strata.dev/role\" is in "
+                  "strata.dev/, which strata sets",
+                  "spec.roles[1].serviceAccountName: invalid name \"Kafka_SA\": must be a DNS-1123 "
+                  "subdomain (lowercase DNS-1123 labels separated by '.', at most 253 characters)",
+                  "spec.roles[1].services[0].annotations[\"strata.dev/dashboard\"]: annotation "
+                  "\"strata.dev/dashboard\" is in strata.dev/, which strata sets: choose another "
+                  "prefix",
+                  "spec.roles[1].priorityClassName: invalid name \"High\": must be a DNS-1123 "
+                  "subdomain (lowercase DNS-1123 labels separated by '.', at most 253 characters)"}},
         // Names.
         RuleCase{"AppNameDns1035", [](App& a, Cluster& c) { a.name = c.app = "1kafka"; },
                  {"metadata.name: invalid name \"1kafka\": must be a DNS-1035 label (lowercase "
