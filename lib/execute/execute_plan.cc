@@ -100,6 +100,10 @@ std::string StepTitle(const Step& step) {
 
 namespace {
 
+// How long an orphan delete waits for its object to be gone, unless the
+// step says otherwise.
+constexpr int32_t kDefaultOrphanDeleteSeconds = 300;
+
 using execute_internal::Backoff;
 using execute_internal::ShortDuration;
 using execute_internal::StepTitle;
@@ -329,6 +333,7 @@ class Pass {
         if (absl::Status s = client_.Delete(ref, options); !s.ok()) {
           return CallFailed(step, s);
         }
+        if (step.orphan) return AwaitGone(step, options.uid);
         return Succeeded(step);
       }
       case Action::kResizePvc: {
@@ -344,6 +349,33 @@ class Pass {
         return Exec(step);
     }
     return absl::InternalError("ExecutePlan: unknown action");
+  }
+
+  // An orphan delete is how the planner replaces an object whose immutable
+  // fields change, and the next step re-creates it: until the garbage
+  // collector has removed the orphan finalizer the old object is still there
+  // and the server refuses the new one (422). So the step is done once the
+  // object (with the uid deleted) is gone, watched, within its timeout
+  // (default kDefaultOrphanDeleteSeconds).
+  absl::StatusOr<StepEnd> AwaitGone(const Step& step, const std::string& uid) {
+    const ObserveRequest scope{.namespace_ = plan_.namespace_, .cluster = plan_.cluster};
+    const absl::Duration timeout = absl::Seconds(
+        step.timeout_seconds > 0 ? step.timeout_seconds : kDefaultOrphanDeleteSeconds);
+    const absl::Time deadline = client_.Now() + timeout;
+    while (true) {
+      absl::StatusOr<ObservedState> state = client_.Observe(scope);
+      if (!state.ok()) return CallFailed(step, state.status());
+      std::string now_uid = ObservedUid(&*state, step.target.kind, step.target.name);
+      if (now_uid.empty() || (!uid.empty() && now_uid != uid)) return Succeeded(step);
+      if (client_.Now() >= deadline) {
+        return Ends(StepEnd::kBlocked, step,
+                    absl::StrCat(StepTitle(step), ": still there ", ShortDuration(timeout),
+                                 " after the delete (a finalizer the garbage collector did not "
+                                 "remove?)"));
+      }
+      absl::StatusOr<bool> changed = client_.WaitForChange(scope, deadline, options_.cancelled);
+      if (!changed.ok()) return CallFailed(step, changed.status());
+    }
   }
 
   absl::StatusOr<StepEnd> Wait(const Step& step) {

@@ -93,6 +93,60 @@ Plan PlanOf(std::vector<Step> steps, std::vector<int32_t> next) {
   return p;
 }
 
+// The planner replaces a StatefulSet whose immutable fields change by an
+// orphan delete and an apply; the server refuses the apply (422) while the
+// old object waits for the garbage collector, so the delete is done only
+// once it is gone.
+Plan OrphanReplacePlan(Json* sts) {
+  *sts = Json{{"apiVersion", "apps/v1"},
+              {"kind", "StatefulSet"},
+              {"metadata", {{"name", "events-zk"}, {"namespace", "data"}, {"uid", "sts-1"}}}};
+  Step del;
+  del.id = 1;
+  del.action = Action::kDelete;
+  del.target = Target{.kind = "StatefulSet", .name = "events-zk", .role = "zk"};
+  del.orphan = true;
+  del.reason = "immutable fields change";
+  Step apply = ApplyStep(2, "events-zk", {1});
+  apply.target.kind = "StatefulSet";
+  apply.object = Json{{"apiVersion", "apps/v1"},
+                      {"kind", "StatefulSet"},
+                      {"metadata", {{"name", "events-zk"}, {"namespace", "data"}}}};
+  return PlanOf({del, apply}, {1});
+}
+
+TEST(ExecutePlanTest, AnOrphanDeleteIsDoneOnceTheObjectIsGone) {
+  FakeClusterClient kube;
+  kube.orphan_finalizer = true;
+  Json sts;
+  Plan plan = OrphanReplacePlan(&sts);
+  kube.Put(sts);
+  ObservedState observed;
+  observed.stateful_sets.push_back(sts);
+  kube.on_wait.push_back([](FakeClusterClient& k) { k.Remove("StatefulSet", "events-zk"); });
+  absl::StatusOr<PassResult> r = ExecutePlan(plan, kube, ExecuteOptions{.observed = &observed});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(r->succeeded, ElementsAre(1, 2));
+  EXPECT_THAT(kube.calls,
+              ElementsAre("delete StatefulSet events-zk orphan uid=sts-1", "observe data/events",
+                          "wait", "observe data/events", "apply StatefulSet events-zk"));
+}
+
+TEST(ExecutePlanTest, AnOrphanDeleteWhoseObjectStaysBlocksNamingIt) {
+  FakeClusterClient kube;
+  kube.orphan_finalizer = true;
+  Json sts;
+  Plan plan = OrphanReplacePlan(&sts);
+  kube.Put(sts);
+  ObservedState observed;
+  observed.stateful_sets.push_back(sts);
+  absl::StatusOr<PassResult> r = ExecutePlan(plan, kube, ExecuteOptions{.observed = &observed});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->outcome, PassResult::Outcome::kBlocked);
+  EXPECT_THAT(r->message, HasSubstr("delete StatefulSet events-zk (orphan): still there"));
+  EXPECT_THAT(kube.calls, ::testing::Not(::testing::Contains("apply StatefulSet events-zk")));
+}
+
 TEST(ExecutePlanTest, EmptyPlanIsConverged) {
   FakeClusterClient kube;
   absl::StatusOr<PassResult> r = ExecutePlan(Plan{}, kube, ExecuteOptions{});

@@ -36,6 +36,11 @@ class FakeClusterClient : public ClusterClient {
     objects_[kind][name] = std::move(object);
     ++version_;
   }
+  // Removes an object, as the garbage collector does once it finished.
+  void Remove(const std::string& kind, const std::string& name) {
+    objects_[kind].erase(name);
+    ++version_;
+  }
   const Json* Get(const std::string& kind, const std::string& name) const {
     auto k = objects_.find(kind);
     if (k == objects_.end()) return nullptr;
@@ -87,6 +92,13 @@ class FakeClusterClient : public ClusterClient {
     if (have == nullptr) return absl::OkStatus();
     if (!options.uid.empty() && (*have)["metadata"].value("uid", "") != options.uid) {
       return absl::AbortedError(absl::StrCat("DELETE ", ref.name, ": 409 Conflict: uid"));
+    }
+    if (options.orphan && orphan_finalizer) {
+      // As the API server does: the orphan finalizer keeps the object until
+      // the garbage collector (here: the test, with Remove) is done.
+      objects_[ref.kind][ref.name]["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+      ++version_;
+      return absl::OkStatus();
     }
     objects_[ref.kind].erase(ref.name);
     ++version_;
@@ -162,6 +174,7 @@ class FakeClusterClient : public ClusterClient {
   std::deque<absl::Status> observe_errors;    // Failures of Observe, in order.
   std::deque<std::function<void(FakeClusterClient&)>> on_wait;  // Changes WaitForChange makes.
   std::vector<absl::Duration> exec_timeouts;
+  bool orphan_finalizer = false;  // Orphan deletes leave the object until Remove.
 
   void Advance(absl::Duration d) { now_ += d; }
 
