@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "plan/object_diff.h"
@@ -272,6 +273,10 @@ class RolePlanner {
                       phase, std::move(reason));
     s.object = *desired_sts_;
     s.object["spec"]["replicas"] = replicas;
+    if (joining_.has_value()) {
+      s.object["metadata"]["annotations"][plan_internal::kMemberJoiningAnnotation] =
+          absl::StrCat(*joining_);
+    }
     return s;
   }
   Step PodWait(int32_t ordinal, Phase phase, std::string reason) {
@@ -313,6 +318,11 @@ class RolePlanner {
     return out;
   }
   bool MemberLeft(int32_t ordinal) const;
+  // Wait for new member k to be Ready, then run memberJoin in it.
+  void JoinMember(Chain& chain, int32_t k, bool resumed);
+  // Apply the StatefulSet (`replicas`) without kMemberJoiningAnnotation:
+  // k's memberJoin ran.
+  void JoinDone(Chain& chain, int32_t replicas, int32_t k);
   // "; data-C-R-3, data-C-R-4 stay (onScaleDown: retain)" for ordinals
   // [from, to), or "" for a role without storage.
   std::string ScaleInVolumes(int32_t from, int32_t to) const {
@@ -361,6 +371,12 @@ class RolePlanner {
   bool stepped_ = false; // Replicas change one at a time.
   bool stepping_active_ = false;
   bool prep_needed_ = false;  // PVCs to wipe or unmark before scale-out.
+  // The ordinal whose memberJoin the observed StatefulSet says is still to
+  // run (kMemberJoiningAnnotation), when it is a member that stays.
+  std::optional<int32_t> join_pending_;
+  // What StsApply records in kMemberJoiningAnnotation: every StatefulSet
+  // apply keeps the mark until the memberJoin it names has run.
+  std::optional<int32_t> joining_;
   int32_t ready_timeout_ = 300;
   std::vector<std::string> immutable_changes_;
   std::string sts_diff_;
@@ -401,6 +417,15 @@ void RolePlanner::AnalyzeStatefulSet() {
   stepped_ = spec_.lifecycle.member_leave.has_value() ||
              spec_.lifecycle.member_join.has_value() || spec_.quorum == Quorum::kMajority;
   stepping_active_ = stepped_ && r_obs_ > 0 && r_obs_ != n_;
+  if (observed_sts_ != nullptr && spec_.lifecycle.member_join.has_value()) {
+    int32_t j = -1;
+    if (absl::SimpleAtoi(AnnotationOf(*observed_sts_, plan_internal::kMemberJoiningAnnotation),
+                         &j) &&
+        j >= 0 && j < r_obs_ && j < n_) {
+      join_pending_ = j;
+      joining_ = j;
+    }
+  }
   ready_timeout_ = plan_internal::ReadyTimeoutSeconds(spec_);
   members_ = PartitionMembers(observed_.pods, role_.stateful_set, n_);
 
@@ -780,8 +805,48 @@ void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
   }
 }
 
+void RolePlanner::JoinMember(Chain& chain, int32_t k, bool resumed) {
+  b_.Then(chain, PodWait(k, Phase::kMembership,
+                         absl::StrCat(resumed ? absl::StrCat("the StatefulSet says (",
+                                                             plan_internal::kMemberJoiningAnnotation,
+                                                             ") that ", PodName(k),
+                                                             " has not run memberJoin yet; ")
+                                              : "",
+                                      "wait for the new member ", PodName(k),
+                                      " to be Ready before memberJoin runs")));
+  Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
+                    Phase::kMembership,
+                    absl::StrCat("run memberJoin in ", PodName(k), " now that it is Ready"));
+  e.command = spec_.lifecycle.member_join->command;
+  e.pod = PodName(k);
+  e.env = TargetEnv(e.pod, k);
+  e.hook = Hook::kMemberJoin;
+  e.timeout_seconds =
+      spec_.lifecycle.member_join->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
+  b_.Then(chain, std::move(e));
+  member_steps_ += 2;
+}
+
+void RolePlanner::JoinDone(Chain& chain, int32_t replicas, int32_t k) {
+  joining_.reset();
+  b_.Then(chain, StsApply(replicas, Phase::kMembership,
+                          absl::StrCat("record that ", PodName(k), " ran memberJoin (remove ",
+                                       plan_internal::kMemberJoiningAnnotation,
+                                       " from the StatefulSet)")));
+  ++member_steps_;
+}
+
 void RolePlanner::Membership(Chain& chain) {
   if (observed_sts_ == nullptr && !prep_needed_) return;
+  if (join_pending_.has_value() && n_ >= r_obs_) {
+    // A scale-out stopped between adding the member and its memberJoin
+    // (the pass waited for it to be Ready): run it now, once.
+    JoinMember(chain, *join_pending_, /*resumed=*/true);
+    if (n_ == r_obs_) {
+      JoinDone(chain, n_, *join_pending_);
+      return;
+    }
+  }
   if (n_ > r_obs_ && (stepping_active_ || prep_needed_)) {
     if (!stepping_active_) {
       for (int32_t k = r_obs_; k < n_; ++k) PrepareOrdinal(chain, k);
@@ -797,30 +862,28 @@ void RolePlanner::Membership(Chain& chain) {
       std::string why = spec_.quorum == Quorum::kMajority ? "quorum role"
                         : spec_.lifecycle.member_join   ? "memberJoin runs per member"
                                                         : "the role has a memberLeave hook";
+      const bool join = spec_.lifecycle.member_join.has_value();
+      // The applied StatefulSet records that k's memberJoin is still to run.
+      if (join) joining_ = k;
       b_.Then(chain, StsApply(k + 1, Phase::kMembership,
                               absl::StrCat("scale out one member at a time (", why, "): replicas ",
-                                           k, " -> ", k + 1, " adds ", PodName(k))));
-      b_.Then(chain, PodWait(k, Phase::kMembership,
-                             absl::StrCat("wait for the new member ", PodName(k),
-                                          " to be Ready before ",
-                                          spec_.lifecycle.member_join ? "memberJoin runs"
-                                                                      : "the next change")));
-      member_steps_ += 2;
-      if (spec_.lifecycle.member_join.has_value()) {
-        Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
-                          Phase::kMembership,
-                          absl::StrCat("run memberJoin in ", PodName(k),
-                                       " now that it is Ready"));
-        e.command = spec_.lifecycle.member_join->command;
-        e.pod = PodName(k);
-        e.env = TargetEnv(e.pod, k);
-        e.hook = Hook::kMemberJoin;
-        e.timeout_seconds =
-            spec_.lifecycle.member_join->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
-        b_.Then(chain, std::move(e));
+                                           k, " -> ", k + 1, " adds ", PodName(k),
+                                           join ? absl::StrCat("; ",
+                                                               plan_internal::kMemberJoiningAnnotation,
+                                                               " records that its memberJoin is "
+                                                               "to run")
+                                                : "")));
+      ++member_steps_;
+      if (join) {
+        JoinMember(chain, k, /*resumed=*/false);
+      } else {
+        b_.Then(chain, PodWait(k, Phase::kMembership,
+                               absl::StrCat("wait for the new member ", PodName(k),
+                                            " to be Ready before the next change")));
         ++member_steps_;
       }
     }
+    if (spec_.lifecycle.member_join.has_value()) JoinDone(chain, n_, n_ - 1);
     return;
   }
   if (n_ < r_obs_ && stepping_active_) {

@@ -25,6 +25,10 @@ namespace strata::plan_internal {
 inline constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
 inline constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
 inline constexpr char kMemberLeftAnnotation[] = "strata.dev/member-left";
+// On a StatefulSet: the ordinal a scale-out added whose memberJoin has not
+// run yet (ROLLOUT-RULES 12/14: joined state is a durable fact), so a later
+// plan runs it even though the replicas already match.
+inline constexpr char kMemberJoiningAnnotation[] = "strata.dev/member-joining";
 inline constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
 inline constexpr char kInstanceLabel[] = "app.kubernetes.io/instance";
 inline constexpr char kComponentLabel[] = "app.kubernetes.io/component";

@@ -608,9 +608,48 @@ TEST_P(StrategyTest, QuorumScaleOutStepsOneAtATimeAscending) {
                           "apply StatefulSet/events-zk replicas=4", "wait podReady events-zk-3",
                           "exec memberJoin events-zk-3", "apply StatefulSet/events-zk replicas=5",
                           "wait podReady events-zk-4", "exec memberJoin events-zk-4",
-                          "wait roleReady zk 5/5"))
+                          "apply StatefulSet/events-zk replicas=5", "wait roleReady zk 5/5"))
       << Dump(plan);
   ExpectNoPvcDeleted(plan);
+  // Each scale-out apply records the member whose memberJoin is still to run;
+  // the last apply clears it.
+  std::vector<std::string> marks;
+  for (const Step& s : plan.steps) {
+    if (s.action != Action::kApply || s.target.kind != "StatefulSet") continue;
+    const Json* a = s.object.contains("metadata") && s.object["metadata"].contains("annotations")
+                        ? &s.object["metadata"]["annotations"]
+                        : nullptr;
+    marks.push_back(a != nullptr && a->contains("strata.dev/member-joining")
+                        ? (*a)["strata.dev/member-joining"].get<std::string>()
+                        : "-");
+  }
+  EXPECT_THAT(marks, ElementsAre("3", "4", "-")) << Dump(plan);
+}
+
+// ROLLOUT-RULES 12/14: a pass stops at the wait for the new member, so the
+// next plan sees the replicas already at the target. The StatefulSet's
+// strata.dev/member-joining mark makes it run the memberJoin still owed, once.
+TEST_P(StrategyTest, MemberJoinStillOwedRunsAfterTheScaleOutApplied) {
+  RoleSpec spec = Role({.name = "zk", .members = 4, .quorum = true, .member_join = true,
+                        .storage_size = "1Gi"});
+  ObservedState observed = Converged(MakeCluster({spec}));
+  ASSERT_EQ(observed.stateful_sets.size(), 1u);
+  observed.stateful_sets[0]["metadata"]["annotations"]["strata.dev/member-joining"] = "3";
+  Plan plan = MustPlan(MakeCluster({spec}), observed);
+  ExpectWellFormed(plan);
+  std::vector<std::string> summary = Summary(plan);
+  EXPECT_THAT(summary, ::testing::IsSupersetOf({"wait podReady events-zk-3",
+                                                 "exec memberJoin events-zk-3",
+                                                 "apply StatefulSet/events-zk replicas=4"}))
+      << Dump(plan);
+  EXPECT_THAT(Restarts(plan), IsEmpty());
+
+  // Once the mark is gone the plan is empty again: memberJoin runs once.
+  observed.stateful_sets[0]["metadata"]["annotations"].erase("strata.dev/member-joining");
+  EXPECT_THAT(Summary(MustPlan(MakeCluster({spec}), observed)), IsEmpty());
+  // A mark naming a member that is not there (scaled in since) is ignored.
+  observed.stateful_sets[0]["metadata"]["annotations"]["strata.dev/member-joining"] = "7";
+  EXPECT_THAT(Summary(MustPlan(MakeCluster({spec}), observed)), IsEmpty());
 }
 
 TEST_P(StrategyTest, ScaleOutWithoutHooksIsOneStep) {
