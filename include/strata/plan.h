@@ -113,6 +113,10 @@ const char* WaitKindName(WaitCondition::Kind kind);
 struct WaitStatus {
   bool holds = false;
   std::string why;  // When !holds: "events-broker-2 not Ready".
+  // When !holds only for want of time (the pods are Ready, minReadySeconds
+  // has not passed yet): when it holds if nothing changes. No cluster event
+  // marks that moment, so an executor wakes at it instead of at its recheck.
+  std::optional<absl::Time> holds_at;
 
   bool operator==(const WaitStatus&) const = default;
 };

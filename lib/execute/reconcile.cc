@@ -340,6 +340,9 @@ class Reconciler {
       const std::string text = step.condition->ToString();
       const absl::Time since = wait_started_.emplace(text, now).first->second;
       WaitStatus status = CheckWait(*step.condition, observed, now);
+      // Ready for less than minReadySeconds: no cluster change will say when
+      // it holds, so wake then (not at the recheck, up to 30 s later).
+      if (status.holds_at.has_value()) wake = std::min(wake, std::max(now, *status.holds_at));
       if (step.timeout_seconds > 0) {
         const absl::Time expires = since + absl::Seconds(step.timeout_seconds);
         if (now >= expires) {

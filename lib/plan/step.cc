@@ -2,6 +2,7 @@
 // (strata/plan.h): phase, hook and wait-kind names, WaitCondition::ToString
 // and CheckWait, which executors and the simulator share.
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -84,8 +85,15 @@ WaitStatus PodStatus(const Json* pod, const std::string& name, int32_t min_ready
     return {.holds = true};
   }
   bool ready = pod != nullptr && plan_internal::IsReady(*pod);
-  return {.holds = false,
-          .why = absl::StrCat(name, ready ? " not Ready for minReadySeconds" : " not Ready")};
+  WaitStatus s{.holds = false,
+               .why = absl::StrCat(name, ready ? " not Ready for minReadySeconds" : " not Ready")};
+  if (ready) {
+    // IsAvailable is false for a Ready pod only when its Ready time is known.
+    if (std::optional<absl::Time> since = plan_internal::ReadySince(*pod)) {
+      s.holds_at = *since + absl::Seconds(min_ready_seconds);
+    }
+  }
+  return s;
 }
 
 }  // namespace
@@ -96,13 +104,26 @@ WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
     case WaitCondition::Kind::kPodReady:
       return PodStatus(find("Pod", condition.target), condition.target,
                        condition.min_ready_seconds, now);
-    case WaitCondition::Kind::kRoleReady:
+    case WaitCondition::Kind::kRoleReady: {
+      // The first member that does not hold says why; the role holds by time
+      // alone only when every member that does not hold would by time.
+      WaitStatus out{.holds = true};
       for (int32_t i = 0; i < condition.count; ++i) {
         std::string pod = absl::StrCat(condition.stateful_set, "-", i);
         WaitStatus s = PodStatus(find("Pod", pod), pod, condition.min_ready_seconds, now);
-        if (!s.holds) return s;
+        if (s.holds) continue;
+        if (out.holds) {
+          out = s;
+        } else if (!out.holds_at.has_value() || !s.holds_at.has_value()) {
+          out.holds_at.reset();
+          break;
+        } else {
+          out.holds_at = std::max(*out.holds_at, *s.holds_at);
+        }
+        if (!out.holds_at.has_value()) break;
       }
-      return {.holds = true};
+      return out;
+    }
     case WaitCondition::Kind::kPvcCapacity: {
       const Json* pvc = find("PersistentVolumeClaim", condition.target);
       if (pvc == nullptr) {

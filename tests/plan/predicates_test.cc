@@ -2,11 +2,13 @@
 
 #include "plan/predicates.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "strata/plan.h"
 
 namespace strata::plan_internal {
 namespace {
@@ -173,6 +175,39 @@ TEST(PredicatesTest, ReadyTimeoutSeconds) {
   startup.period_seconds = 10;
   role.probes.startup = startup;
   EXPECT_EQ(ReadyTimeoutSeconds(role), 630);
+}
+
+// A wait that holds once minReadySeconds has passed says when: no cluster
+// event marks that moment, and the executor wakes at it.
+TEST(CheckWaitTest, SaysWhenMinReadySecondsWillHaveHeld) {
+  std::map<std::string, Json> pods;
+  auto find = [&pods](const std::string& kind, const std::string& name) -> const Json* {
+    auto it = pods.find(name);
+    return kind == "Pod" && it != pods.end() ? &it->second : nullptr;
+  };
+  pods["c-r-0"] = Pod("Running", "True", "2025-12-31T23:59:55Z");  // Ready 5 s ago.
+  pods["c-r-1"] = Pod("Running", "True", "2025-12-31T23:59:50Z");  // Ready 10 s ago.
+  WaitCondition pod{.kind = WaitCondition::Kind::kPodReady, .target = "c-r-0",
+                    .min_ready_seconds = 30};
+  WaitStatus s = ::strata::CheckWait(pod, find, kNow);
+  EXPECT_FALSE(s.holds);
+  EXPECT_THAT(s.holds_at, Optional(kNow + absl::Seconds(25)));
+  EXPECT_TRUE(::strata::CheckWait(pod, find, kNow + absl::Seconds(25)).holds);
+
+  WaitCondition role{.kind = WaitCondition::Kind::kRoleReady, .target = "r",
+                     .stateful_set = "c-r", .count = 2, .min_ready_seconds = 30};
+  s = ::strata::CheckWait(role, find, kNow);
+  EXPECT_FALSE(s.holds);
+  EXPECT_EQ(s.why, "c-r-0 not Ready for minReadySeconds");
+  EXPECT_THAT(s.holds_at, Optional(kNow + absl::Seconds(25)));  // The later of the two.
+
+  // A member that is not Ready needs a change in the cluster: no time to wake at.
+  pods["c-r-1"] = Pod("Running", "False");
+  s = ::strata::CheckWait(role, find, kNow);
+  EXPECT_FALSE(s.holds);
+  EXPECT_EQ(s.holds_at, std::nullopt);
+  pod.target = "c-r-1";
+  EXPECT_EQ(::strata::CheckWait(pod, find, kNow).holds_at, std::nullopt);
 }
 
 }  // namespace
