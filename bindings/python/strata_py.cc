@@ -373,6 +373,8 @@ PYBIND11_MODULE(_strata, m) {
       .Field("min_ready_seconds", &RolloutPolicy::min_ready_seconds, "Default 0.")
       .Field("gate", &RolloutPolicy::gate, "Optional Gate.")
       .Field("zone_parallel", &RolloutPolicy::zone_parallel, "Members of one zone restart together.")
+      .Field("ready_timeout_seconds", &RolloutPolicy::ready_timeout_seconds,
+             "Optional; replaces the computed Ready timeout.")
       .def("resolve_max_unavailable", &RolloutPolicy::ResolveMaxUnavailable, py::arg("members"),
            "The members that may be unavailable at once for a role of `members` members.");
 

@@ -49,6 +49,10 @@ struct RolloutPolicy {
   int32_t min_ready_seconds = 0;        // Default 0. >= 0.
   std::optional<Gate> gate;
   bool zone_parallel = false;  // Members of one zone may restart together.
+  // How long a (re)started member may take to become Ready before the
+  // rollout blocks on it. Unset: computed from the probes and
+  // minReadySeconds (plan_internal::ReadyTimeoutSeconds). >= 1 when set.
+  std::optional<int32_t> ready_timeout_seconds;
 
   // Returns the number of members that may be unavailable at once for a role
   // of `members` members: the integer, or the percentage rounded down with a

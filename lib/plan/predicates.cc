@@ -238,6 +238,9 @@ std::string PvcCapacity(const Json& pvc) {
 }
 
 int32_t ReadyTimeoutSeconds(const Role& role) {
+  if (role.rollout.ready_timeout_seconds.has_value()) {
+    return *role.rollout.ready_timeout_seconds;
+  }
   int64_t seconds = 300;
   if (role.probes.startup.has_value()) {
     const Probe& p = *role.probes.startup;

@@ -106,7 +106,8 @@ std::string PvcCapacity(const Json& pvc);
 
 // Seconds a member of `role` may take from (re)start to Ready before the plan
 // treats it as failed (ROLLOUT-RULES 11): 300 s plus the startup probe's
-// budget, the readiness probe's initial delay and minReadySeconds.
+// budget, the readiness probe's initial delay and minReadySeconds; or the
+// role's rollout.readyTimeoutSeconds when it sets one.
 int32_t ReadyTimeoutSeconds(const Role& role);
 
 }  // namespace strata::plan_internal

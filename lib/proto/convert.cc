@@ -362,6 +362,7 @@ class Converter {
       out.gate = gate;
     }
     out.zone_parallel = r.zone_parallel();
+    if (r.has_ready_timeout_seconds()) out.ready_timeout_seconds = r.ready_timeout_seconds();
     return out;
   }
 
@@ -696,6 +697,7 @@ void ToRole(const Role& r, v1::Role* out) {
     }
   }
   rp->set_zone_parallel(ro.zone_parallel);
+  if (ro.ready_timeout_seconds) rp->set_ready_timeout_seconds(*ro.ready_timeout_seconds);
   if (rp->ByteSizeLong() == 0) out->clear_rollout();
   const Lifecycle& l = r.lifecycle;
   v1::Lifecycle* lp = out->mutable_lifecycle();

@@ -391,6 +391,10 @@ void CheckRollout(Reporter& r, const FieldPath& path, const RolloutPolicy& p, co
               absl::StrCat(p.gate->timeout_seconds, " is invalid: must be >= 1"));
     }
   }
+  if (p.ready_timeout_seconds && *p.ready_timeout_seconds < 1) {
+    r.Error(path.Child("readyTimeoutSeconds"),
+            absl::StrCat(*p.ready_timeout_seconds, " is invalid: must be >= 1"));
+  }
 }
 
 void CheckStorage(Reporter& r, const FieldPath& path, const std::vector<Storage>& storage) {

@@ -175,6 +175,9 @@ TEST(PredicatesTest, ReadyTimeoutSeconds) {
   startup.period_seconds = 10;
   role.probes.startup = startup;
   EXPECT_EQ(ReadyTimeoutSeconds(role), 630);
+  // rollout.readyTimeoutSeconds replaces the computed value, also downwards.
+  role.rollout.ready_timeout_seconds = 20;
+  EXPECT_EQ(ReadyTimeoutSeconds(role), 20);
 }
 
 // A wait that holds once minReadySeconds has passed says when: no cluster

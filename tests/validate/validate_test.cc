@@ -461,6 +461,12 @@ INSTANTIATE_TEST_SUITE_P(
                        Handler{.kind = Handler::Kind::kGrpc, .port = {.name = "client"}};
                  },
                  {"spec.roles[0].rollout.leaderProbe.grpc: not allowed here: only exec"}},
+        RuleCase{"ReadyTimeoutPositive",
+                 [](App& a, Cluster&) { Broker(a).rollout.ready_timeout_seconds = 0; },
+                 {"spec.roles[1].rollout.readyTimeoutSeconds: 0 is invalid: must be >= 1"}},
+        RuleCase{"ReadyTimeoutSet",
+                 [](App& a, Cluster&) { Broker(a).rollout.ready_timeout_seconds = 20; },
+                 {}},
         // Probes.
         RuleCase{"ProbeWithoutHandler",
                  [](App& a, Cluster&) { Broker(a).probes.liveness = Probe{}; },

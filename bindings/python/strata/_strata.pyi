@@ -243,6 +243,7 @@ class RolloutPolicy(_Value):
     min_ready_seconds: int
     gate: Optional[Gate]
     zone_parallel: bool
+    ready_timeout_seconds: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
     def resolve_max_unavailable(self, members: int) -> int: ...
 
