@@ -289,9 +289,6 @@ def test_image_rollout_in_planned_order_within_budget(kafka):
     assert sorted(restarted) == sorted(n for n in before if n.startswith((zk, broker)))
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the pass stops at the wait for the new "
-                   "member, and the next plan (replicas already at the target) forgets its "
-                   "memberJoin (ROLLOUT-RULES 12/14); fixed by the planner's member-joining mark")
 def test_scale_out_with_member_join_and_in_with_member_leave_keeps_pvcs(kafka):
     ex, cp = kafka.ex, kafka.cp
     broker = ex.app_role("broker")
@@ -326,9 +323,6 @@ def test_scale_out_with_member_join_and_in_with_member_leave_keeps_pvcs(kafka):
     assert kafka.pvcs()[pvc]["metadata"]["uid"] == uid, "PVC of the removed broker was lost"
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the executor re-creates the StatefulSet "
-                   "right after its orphan delete, before the garbage collector removed it "
-                   "(HTTP 422); fixed by waiting for it to be gone")
 def test_storage_growth_resizes_every_pvc(kafka):
     kafka.converge()
     ex = kafka.ex
@@ -352,17 +346,17 @@ def test_storage_growth_resizes_every_pvc(kafka):
     assert before == after, res.describe()
 
 
-@pytest.mark.skip(reason="waits out the computed Ready timeout (300 s and more) until "
-                  "rollout.readyTimeoutSeconds lands")
 def test_member_that_never_becomes_ready_blocks_naming_it(control_plane, strata, namespace,
                                                          tmp_path):
-    """A one-role App: exit 3 naming the member at its Ready timeout, long
-    before --timeout."""
+    """A one-role App whose rollout.readyTimeoutSeconds is 20 (instead of the
+    computed 300 s and more, ROLLOUT-RULES 11): exit 3 naming the member and
+    its timeout, long before --timeout."""
     cp = control_plane
     app = {"apiVersion": "strata.dev/v1", "kind": "App", "metadata": {"name": "solo"},
            "spec": {"version": "1", "roles": [{
                "name": "db", "image": "busybox:1.36", "cardinality": "2",
                "command": ["sleep", "infinity"],
+               "rollout": {"readyTimeoutSeconds": 20},
                "resources": {"requests": {"cpu": "10m", "memory": "16Mi"},
                              "limits": {"memory": "16Mi"}}}]}}
     cluster = {"apiVersion": "strata.dev/v1", "kind": "Cluster",
@@ -378,6 +372,7 @@ def test_member_that_never_becomes_ready_blocks_naming_it(control_plane, strata,
     assert "solo-db-0" in res.stderr, res.describe()
     blocked = res.of("blocked")
     assert blocked and "solo-db-0" in blocked[-1]["message"], res.describe()
+    assert "within 20" in blocked[-1]["message"], res.describe()
     # It gave up at its own timeout, not at --timeout (15 min).
     assert took < 900, took
     st = strata.status([f])
