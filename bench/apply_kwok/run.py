@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """bench/apply_kwok: what `strata apply` costs to bring examples/kafka from
 nothing to converged on the kwok control plane of tests/k8s, against
-`kubectl apply --server-side` of the compiled objects plus `kubectl rollout
-status` of every StatefulSet (a wait for every pod), with the same kwok
-delays (pods Ready as soon as kwok sees them scheduled).
+`kubectl apply --server-side` of the compiled objects plus a `kubectl wait`
+per StatefulSet until every member is available (Ready for minReadySeconds),
+with the same kwok delays (pods Ready as soon as kwok sees them scheduled).
 
 Measured per run, each in a fresh namespace of one shared control plane:
   wall time         from the command's start to converged;
@@ -15,6 +15,7 @@ Measured per run, each in a fresh namespace of one shared control plane:
 Not a test: nothing is asserted; figures go into bench/README.md.
 
     python3 bench/apply_kwok/run.py [--runs 3] [--strata build/tools/strata/strata]
+                                    [--min-ready 0]
 """
 
 from __future__ import annotations
@@ -60,8 +61,11 @@ def run_strata(cp, strata: Path, files: list[Path]) -> dict:
 def run_kubectl(cp, strata: Path, files: list[Path]) -> dict:
     compiled = subprocess.run([str(strata), "compile", *map(str, files), "-o", "yaml"],
                               capture_output=True, text=True, check=True).stdout
-    stss = re.findall(r"^kind: StatefulSet\nmetadata:\n  name: (\S+)\n  namespace: (\S+)",
-                      compiled, re.M)
+    doc = json.loads(subprocess.run([str(strata), "compile", *map(str, files), "-o", "json"],
+                                    capture_output=True, text=True, check=True).stdout)
+    stss = [(o["metadata"]["name"], o["metadata"]["namespace"], o["spec"]["replicas"])
+            for o in (doc["items"] if isinstance(doc, dict) else doc)
+            if o["kind"] == "StatefulSet"]
     kubectl = [cp.kubectl_bin, "--kubeconfig", str(cp.kubeconfig), "-v=6"]
     cpu0, t0 = children_cpu(), time.monotonic()
     requests = 0
@@ -71,11 +75,15 @@ def run_kubectl(cp, strata: Path, files: list[Path]) -> dict:
         raise SystemExit(f"kubectl apply: {r.stderr[-2000:]}")
     requests += len(re.findall(r"round_trippers.go:\d+\].*(GET|PATCH|POST|PUT|DELETE) https",
                                r.stderr))
-    for name, ns in stss:
-        w = subprocess.run([*kubectl, "rollout", "status", f"statefulset/{name}", "-n", ns,
+    for name, ns, replicas in stss:
+        # Every member Ready (availableReplicas: the compiled StatefulSets
+        # carry no minReadySeconds, strata waits for it itself; `kubectl
+        # rollout status` refuses strata's OnDelete StatefulSets).
+        w = subprocess.run([*kubectl, "wait", f"statefulset/{name}", "-n", ns,
+                            f"--for=jsonpath={{.status.availableReplicas}}={replicas}",
                             "--timeout=30m"], capture_output=True, text=True)
         if w.returncode != 0:
-            raise SystemExit(f"kubectl rollout status {name}: {w.stderr[-2000:]}")
+            raise SystemExit(f"kubectl wait {name}: {w.stderr[-2000:]}")
         requests += len(re.findall(
             r"round_trippers.go:\d+\].*(GET|PATCH|POST|PUT|DELETE) https", w.stderr))
     wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
@@ -86,6 +94,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--strata", type=Path, default=REPO / "build/tools/strata/strata")
+    ap.add_argument("--min-ready", type=int, default=None,
+                    help="cap every role's minReadySeconds (0: the same condition as kubectl's "
+                         "wait, Ready pods)")
     args = ap.parse_args()
     cp = harness.ControlPlane(harness.find_bin_dir())
     cp.start()
@@ -97,6 +108,11 @@ def main() -> None:
                 cp.create_namespace(ns)
                 ex = ExampleCopy(REPO / "examples" / "kafka", Path(cp.work_dir) / ns,
                                  namespace=ns)
+                if args.min_ready is not None:
+                    for role in ex.app["spec"]["roles"]:
+                        rollout = role.setdefault("rollout", {})
+                        rollout["minReadySeconds"] = min(rollout.get("minReadySeconds", 0),
+                                                         args.min_ready)
                 files = ex.write()
                 doc = json.loads(subprocess.run(
                     [str(args.strata), "compile", *map(str, files), "-o", "json"],
