@@ -100,7 +100,11 @@ void RaiseStatus(const absl::Status& status) {
   py::object exc = type(message);
   exc.attr("code") = status.code();
   exc.attr("message") = message;
-  if (invalid) exc.attr("errors") = DiagnosticsFromStatus(status);
+  // Over a limit: strata.Error (code RESOURCE_EXHAUSTED) with the located
+  // diagnostics too.
+  if (invalid || status.code() == absl::StatusCode::kResourceExhausted) {
+    exc.attr("errors") = DiagnosticsFromStatus(status);
+  }
   PyErr_SetObject(type.ptr(), exc.ptr());
 }
 
@@ -540,10 +544,28 @@ PYBIND11_MODULE(_strata, m) {
   ValueClass<Source>(m, "Source", "One input text and the name errors use for it.")
       .Field("name", &Source::name, "\"kafka/app.yaml\", \"<stdin>\", \"<text>\".")
       .Field("text", &Source::text, "YAML or JSON; one or more documents.");
-  m.def("load", [](const std::vector<Source>& sources) { return ValueOrRaise(Load(sources)); },
-        py::arg("sources"),
+  // ------------------------------------------------ strata/limits.h
+  ValueClass<Limits>(m, "Limits",
+                     "How much input is accepted (SPEC-2 §11); over a limit raises "
+                     "strata.Error with code RESOURCE_EXHAUSTED.")
+      .Field("max_file_size", &Limits::max_file_size, "Largest input text, in bytes.")
+      .Field("max_alias_bytes", &Limits::max_alias_bytes,
+             "Most bytes YAML aliases may add to one document.")
+      .Field("max_alias_nodes", &Limits::max_alias_nodes,
+             "Most nodes YAML aliases may add to one document.")
+      .Field("max_nesting", &Limits::max_nesting, "Deepest nesting of a YAML or JSON text.")
+      .Field("max_documents", &Limits::max_documents, "Most documents in one text.")
+      .Field("max_members", &Limits::max_members, "Most members of one role.")
+      .Field("max_config_map_size", &Limits::max_config_map_size,
+             "Largest rendered ConfigMap, in bytes.");
+  m.def("load",
+        [](const std::vector<Source>& sources, const Limits& limits) {
+          return ValueOrRaise(WithoutGil([&] { return Load(sources, limits); }));
+        },
+        py::arg("sources"), py::arg("limits") = Limits{},
         "Returns the Documents of `sources` (a list of Source), or raises "
-        "strata.ValidationError listing every syntax and schema problem.");
+        "strata.ValidationError listing every syntax and schema problem (strata.Error "
+        "RESOURCE_EXHAUSTED over `limits`). Releases the GIL.");
   m.def("locate",
         [](const SourceMap& source, const std::string& path) { return Locate(source, path); },
         py::arg("source"), py::arg("path"),
@@ -564,7 +586,9 @@ PYBIND11_MODULE(_strata, m) {
         "One Topology per Cluster (in source order), or raises strata.ValidationError.");
 
   // ------------------------------------------------ strata/compile.h
-  ValueClass<CompileOptions>(m, "CompileOptions", "Reserved for extension points.");
+  ValueClass<CompileOptions>(m, "CompileOptions", "Options of compile().")
+      .Field("limits", &CompileOptions::limits,
+             "max_members and max_config_map_size hold while compiling.");
   ValueClass<Object>(m, "Object", "One Kubernetes object.")
       .Field("kind", &Object::kind, "\"StatefulSet\", \"Service\", ...")
       .Field("name", &Object::name, "metadata.name.")
@@ -608,7 +632,8 @@ PYBIND11_MODULE(_strata, m) {
       .Field("need_cluster", &PrepareOptions::need_cluster,
              "The command needs a Cluster (False for validate).")
       .Field("cluster", &PrepareOptions::cluster, "Only the Cluster of this name; \"\" = every one.")
-      .Field("need_one", &PrepareOptions::need_one, "Exactly one Cluster (plan, simulate).");
+      .Field("need_one", &PrepareOptions::need_one, "Exactly one Cluster (plan, simulate).")
+      .Field("limits", &PrepareOptions::limits, "max_members holds before checking.");
   ValueClass<Prepared>(m, "Prepared", "Checked input: documents, topologies, warnings.")
       .Field("documents", &Prepared::documents, "The Documents.")
       .Field("topologies", &Prepared::topologies, "One Topology per selected Cluster.")
@@ -654,10 +679,11 @@ PYBIND11_MODULE(_strata, m) {
       .Field("secrets", &ObservedState::secrets, "Secret metadata by name (never data).")
       .def("empty", &ObservedState::empty, "True when nothing is observed.");
   m.def("parse_observed_state",
-        [](const std::string& text, const std::string& source_name) {
-          return ValueOrRaise(ParseObservedState(text, source_name));
+        [](const std::string& text, const std::string& source_name, const Limits& limits) {
+          return ValueOrRaise(
+              WithoutGil([&] { return ParseObservedState(text, source_name, limits); }));
         },
-        py::arg("text"), py::arg("source_name"),
+        py::arg("text"), py::arg("source_name"), py::arg("limits") = Limits{},
         "The state held by YAML/JSON `text` (a List, an object or a stream), or raises "
         "strata.ValidationError naming `source_name`.");
   m.def("observed_state_from_json",

@@ -7,8 +7,9 @@
 // validation the members limit, and the compiler the rendered ConfigMap size.
 // A violation is an error naming the file, line and limit and how to raise it,
 // with status code ResourceExhausted (gRPC RESOURCE_EXHAUSTED; exit 1 in the
-// CLI). Each limit is raised by the CLI flag of the same name
-// (`--max-file-size`); Python and gRPC use the defaults for now.
+// CLI). Each limit is raised by the flag / keyword / field of the same name:
+// `--max-file-size`, `max_file_size=`, `Input.limits.max_file_size` (a
+// gRPC request up to the server's own `strata-server --max-file-size`).
 //
 // Example:
 //   Limits limits;
@@ -49,7 +50,8 @@ struct Limits {
 
 // The one wording of a limit violation's message, identical in every front
 // end: "<what> <value>, over the limit of <limit> (<name>); raise it with
-// --<flag>". `name` is the Limits field ("max_file_size").
+// --<flag> (Python <name>=, gRPC Input.limits.<name>)". `name` is the Limits
+// field ("max_file_size").
 std::string LimitMessage(absl::string_view what, int64_t value, int64_t limit,
                          absl::string_view name);
 

@@ -14,7 +14,8 @@ std::string LimitMessage(absl::string_view what, int64_t value, int64_t limit,
                          absl::string_view name) {
   std::string flag = absl::StrReplaceAll(name, {{"_", "-"}});
   return absl::StrCat(what, " ", value, ", over the limit of ", limit, " (", name,
-                      "); raise it with --", flag);
+                      "); raise it with --", flag, " (Python ", name,
+                      "=, gRPC Input.limits.", name, ")");
 }
 
 absl::Status CheckLimits(const Limits& limits) {

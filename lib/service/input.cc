@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "proto/convert.h"
 #include "service/convert.h"
 #include "strata/diagnostic.h"
@@ -175,10 +177,38 @@ absl::Status CheckSize(const Documents& documents, const InputLimits& limits) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<Limits> RequestLimits(const v1::Input& input, const InputLimits& server) {
+  Limits out = server.core;
+  const v1::Limits& asked = input.limits();
+  const std::tuple<const char*, int64_t, int64_t*> fields[] = {
+      {"max_file_size", asked.max_file_size(), &out.max_file_size},
+      {"max_alias_bytes", asked.max_alias_bytes(), &out.max_alias_bytes},
+      {"max_alias_nodes", asked.max_alias_nodes(), &out.max_alias_nodes},
+      {"max_nesting", asked.max_nesting(), &out.max_nesting},
+      {"max_documents", asked.max_documents(), &out.max_documents},
+      {"max_members", asked.max_members(), &out.max_members},
+      {"max_config_map_size", asked.max_config_map_size(), &out.max_config_map_size},
+  };
+  for (const auto& [name, value, field] : fields) {
+    if (value < 0) {
+      return RequestError(absl::StrCat("input.limits.", name), "must be >= 0");
+    }
+    if (value == 0) continue;
+    if (value > *field) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "input.limits.", name, ": ", value, " is above this server's ", *field,
+          " (strata-server --", absl::StrReplaceAll(name, {{"_", "-"}}), ")"));
+    }
+    *field = value;
+  }
+  return out;
+}
+
 absl::StatusOr<Documents> LoadInput(const v1::Input& input, const InputLimits& limits) {
   if (input.sources().empty() && input.apps().empty() && input.clusters().empty()) {
     return RequestError("input", "no documents: give sources, apps or clusters");
   }
+  STRATA_ASSIGN_OR_RETURN(Limits core, RequestLimits(input, limits));
   std::vector<Source> sources;
   for (int i = 0; i < input.sources_size(); ++i) {
     const v1::Source& s = input.sources(i);
@@ -192,7 +222,7 @@ absl::StatusOr<Documents> LoadInput(const v1::Input& input, const InputLimits& l
   Documents documents;
   std::vector<Diagnostic> problems;
   if (!sources.empty()) {
-    absl::StatusOr<Documents> loaded = Load(sources);
+    absl::StatusOr<Documents> loaded = Load(sources, core);
     if (loaded.ok()) {
       documents = *std::move(loaded);
     } else if (loaded.status().code() == absl::StatusCode::kInvalidArgument) {

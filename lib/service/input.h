@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "strata/documents.h"
+#include "strata/limits.h"
 #include "strata/v1/service.pb.h"
 
 namespace strata::service_internal {
@@ -33,7 +34,15 @@ struct InputLimits {
   int64_t max_members = 10000;
   // Deepest nesting of a YAML/JSON text (see EstimateNestingDepth). >= 1.
   int max_nesting = 100;
+  // The input limits (strata/limits.h) a request gets, and the most its
+  // Input.limits may ask for.
+  Limits core;
 };
+
+// Returns the strata::Limits of a request: `server.core`, with each field
+// the request sets (> 0) in its place; ResourceExhausted naming the field when
+// one is above the server's, InvalidArgument when one is negative.
+absl::StatusOr<Limits> RequestLimits(const v1::Input& input, const InputLimits& server);
 
 // Returns an upper-bound estimate of how deeply the YAML (or JSON) `text`
 // nests collections, without parsing it: block indentation levels plus
@@ -52,7 +61,8 @@ absl::Status CheckSize(const Documents& documents, const InputLimits& limits);
 // Returns the Apps and Clusters of `input`: sources first (via Load), then
 // the structured apps and clusters (via FromProto, named "apps[N]" and
 // "clusters[N]"). InvalidArgument listing every problem found in any of
-// them, or when `input` holds no document; ResourceExhausted over `limits`.
+// them, or when `input` holds no document; ResourceExhausted over `limits`
+// or over the request's RequestLimits().
 absl::StatusOr<Documents> LoadInput(const v1::Input& input, const InputLimits& limits);
 
 }  // namespace strata::service_internal

@@ -1,6 +1,8 @@
 #include "service/strata_service.h"
 
 #include <chrono>
+#include <exception>
+#include <new>
 #include <memory>
 #include <string>
 #include <utility>
@@ -32,11 +34,21 @@ absl::Status CallEnded(grpc::CallbackServerContext* context) {
   return absl::OkStatus();
 }
 
-// Returns the observed state held by `text` (empty: nothing exists yet).
-absl::StatusOr<ObservedState> Observed(const std::string& text, const InputLimits& limits) {
+// Returns the observed state held by `text` (empty: nothing exists yet),
+// within the request's limits.
+absl::StatusOr<ObservedState> Observed(const std::string& text, const v1::Input& input,
+                                       const InputLimits& limits) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return ObservedState{};
+  STRATA_ASSIGN_OR_RETURN(Limits core, RequestLimits(input, limits));
   STRATA_RETURN_IF_ERROR(CheckNesting(text, "observed", limits.max_nesting));
-  return ParseObservedState(text, "observed");
+  return ParseObservedState(text, "observed", core);
+}
+
+// The request's compile options: its limits (max_members, ConfigMap size).
+absl::StatusOr<CompileOptions> CompileOptionsFor(const v1::Input& input,
+                                                 const InputLimits& limits) {
+  STRATA_ASSIGN_OR_RETURN(Limits core, RequestLimits(input, limits));
+  return CompileOptions{.limits = core};
 }
 
 // Answers an Echo after its delay, or earlier when the call is cancelled.
@@ -65,7 +77,18 @@ StrataServiceImpl::StrataServiceImpl(ServiceOptions options) : options_(std::mov
 grpc::ServerUnaryReactor* StrataServiceImpl::Run(grpc::CallbackServerContext* context,
                                                  absl::FunctionRef<absl::Status()> body) {
   absl::Status status = CallEnded(context);
-  if (status.ok()) status = body();
+  // The gRPC boundary: nothing a request does may escape as an exception (the
+  // library would answer UNKNOWN with no message, or the process abort).
+  try {
+    if (status.ok()) status = body();
+  } catch (const std::bad_alloc&) {
+    status = absl::ResourceExhaustedError(
+        "out of memory while answering the request; it is too large for this server");
+  } catch (const std::exception& e) {
+    status = absl::InternalError(absl::StrCat("internal error (a bug in strata): ", e.what()));
+  } catch (...) {
+    status = absl::InternalError("internal error (a bug in strata): unknown exception");
+  }
   if (status.ok()) status = CallEnded(context);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
@@ -75,7 +98,9 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Run(grpc::CallbackServerContext* co
 absl::StatusOr<Prepared> StrataServiceImpl::Prepare(const v1::Input& input,
                                                     const PrepareOptions& options) const {
   STRATA_ASSIGN_OR_RETURN(Documents documents, LoadInput(input, options_.limits));
-  absl::StatusOr<Prepared> prepared = ::strata::Prepare(std::move(documents), options);
+  PrepareOptions with_limits = options;
+  STRATA_ASSIGN_OR_RETURN(with_limits.limits, RequestLimits(input, options_.limits));
+  absl::StatusOr<Prepared> prepared = ::strata::Prepare(std::move(documents), with_limits);
   // A wrong Cluster choice is a bad `cluster` field of the request: its
   // diagnostic names the field, its message is the core's, as every front
   // end prints it.
@@ -110,8 +135,10 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Compile(grpc::CallbackServerContext
   return Run(context, [&]() -> absl::Status {
     STRATA_ASSIGN_OR_RETURN(Prepared input,
                             Prepare(request->input(), {.cluster = request->cluster()}));
+    STRATA_ASSIGN_OR_RETURN(CompileOptions compile_options,
+                            CompileOptionsFor(request->input(), options_.limits));
     STRATA_ASSIGN_OR_RETURN(std::vector<CompiledCluster> all,
-                            CompileAll(input, CompileOptions{}));
+                            CompileAll(input, compile_options));
     for (const CompiledCluster& compiled : all) {
       v1::CompiledCluster* out = response->add_clusters();
       out->set_cluster(compiled.cluster);
@@ -143,13 +170,15 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Plan(grpc::CallbackServerContext* c
     STRATA_ASSIGN_OR_RETURN(
         Prepared input,
         Prepare(request->input(), {.cluster = request->cluster(), .need_one = true}));
-    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
+    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), request->input(), options_.limits));
     PlanOptions plan_options{.now = options_.clock()};
     if (request->has_now()) {
       STRATA_ASSIGN_OR_RETURN(plan_options.now, TimeFromProto(request->now(), "now"));
     }
+    STRATA_ASSIGN_OR_RETURN(CompileOptions compile_options,
+                            CompileOptionsFor(request->input(), options_.limits));
     STRATA_ASSIGN_OR_RETURN(std::vector<CompiledCluster> all,
-                            CompileAll(input, CompileOptions{}));
+                            CompileAll(input, compile_options));
     STRATA_ASSIGN_OR_RETURN(::strata::Plan plan,
                             PlanRollout(all.front(), observed, plan_options));
     *response->mutable_plan() = PlanToProto(plan);
@@ -196,9 +225,11 @@ grpc::ServerUnaryReactor* StrataServiceImpl::Simulate(grpc::CallbackServerContex
     STRATA_ASSIGN_OR_RETURN(
         Prepared input,
         Prepare(request->input(), {.cluster = request->cluster(), .need_one = true}));
-    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), options_.limits));
+    STRATA_ASSIGN_OR_RETURN(ObservedState observed, Observed(request->observed(), request->input(), options_.limits));
+    STRATA_ASSIGN_OR_RETURN(CompileOptions compile_options,
+                            CompileOptionsFor(request->input(), options_.limits));
     STRATA_ASSIGN_OR_RETURN(std::vector<CompiledCluster> all,
-                            CompileAll(input, CompileOptions{}));
+                            CompileAll(input, compile_options));
     const CompiledCluster& compiled = all.front();
     // Planning rounds are where a long simulation can stop: a cancelled or
     // expired call ends it at the next round.

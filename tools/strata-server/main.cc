@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -72,6 +73,20 @@ int main(int argc, char** argv) {
                  "deepest YAML/JSON nesting accepted in a text")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  // The input limits (SPEC-2 §11) every request gets; a request's
+  // Input.limits may lower them, never raise them above these.
+  strata::Limits& core = config.service.limits.core;
+  for (auto [flag, field, what] : {
+           std::tuple{"--max-file-size", &core.max_file_size, "largest source text, in bytes"},
+           std::tuple{"--max-alias-bytes", &core.max_alias_bytes,
+                      "most bytes YAML aliases may add to one document"},
+           std::tuple{"--max-alias-nodes", &core.max_alias_nodes,
+                      "most nodes YAML aliases may add to one document"},
+           std::tuple{"--max-documents", &core.max_documents, "most documents in one text"},
+           std::tuple{"--max-config-map-size", &core.max_config_map_size,
+                      "largest rendered ConfigMap, in bytes"}}) {
+    app.add_option(flag, *field, what)->capture_default_str()->check(CLI::PositiveNumber);
+  }
   app.add_option("--max-simulate-plans", config.service.max_simulate_plans,
                  "most planning rounds one Simulate call may run")
       ->capture_default_str()
@@ -87,6 +102,10 @@ int main(int argc, char** argv) {
     // Usage errors exit 2, as the strata CLI's do; --help exits 0.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  // --max-nesting and --max-members bound the loader's nesting and one
+  // role's members too.
+  core.max_nesting = config.service.limits.max_nesting;
+  core.max_members = config.service.limits.max_members;
 
   for (auto [path, out] : {std::pair{&tls_cert, &config.tls_cert_pem},
                            std::pair{&tls_key, &config.tls_key_pem},

@@ -85,7 +85,22 @@ def _sources_and_objects(inputs: Sequence[Any]) -> tuple[list[_strata.Source], l
     return sources, objects
 
 
-def _documents(inputs: Sequence[Any]) -> _strata.Documents:
+def _limits(limits: dict[str, int]) -> _strata.Limits:
+    """strata.Limits from the keyword options of a call (``max_members=50000``,
+    ...; SPEC-2 §11); TypeError names an unknown one."""
+    out = _strata.Limits()
+    for name, value in limits.items():
+        if name not in _strata.Limits._fields:
+            raise TypeError(
+                f"unknown keyword argument {name!r} (limits: {', '.join(_strata.Limits._fields)})"
+            )
+        setattr(out, name, value)
+    return out
+
+
+def _documents(
+    inputs: Sequence[Any], limits: Optional[_strata.Limits] = None
+) -> _strata.Documents:
     """The C++ Documents of `inputs`. A single Documents is used as is (edits
     to it are seen; its source locations are kept)."""
     items = _flatten(inputs)
@@ -94,7 +109,9 @@ def _documents(inputs: Sequence[Any]) -> _strata.Documents:
     if len(items) == 1 and isinstance(items[0], _strata.Documents):
         return items[0]
     sources, objects = _sources_and_objects(items)
-    docs = _strata.load(sources) if sources else _strata.Documents()
+    docs = (
+        _strata.load(sources, limits or _strata.Limits()) if sources else _strata.Documents()
+    )
     for obj in objects:
         raw = obj.raw if isinstance(obj, Documents) else obj
         if isinstance(raw, _strata.Documents):
@@ -118,17 +135,19 @@ def _prepare(
     cluster: Optional[str] = None,
     need_one: bool = False,
     need_cluster: bool = True,
+    limits: Optional[_strata.Limits] = None,
 ) -> _strata.Prepared:
     """The core pipeline (strata/pipeline.h): Check once, pair each Cluster
     with its App, pick the Cluster. Raises ValidationError (the CLI's text),
     KeyError when no Cluster is named `cluster`, and ValueError when one
     Cluster is needed but the input holds several; each with the CLI's
     message."""
+    limits = limits or _strata.Limits()
     options = _strata.PrepareOptions(
-        need_cluster=need_cluster, cluster=cluster or "", need_one=need_one
+        need_cluster=need_cluster, cluster=cluster or "", need_one=need_one, limits=limits
     )
     try:
-        return _strata.prepare(_documents(inputs), options)
+        return _strata.prepare(_documents(inputs, limits), options)
     except _strata.ValidationError:
         raise
     except _strata.Error as e:
@@ -139,7 +158,9 @@ def _prepare(
         raise
 
 
-def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.CompiledCluster:
+def _compiled_one(
+    inputs: Sequence[Any], cluster: Optional[str], limits: Optional[_strata.Limits] = None
+) -> _strata.CompiledCluster:
     items = _flatten(inputs)
     if len(items) == 1 and isinstance(items[0], _strata.CompiledCluster):
         return items[0]
@@ -156,8 +177,9 @@ def _compiled_one(inputs: Sequence[Any], cluster: Optional[str]) -> _strata.Comp
                 "to use (--cluster NAME; cluster= in Python and gRPC)"
             )
         return compiled[0]
-    prepared = _prepare(items, cluster=cluster, need_one=True)
-    return _strata.compile_all(prepared)[0]
+    limits = limits or _strata.Limits()
+    prepared = _prepare(items, cluster=cluster, need_one=True, limits=limits)
+    return _strata.compile_all(prepared, _strata.CompileOptions(limits=limits))[0]
 
 
 def _time(value: TimeLike, default: Optional[_dt.datetime] = None) -> _dt.datetime:
@@ -189,40 +211,47 @@ def _kubernetes_to_json(value: Any) -> Any:
     return value
 
 
-def observed_state(observed: Observed = None) -> _strata.ObservedState:
+def observed_state(observed: Observed = None, **limits: int) -> _strata.ObservedState:
     """Returns the ObservedState of `observed`: None (nothing exists yet), an
     ObservedState, a ``kind: List`` dict, one object dict, a list of object
     dicts (or kubernetes-client models), YAML/JSON text (e.g. what
-    ``kubectl get ... -o yaml`` prints), or a path to such a file."""
+    ``kubectl get ... -o yaml`` prints), or a path to such a file. Text is
+    read within the limits given as keywords (``max_file_size=``, ...;
+    strata.Limits); over one raises Error (RESOURCE_EXHAUSTED)."""
+    bounds = _limits(limits)
     if observed is None:
         return _strata.ObservedState()
     if isinstance(observed, _strata.ObservedState):
         return observed
     if _is_path(observed):
         path = os.fspath(observed)
-        return _strata.parse_observed_state(_read(path), path)
+        return _strata.parse_observed_state(_read(path), path, bounds)
     if isinstance(observed, bytes):
         observed = observed.decode("utf-8")
     if isinstance(observed, str):
-        return _strata.parse_observed_state(observed, "<observed>")
+        return _strata.parse_observed_state(observed, "<observed>", bounds)
     observed = _kubernetes_to_json(observed)
     if isinstance(observed, (list, tuple)):
         observed = [_kubernetes_to_json(o) for o in observed]
     return _strata.observed_state_from_json(observed, "<observed>")
 
 
-def load(*inputs: Input) -> Documents:
+def load(*inputs: Input, **limits: int) -> Documents:
     """Loads App and Cluster documents (paths, YAML/JSON text or objects).
+
+    Keyword options raise or lower the input limits (SPEC-2 §11; the fields of
+    strata.Limits, e.g. ``max_file_size=64 << 20``); input over one raises
+    Error with code RESOURCE_EXHAUSTED, naming the file, line and limit.
 
     Returns a Documents whose ``apps`` and ``clusters`` can be edited and
     compiled again. Raises ValidationError for syntax and schema problems
     (unknown keys, wrong types, bad quantities), worded as the CLI words them.
     Semantic rules are checked by validate() and compile().
     """
-    return Documents(_documents(inputs))
+    return Documents(_documents(inputs, _limits(limits)))
 
 
-def validate(*inputs: Input) -> list[_strata.Diagnostic]:
+def validate(*inputs: Input, **limits: int) -> list[_strata.Diagnostic]:
     """Checks every rule of SPEC §1.3 (like ``strata validate``).
 
     Returns the warnings (an empty list when all is clean). Raises
@@ -230,10 +259,10 @@ def validate(*inputs: Input) -> list[_strata.Diagnostic]:
     diagnostic (errors and warnings, sorted) and ``str(e)`` is exactly what
     the CLI prints on stderr.
     """
-    return list(_prepare(inputs, need_cluster=False).warnings)
+    return list(_prepare(inputs, need_cluster=False, limits=_limits(limits)).warnings)
 
 
-def compile(*inputs: Input, cluster: Optional[str] = None) -> CompiledObjects:
+def compile(*inputs: Input, cluster: Optional[str] = None, **limits: int) -> CompiledObjects:
     """Compiles every Cluster (or the one named `cluster`) with its App.
 
     Returns a CompiledObjects: a list of plain Kubernetes object dicts in
@@ -241,8 +270,9 @@ def compile(*inputs: Input, cluster: Optional[str] = None) -> CompiledObjects:
     ``.to_yaml()`` gives the CLI's YAML. Raises ValidationError on invalid
     input. Releases the GIL while compiling, so threads compile in parallel.
     """
-    prepared = _prepare(inputs, cluster=cluster)
-    compiled = _strata.compile_all(prepared)
+    bounds = _limits(limits)
+    prepared = _prepare(inputs, cluster=cluster, limits=bounds)
+    compiled = _strata.compile_all(prepared, _strata.CompileOptions(limits=bounds))
     objects = [o.body for c in compiled for o in c.objects]
     return CompiledObjects(objects, compiled, list(prepared.warnings))
 
@@ -252,6 +282,7 @@ def plan(
     observed: Observed = None,
     now: TimeLike = None,
     cluster: Optional[str] = None,
+    **limits: int,
 ) -> Plan:
     """Plans the steps from `observed` to the compiled desired state (SPEC §4).
 
@@ -263,9 +294,9 @@ def plan(
     invalid input and Error (FAILED_PRECONDITION) when the change cannot be
     made safely. Releases the GIL while planning.
     """
-    desired = _compiled_one(inputs, cluster)
+    desired = _compiled_one(inputs, cluster, _limits(limits))
     options = _strata.PlanOptions(now=_time(now))
-    state = observed_state(observed)
+    state = observed_state(observed, **limits)
     return Plan(_strata.plan_rollout(desired, state, options), desired=desired, observed=state)
 
 
@@ -278,6 +309,7 @@ def simulate(
     ready_delay: Union[_dt.timedelta, float, None] = None,
     max_plans: Optional[int] = None,
     resize_delay: Union[_dt.timedelta, float, None] = None,
+    **limits: int,
 ) -> Timeline:
     """Runs plans against an in-memory cluster until it converges (like
     ``strata simulate``) and returns the Timeline.
@@ -288,7 +320,7 @@ def simulate(
     (2026-01-01T00:00:00Z, 10 s, 10000, 20 s). ``Timeline.ok`` is the CLI's
     verdict. Releases the GIL while simulating.
     """
-    desired = _compiled_one(inputs, cluster)
+    desired = _compiled_one(inputs, cluster, _limits(limits))
     options = _strata.SimulateOptions()
     fault_list: list[_strata.Fault] = []
     if faults is not None:
@@ -304,7 +336,7 @@ def simulate(
     if resize_delay is not None:
         options.resize_delay = _seconds(resize_delay)
     return Timeline(
-        _strata.simulate(desired, observed_state(observed), options),
+        _strata.simulate(desired, observed_state(observed, **limits), options),
         cluster=desired.cluster,
         namespace=desired.namespace,
         faults=fault_list,
