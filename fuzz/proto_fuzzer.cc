@@ -25,6 +25,7 @@
 #include "strata/compile.h"
 #include "strata/documents.h"
 #include "strata/emit.h"
+#include "strata/limits.h"
 #include "strata/observed_state.h"
 #include "strata/plan.h"
 #include "strata/simulate.h"
@@ -78,6 +79,9 @@ void Run(const v1::SimulateRequest& request) {
   InputLimits limits;
   absl::StatusOr<Documents> documents = service_internal::LoadInput(request.input(), limits);
   if (!documents.ok()) return CheckInputError(documents.status());
+  // The request's own limits (Input.limits), as the server uses them.
+  absl::StatusOr<Limits> core = service_internal::RequestLimits(request.input(), limits);
+  FUZZ_CHECK(core.ok(), "LoadInput accepted limits RequestLimits refuses");
 
   SimulateOptions options;
   const v1::SimulateOptions& in = request.options();
@@ -106,7 +110,7 @@ void Run(const v1::SimulateRequest& request) {
 
   std::optional<Topology> topology = FirstTopology(*documents);
   if (!topology.has_value()) return;
-  absl::StatusOr<CompiledCluster> compiled = Compile(*topology, CompileOptions{});
+  absl::StatusOr<CompiledCluster> compiled = Compile(*topology, CompileOptions{.limits = *core});
   if (!compiled.ok()) return CheckInputError(compiled.status());
   v1::CompileResponse compile;
   v1::CompiledCluster* out = compile.add_clusters();
@@ -116,10 +120,8 @@ void Run(const v1::SimulateRequest& request) {
 
   ObservedState observed;
   if (request.observed().find_first_not_of(" \t\r\n") != std::string::npos) {
-    absl::Status nesting =
-        service_internal::CheckNesting(request.observed(), "observed", limits.max_nesting);
-    if (!nesting.ok()) return CheckInputError(nesting);
-    absl::StatusOr<ObservedState> parsed = ParseObservedState(request.observed(), "observed");
+    absl::StatusOr<ObservedState> parsed =
+        ParseObservedState(request.observed(), "observed", *core);
     if (!parsed.ok()) return CheckInputError(parsed.status());
     observed = *std::move(parsed);
   }

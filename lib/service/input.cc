@@ -14,135 +14,6 @@
 #include "util/status_macros.h"
 
 namespace strata::service_internal {
-namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-// True when a quote at `pos` of `line` starts a quoted scalar: it is the
-// first thing on the line or follows an indicator (":", "-", "?", "[", "{",
-// ","), so a quote inside a plain scalar ("it's") is not taken for one.
-bool StartsQuoted(absl::string_view line, size_t pos) {
-  size_t p = pos;
-  while (p > 0 && IsSpace(line[p - 1])) --p;
-  if (p == 0) return true;
-  char prev = line[p - 1];
-  return prev == ':' || prev == '-' || prev == '?' || prev == '[' || prev == '{' ||
-         prev == ',';
-}
-
-// True when `rest` (a line without its indentation and comment) ends with a
-// block scalar header: "|", ">", optionally followed by "-", "+" or a digit.
-bool EndsWithBlockScalarHeader(absl::string_view rest) {
-  while (!rest.empty() && IsSpace(rest.back())) rest.remove_suffix(1);
-  size_t p = rest.size();
-  while (p > 0 && (rest[p - 1] == '-' || rest[p - 1] == '+' ||
-                   (rest[p - 1] >= '0' && rest[p - 1] <= '9'))) {
-    --p;
-  }
-  if (p == 0 || (rest[p - 1] != '|' && rest[p - 1] != '>')) return false;
-  --p;
-  return p == 0 || IsSpace(rest[p - 1]);
-}
-
-}  // namespace
-
-int EstimateNestingDepth(absl::string_view text) {
-  int deepest = 0;
-  int flow = 0;                  // Open "[" / "{".
-  std::vector<size_t> indents;   // Open block collections by indentation.
-  char quote = 0;                // The open quote character, if any.
-  bool block_scalar = false;     // Inside a "|" / ">" body.
-  size_t block_scalar_parent = 0;
-
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == absl::string_view::npos) end = text.size();
-    absl::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-
-    size_t indent = 0;
-    while (indent < line.size() && line[indent] == ' ') ++indent;
-    absl::string_view rest = line.substr(indent);
-    int level = static_cast<int>(indents.size());
-
-    if (quote == 0 && flow == 0) {
-      if (rest.empty() || rest[0] == '#') continue;
-      if (block_scalar) {
-        if (indent > block_scalar_parent) continue;  // Body text.
-        block_scalar = false;
-      }
-      if (indent == 0 && (line.substr(0, 3) == "---" || line.substr(0, 3) == "...")) {
-        indents.clear();
-        continue;
-      }
-      while (!indents.empty() && indents.back() >= indent) indents.pop_back();
-      indents.push_back(indent);
-      level = static_cast<int>(indents.size());
-      // Compact nested collections on one line: "- - - x", "? - x".
-      size_t p = 0;
-      while (p < rest.size() && (rest[p] == '-' || rest[p] == '?') &&
-             (p + 1 == rest.size() || IsSpace(rest[p + 1]))) {
-        ++level;
-        ++p;
-        while (p < rest.size() && IsSpace(rest[p])) ++p;
-      }
-      deepest = std::max(deepest, level);
-    }
-
-    // Scan for flow brackets, quoted scalars and comments.
-    size_t comment = line.size();
-    for (size_t i = indent; i < line.size(); ++i) {
-      char c = line[i];
-      if (quote == '"') {
-        if (c == '\\') {
-          ++i;
-        } else if (c == '"') {
-          quote = 0;
-        }
-        continue;
-      }
-      if (quote == '\'') {
-        if (c == '\'') {
-          if (i + 1 < line.size() && line[i + 1] == '\'') {
-            ++i;
-          } else {
-            quote = 0;
-          }
-        }
-        continue;
-      }
-      if ((c == '"' || c == '\'') && StartsQuoted(line, i)) {
-        quote = c;
-      } else if (c == '#' && (i == 0 || IsSpace(line[i - 1]))) {
-        comment = i;
-        break;
-      } else if (c == '[' || c == '{') {
-        ++flow;
-        deepest = std::max(deepest, level + flow);
-      } else if ((c == ']' || c == '}') && flow > 0) {
-        --flow;
-      }
-    }
-    if (quote == 0 && flow == 0 && comment >= indent &&
-        EndsWithBlockScalarHeader(line.substr(indent, comment - indent))) {
-      block_scalar = true;
-      block_scalar_parent = indent;
-    }
-    if (end == text.size()) break;
-  }
-  return deepest;
-}
-
-absl::Status CheckNesting(absl::string_view text, absl::string_view field, int max_depth) {
-  int depth = EstimateNestingDepth(text);
-  if (depth <= max_depth) return absl::OkStatus();
-  return absl::ResourceExhaustedError(
-      absl::StrCat(field, ": nests about ", depth, " levels deep; this server accepts at most ",
-                   max_depth, " (--max-nesting)"));
-}
-
 absl::Status CheckSize(const Documents& documents, const InputLimits& limits) {
   int64_t roles = 0;
   for (const AppDocument& app : documents.apps) roles += app.app.roles.size();
@@ -161,10 +32,12 @@ absl::Status CheckSize(const Documents& documents, const InputLimits& limits) {
         int64_t n = override != nullptr && override->members.has_value()
                         ? *override->members
                         : role.cardinality.min;
+        if (n > limits.core.max_members) return absl::OkStatus();
         members += std::max<int64_t>(n, 0);
       }
     } else {
       for (const RoleOverride& role : cluster.roles) {
+        if (role.members.value_or(0) > limits.core.max_members) return absl::OkStatus();
         members += std::max<int64_t>(role.members.value_or(0), 0);
       }
     }
@@ -212,8 +85,6 @@ absl::StatusOr<Documents> LoadInput(const v1::Input& input, const InputLimits& l
   std::vector<Source> sources;
   for (int i = 0; i < input.sources_size(); ++i) {
     const v1::Source& s = input.sources(i);
-    std::string field = absl::StrCat("input.sources[", i, "]");
-    STRATA_RETURN_IF_ERROR(CheckNesting(s.text(), field, limits.max_nesting));
     sources.push_back(Source{
         .name = s.name().empty() ? absl::StrCat("<source ", i, ">") : s.name(),
         .text = s.text()});

@@ -1,13 +1,13 @@
 // The request input (strata.v1.Input) -> loaded Documents, within the
 // server's limits.
 //
-// The service layer guards the core against requests that are valid but too
-// big for one server: the total number of roles and members (checked after
-// loading, before anything is compiled) and the nesting depth of YAML/JSON
-// texts (checked before parsing, so neither yaml-cpp's recursive parser nor
-// the loader's recursive walk can exhaust a server thread's stack: yaml-cpp
-// 0.7 stops at 2000 levels, which still costs a deep stack; our limit is far
-// lower and far above any real topology, which nests about 10 levels).
+// A request is read within strata::Limits (SPEC-2 §11: file size, aliases,
+// nesting, documents, members, ConfigMap size), the server's own or lower
+// ones its Input.limits asks for; the loader and the core enforce them with
+// the same located messages as the CLI and Python. On top of that the service
+// guards the core against requests that are valid but too big for one
+// server: the total number of roles and members over all Apps and Clusters
+// (checked after loading, before anything is compiled).
 //
 // Example:
 //   absl::StatusOr<Documents> docs = LoadInput(request.input(), limits);
@@ -32,10 +32,8 @@ struct InputLimits {
   // Most members over all Clusters of one request (a role a Cluster does not
   // size counts with its cardinality's minimum). >= 1.
   int64_t max_members = 10000;
-  // Deepest nesting of a YAML/JSON text (see EstimateNestingDepth). >= 1.
-  int max_nesting = 100;
   // The input limits (strata/limits.h) a request gets, and the most its
-  // Input.limits may ask for.
+  // Input.limits may ask for (strata-server --max-file-size, ...).
   Limits core;
 };
 
@@ -44,18 +42,10 @@ struct InputLimits {
 // one is above the server's, InvalidArgument when one is negative.
 absl::StatusOr<Limits> RequestLimits(const v1::Input& input, const InputLimits& server);
 
-// Returns an upper-bound estimate of how deeply the YAML (or JSON) `text`
-// nests collections, without parsing it: block indentation levels plus
-// compact "- "/"? " indicators plus open flow brackets ("[", "{"), skipping
-// quoted scalars, comments and block scalar bodies. Linear in the text.
-int EstimateNestingDepth(absl::string_view text);
-
-// Returns OK, or ResourceExhausted naming `field` when
-// EstimateNestingDepth(text) > max_depth.
-absl::Status CheckNesting(absl::string_view text, absl::string_view field, int max_depth);
-
 // Returns OK, or ResourceExhausted when `documents` hold more roles or
-// members than `limits` allow.
+// members than `limits` allow. A role over `limits.core.max_members` is left
+// to validation, which refuses it located in its file (as every front end
+// does) before sizing anything.
 absl::Status CheckSize(const Documents& documents, const InputLimits& limits);
 
 // Returns the Apps and Clusters of `input`: sources first (via Load), then

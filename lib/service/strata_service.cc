@@ -40,7 +40,6 @@ absl::StatusOr<ObservedState> Observed(const std::string& text, const v1::Input&
                                        const InputLimits& limits) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return ObservedState{};
   STRATA_ASSIGN_OR_RETURN(Limits core, RequestLimits(input, limits));
-  STRATA_RETURN_IF_ERROR(CheckNesting(text, "observed", limits.max_nesting));
   return ParseObservedState(text, "observed", core);
 }
 
@@ -72,23 +71,27 @@ class DelayedEcho final : public grpc::ServerUnaryReactor {
 
 }  // namespace
 
+absl::Status Guarded(absl::FunctionRef<absl::Status()> body) {
+  // The gRPC boundary: nothing a request does may escape as an exception (the
+  // library would answer with no message, or the process abort).
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        "out of memory while answering the request; it is too large for this server");
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("internal error (a bug in strata): ", e.what()));
+  } catch (...) {
+    return absl::InternalError("internal error (a bug in strata): unknown exception");
+  }
+}
+
 StrataServiceImpl::StrataServiceImpl(ServiceOptions options) : options_(std::move(options)) {}
 
 grpc::ServerUnaryReactor* StrataServiceImpl::Run(grpc::CallbackServerContext* context,
                                                  absl::FunctionRef<absl::Status()> body) {
   absl::Status status = CallEnded(context);
-  // The gRPC boundary: nothing a request does may escape as an exception (the
-  // library would answer UNKNOWN with no message, or the process abort).
-  try {
-    if (status.ok()) status = body();
-  } catch (const std::bad_alloc&) {
-    status = absl::ResourceExhaustedError(
-        "out of memory while answering the request; it is too large for this server");
-  } catch (const std::exception& e) {
-    status = absl::InternalError(absl::StrCat("internal error (a bug in strata): ", e.what()));
-  } catch (...) {
-    status = absl::InternalError("internal error (a bug in strata): unknown exception");
-  }
+  if (status.ok()) status = Guarded(body);
   if (status.ok()) status = CallEnded(context);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));

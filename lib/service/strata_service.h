@@ -47,6 +47,11 @@ struct ServiceOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
+// Returns body()'s status. An exception escaping it becomes a status with a
+// message instead (std::bad_alloc RESOURCE_EXHAUSTED, any other INTERNAL
+// naming it), so no call ends without a message or takes the process down.
+absl::Status Guarded(absl::FunctionRef<absl::Status()> body);
+
 class StrataServiceImpl final : public v1::Strata::CallbackService {
  public:
   explicit StrataServiceImpl(ServiceOptions options = {});

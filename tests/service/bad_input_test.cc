@@ -1,7 +1,11 @@
 // Hostile and broken requests sent as raw bytes (grpc::GenericStub): each
 // gets a definite status and the server keeps serving.
 
+#include <fstream>
+#include <new>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -9,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "service/strata_service.h"
 #include "tests/service/service_testing.h"
 
 namespace strata::service_internal {
@@ -26,6 +31,16 @@ std::string Repeat(const std::string& s, int n) {
   return out;
 }
 
+// A reproducer of tests/testdata/hostile/.
+std::string Hostile(const std::string& name) {
+  std::ifstream in(std::string(STRATA_SOURCE_DIR) + "/tests/testdata/hostile/" + name,
+                   std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::string ValidateBytes(const std::string& text) {
   v1::ValidateRequest request;
   *request.mutable_input() = TextInput(text);
@@ -37,7 +52,17 @@ struct BadCase {
   std::string method;
   std::string bytes;
   std::vector<grpc::StatusCode> want;  // Any of these.
+  std::string message = "";            // A part of the status message, if any.
 };
+
+// A Plan or Simulate request for the kafka topology from `observed`.
+template <typename Request>
+std::string WithObserved(const std::string& observed) {
+  Request request;
+  *request.mutable_input() = TextInput(KafkaYaml());
+  request.set_observed(observed);
+  return request.SerializeAsString();
+}
 
 std::vector<BadCase> BadCases() {
   const std::string validate = "/strata.v1.Strata/Validate";
@@ -83,6 +108,30 @@ std::vector<BadCase> BadCases() {
     cases.push_back({absl::StrCat("RandomBytes", i), i % 2 ? validate : compile, bytes,
                      {grpc::StatusCode::INTERNAL, grpc::StatusCode::INVALID_ARGUMENT}});
   }
+  // The reproducers of issue 18 that used to end a call with UNIMPLEMENTED and
+  // no message (an exception escaping the handler) or take the server down.
+  const std::string simulate = "/strata.v1.Strata/Simulate";
+  cases.push_back({"ObservedSelfAnchor", plan,
+                   WithObserved<v1::PlanRequest>(Hostile("observed-self-anchor.yaml")),
+                   {grpc::StatusCode::INVALID_ARGUMENT}, "observed:"});
+  cases.push_back({"ObservedBillionLaughs", plan,
+                   WithObserved<v1::PlanRequest>(Hostile("observed-billion-laughs.yaml")),
+                   {grpc::StatusCode::RESOURCE_EXHAUSTED}, "(max_alias_nodes)"});
+  cases.push_back({"AppAliasBomb", compile, ValidateBytes(Hostile("app-alias-bomb.yaml")),
+                   {grpc::StatusCode::RESOURCE_EXHAUSTED}, "(max_alias_bytes)"});
+  // The 3 bytes that made yaml-cpp 0.7 allocate without end (the file under
+  // hostile/ also holds bytes that are not UTF-8, which proto3 refuses).
+  cases.push_back({"CommaColon", compile, ValidateBytes(",:\n"),
+                   {grpc::StatusCode::INVALID_ARGUMENT}, "kafka.yaml:"});
+  cases.push_back({"MillionMembers", compile, ValidateBytes(Hostile("role-million-members.yaml")),
+                   {grpc::StatusCode::RESOURCE_EXHAUSTED}, "(max_members)"});
+  cases.push_back({"WronglyTypedObservedField", simulate,
+                   WithObserved<v1::SimulateRequest>(
+                       "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"
+                       "  metadata: {name: kafka-broker-0, namespace: default}\n"
+                       "  spec: {containers: [{name: 7}]}\n"),
+                   {grpc::StatusCode::OK, grpc::StatusCode::INVALID_ARGUMENT,
+                    grpc::StatusCode::FAILED_PRECONDITION}});
   cases.push_back({"UnknownMethod", "/strata.v1.Strata/Explode", "",
                    {grpc::StatusCode::UNIMPLEMENTED}});
   return cases;
@@ -99,6 +148,11 @@ TEST(BadInputTest, EveryRequestGetsADefiniteStatusAndTheServerSurvives) {
     grpc::Status status = RawUnaryCall(channel, c.method, c.bytes);
     EXPECT_THAT(status.error_code(), ::testing::AnyOfArray(c.want))
         << c.name << ": " << status.error_code() << " " << status.error_message();
+    // Every failure of a call the service answers says what went wrong.
+    if (!status.ok() && c.name != "UnknownMethod") {
+      EXPECT_NE(status.error_message(), "") << c.name;
+    }
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr(c.message)) << c.name;
   }
   // Valid calls still succeed.
   std::string response;
@@ -110,13 +164,10 @@ TEST(BadInputTest, EveryRequestGetsADefiniteStatusAndTheServerSurvives) {
   EXPECT_EQ(parsed.clusters_size(), 1);
 }
 
-TEST(BadInputTest, TheLoaderSurvivesDeepNestingEvenWithoutTheServiceLimit) {
-  // With the service's estimate out of the way, the loader's own nesting
-  // limit (counted on libyaml's events, strata::Limits::max_nesting) must
-  // still turn 10,000 levels into RESOURCE_EXHAUSTED rather than a crash.
-  ServerConfig config;
-  config.service.limits.max_nesting = 1 << 30;
-  std::unique_ptr<Server> server = StartServer(config);
+TEST(BadInputTest, DeepNestingIsTheLoadersLocatedLimit) {
+  // No estimate before parsing: the loader counts nesting on libyaml's events
+  // (strata::Limits::max_nesting, never recursing) and names the source.
+  std::unique_ptr<Server> server = StartServer();
   ASSERT_NE(server, nullptr);
   auto channel = server->InProcessChannel();
   for (const std::string& text : {Repeat("[", 10000) + Repeat("]", 10000),
@@ -125,9 +176,24 @@ TEST(BadInputTest, TheLoaderSurvivesDeepNestingEvenWithoutTheServiceLimit) {
     grpc::Status status = RawUnaryCall(channel, "/strata.v1.Strata/Validate", ValidateBytes(text));
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
         << status.error_message();
-    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("max_nesting"));
+    EXPECT_THAT(status.error_message(), ::testing::StartsWith("kafka.yaml:1:"));
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("(max_nesting)"));
   }
   EXPECT_TRUE(RawUnaryCall(channel, "/strata.v1.Strata/Validate", ValidateBytes(KafkaYaml())).ok());
+}
+
+TEST(GuardedTest, AnEscapingExceptionBecomesAStatusWithAMessage) {
+  EXPECT_TRUE(Guarded([] { return absl::OkStatus(); }).ok());
+  EXPECT_EQ(Guarded([] { return absl::NotFoundError("x"); }), absl::NotFoundError("x"));
+  absl::Status oom = Guarded([]() -> absl::Status { throw std::bad_alloc(); });
+  EXPECT_EQ(oom.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(oom.message(), ::testing::HasSubstr("out of memory"));
+  absl::Status bug = Guarded([]() -> absl::Status { throw std::out_of_range("map::at"); });
+  EXPECT_EQ(bug.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(bug.message(), ::testing::HasSubstr("map::at"));
+  absl::Status odd = Guarded([]() -> absl::Status { throw 7; });
+  EXPECT_EQ(odd.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(odd.message(), ::testing::HasSubstr("unknown exception"));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Tests for lib/service/input.h: the nesting estimate and the size limits.
+// Tests for lib/service/input.h: the request limits and the size limits.
 
 #include "service/input.h"
 
@@ -15,56 +15,13 @@ namespace {
 
 using ::strata::testing::IsOk;
 using ::strata::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 std::string Repeat(const std::string& s, int n) {
   std::string out;
   for (int i = 0; i < n; ++i) out += s;
   return out;
-}
-
-struct DepthCase {
-  std::string name;
-  std::string text;
-  int want;
-};
-
-class NestingDepthTest : public ::testing::TestWithParam<DepthCase> {};
-
-TEST_P(NestingDepthTest, Estimates) {
-  EXPECT_EQ(EstimateNestingDepth(GetParam().text), GetParam().want) << GetParam().text;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Cases, NestingDepthTest,
-    ::testing::Values(
-        DepthCase{"Empty", "", 0},
-        DepthCase{"Scalar", "hello\n", 1},
-        DepthCase{"FlatMapping", "a: 1\nb: 2\n", 1},
-        DepthCase{"Nested", "a:\n  b:\n    c: 1\n", 3},
-        DepthCase{"Dedent", "a:\n  b:\n    c: 1\nd: 2\n", 3},
-        DepthCase{"SequenceItems", "a:\n- x\n- y\n", 2},
-        DepthCase{"CompactSequences", "- - - x\n", 4},
-        DepthCase{"Flow", "a: {b: [1, {c: 2}]}\n", 4},
-        DepthCase{"FlowAcrossLines", "a: [\n  [\n    [1]\n  ]\n]\n", 4},
-        DepthCase{"JsonDocument", R"({"a": {"b": [1, 2]}, "c": "d"})", 4},
-        DepthCase{"BracketsInDoubleQuotes", "a: \"[[[[{{{{\"\n", 1},
-        DepthCase{"BracketsInSingleQuotes", "a: '[[[[ it''s'\n", 1},
-        DepthCase{"ApostropheInPlainScalar", "a: it's [x]\n", 2},
-        DepthCase{"BracketsInComment", "a: 1 # [[[[[[\n", 1},
-        DepthCase{"BlockScalarBodyIgnored",
-                  "a: |\n  {{#roles}}[[[[\n      deep\n          deeper\nb: 1\n", 1},
-        DepthCase{"MustacheInPlainValueIsBalanced", "a: \"{{x}}\"\nb: {{y}}\n", 3},
-        DepthCase{"DocumentsResetIndentation", "a:\n  b: 1\n---\nc: 1\n", 2},
-        DepthCase{"DeepFlow", Repeat("[", 10000) + Repeat("]", 10000), 10001},
-        DepthCase{"DeepCompact", Repeat("- ", 10000) + "x\n", 10001}),
-    [](const ::testing::TestParamInfo<DepthCase>& info) { return info.param.name; });
-
-TEST(CheckNestingTest, RejectsBeyondTheLimitWithResourceExhausted) {
-  EXPECT_THAT(CheckNesting("a:\n  b: 1\n", "input.sources[0]", 2), IsOk());
-  EXPECT_THAT(CheckNesting("a:\n  b:\n    c: 1\n", "input.sources[0]", 2),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("input.sources[0]: nests about 3 levels deep")));
 }
 
 Documents TwoRoleDocuments(int zk_members, std::optional<int> broker_members) {
@@ -102,11 +59,38 @@ TEST(LoadInputTest, RejectsAnEmptyInput) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no documents")));
 }
 
-TEST(LoadInputTest, RejectsDeepTextsBeforeParsing) {
+TEST(LoadInputTest, DeepTextsAreRefusedByTheLoaderWithItsLocatedMessage) {
   v1::Input input;
-  input.add_sources()->set_text(Repeat("[", 5000));
-  EXPECT_THAT(LoadInput(input, InputLimits{.max_nesting = 100}),
-              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("input.sources[0]")));
+  v1::Source* source = input.add_sources();
+  source->set_name("deep.yaml");
+  source->set_text(Repeat("[", 5000));
+  EXPECT_THAT(LoadInput(input, InputLimits{}),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       AllOf(HasSubstr("deep.yaml:1:"), HasSubstr("(max_nesting)"))));
+}
+
+TEST(LoadInputTest, ARequestLowersALimitButCannotRaiseItAboveTheServers) {
+  v1::Input input;
+  v1::Source* source = input.add_sources();
+  source->set_name("kafka.yaml");
+  source->set_text("a:\n  b:\n    c: 1\n");
+  input.mutable_limits()->set_max_nesting(2);
+  EXPECT_THAT(LoadInput(input, InputLimits{}),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("kafka.yaml:3:")));
+  input.mutable_limits()->set_max_nesting(101);
+  EXPECT_THAT(LoadInput(input, InputLimits{}),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "input.limits.max_nesting: 101 is above this server's 100 "
+                       "(strata-server --max-nesting)"));
+  input.mutable_limits()->set_max_nesting(-1);
+  EXPECT_THAT(LoadInput(input, InputLimits{}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("input.limits.max_nesting")));
+}
+
+TEST(CheckSizeTest, ARoleOverThePerRoleLimitIsLeftToValidation) {
+  // Validation refuses it located in its file, as the CLI and Python do.
+  Documents docs = TwoRoleDocuments(3, 20000);
+  EXPECT_THAT(CheckSize(docs, InputLimits{}), IsOk());
 }
 
 }  // namespace

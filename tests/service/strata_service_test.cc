@@ -477,13 +477,13 @@ TEST_P(StrataServiceTest, EchoDelayEndsAtTheDeadline) {
   EXPECT_EQ(response.message(), "after");
 }
 
-TEST_P(StrataServiceTest, DeepNestingIsRejectedBeforeParsing) {
+TEST_P(StrataServiceTest, DeepNestingIsTheLoadersLimitLocatedInTheSource) {
   v1::ValidateRequest request;
   *request.mutable_input() = TextInput(std::string(10000, '[') + std::string(10000, ']'));
   v1::ValidateResponse response;
   grpc::Status status = stub_->Validate(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_THAT(status.error_message(), HasSubstr("input.sources[0]"));
+  EXPECT_THAT(status.error_message(), HasSubstr("kafka.yaml:1:101: the nesting depth is 101"));
 }
 
 }  // namespace

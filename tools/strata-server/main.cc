@@ -66,11 +66,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--max-members", config.service.limits.max_members,
-                 "most members (over all Clusters) per request")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_option("--max-nesting", config.service.limits.max_nesting,
-                 "deepest YAML/JSON nesting accepted in a text")
+                 "most members (over all Clusters) per request, and of one role")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   // The input limits (SPEC-2 §11) every request gets; a request's
@@ -82,6 +78,8 @@ int main(int argc, char** argv) {
                       "most bytes YAML aliases may add to one document"},
            std::tuple{"--max-alias-nodes", &core.max_alias_nodes,
                       "most nodes YAML aliases may add to one document"},
+           std::tuple{"--max-nesting", &core.max_nesting,
+                      "deepest YAML/JSON nesting accepted in a text"},
            std::tuple{"--max-documents", &core.max_documents, "most documents in one text"},
            std::tuple{"--max-config-map-size", &core.max_config_map_size,
                       "largest rendered ConfigMap, in bytes"}}) {
@@ -102,9 +100,7 @@ int main(int argc, char** argv) {
     // Usage errors exit 2, as the strata CLI's do; --help exits 0.
     return app.exit(e) == 0 ? 0 : 2;
   }
-  // --max-nesting and --max-members bound the loader's nesting and one
-  // role's members too.
-  core.max_nesting = config.service.limits.max_nesting;
+  // --max-members bounds one role's members too (strata::Limits).
   core.max_members = config.service.limits.max_members;
 
   for (auto [path, out] : {std::pair{&tls_cert, &config.tls_cert_pem},
