@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -341,11 +342,34 @@ struct PassResult {
 // ---------------------------------------------------------------------------
 // Reconcile.
 
+// What Reconcile remembers from one pass to the next: when each wait
+// started, the retry budgets of gates and hooks, failures of other steps,
+// since when the planner has found a stuck member and the cluster has been
+// unreachable, and the notes already reported. One Reconcile call keeps its
+// own. A caller that runs one pass per call (`once`: an operator's reconcile)
+// keeps one per cluster and passes it every time, so that timeouts, retry
+// budgets and the blocked grace count across its calls exactly as they do
+// within one Reconcile (SPEC-2 §6: the same rules whoever runs the loop).
+struct ReconcileState {
+  std::map<std::string, HookRetry> retries;       // By RetryKey(step).
+  std::map<std::string, absl::Time> wait_started;  // By condition text.
+  std::map<std::string, int32_t> step_failures;   // Other failed steps, by title.
+  std::set<std::string> notes_seen;
+  std::optional<absl::Time> blocked_since;
+  std::optional<absl::Time> unavailable_since;
+  int32_t unavailable_failures = 0;
+
+  bool operator==(const ReconcileState&) const = default;
+};
+
 struct ReconcileOptions {
   // Stop (outcome kDeadline) when this client time passes while the cluster
   // is still progressing.
   absl::Time deadline = absl::InfiniteFuture();
-  // One pass, then stop (outcome kPassDone).
+  // One pass, then stop (outcome kPassDone, with next_pass_at) instead of
+  // sleeping until the next one; blocks exactly as the loop would (a wait
+  // past its timeout, a hook out of retries, a member stuck past the grace)
+  // when `state` carries what earlier calls saw.
   bool once = false;
   // Observe, label nothing, plan, send every `apply` with server dry-run
   // and stop (outcome kPassDone).
@@ -370,6 +394,8 @@ struct ReconcileOptions {
   // from an observation or a step) before Reconcile gives up with that
   // error; the pass is retried after a backoff meanwhile.
   absl::Duration unavailable_grace = absl::Minutes(2);
+  // Carried across calls (see ReconcileState); null: this call's own.
+  ReconcileState* state = nullptr;
   // The planner to drive; empty means PlanRollout. An explicit extension
   // point (the simulator's tests check the invariants with broken planners).
   std::function<absl::StatusOr<Plan>(const CompiledCluster&, const ObservedState&,
@@ -392,6 +418,11 @@ struct ReconcileResult {
   int32_t passes = 0;           // Planning rounds.
   int32_t steps = 0;            // Steps run (succeeded or failed).
   Plan last_plan;               // The last plan made: what remains.
+  // kPassDone after `once`: when the next pass is due at the latest if the
+  // cluster does not change first (now after steps ran or a conflict; a
+  // failed gate's retry time; the earliest wait timeout or `recheck` while
+  // waiting). InfiniteFuture after `dry_run`.
+  absl::Time next_pass_at = absl::InfiniteFuture();
   std::vector<ExecuteEvent> events;  // Everything on_event was given.
   absl::Time started;           // Client time.
   absl::Time finished;

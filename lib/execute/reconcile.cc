@@ -54,11 +54,14 @@ class Reconciler {
       : desired_(desired),
         client_(client),
         options_(options),
-        request_(ObserveRequestFor(desired)) {}
+        request_(ObserveRequestFor(desired)),
+        state_(options.state != nullptr ? *options.state : own_state_) {}
 
   absl::StatusOr<ReconcileResult> Run() {
     result_.started = client_.Now();
-    if (!options_.approve.empty()) {
+    if (!options_.approve.empty() &&
+        state_.notes_seen.insert(absl::StrCat("--approve ", absl::StrJoin(options_.approve, ",")))
+            .second) {
       Emit({.kind = ExecuteEvent::Kind::kNote,
             .message = absl::StrCat("--approve ", absl::StrJoin(options_.approve, ", "),
                                     " given, but no step of ", desired_.cluster,
@@ -83,16 +86,16 @@ class Reconciler {
         absl::StatusOr<bool> retry = Unreachable(observed.status());
         if (!retry.ok()) return retry.status();
         if (*retry) continue;
-        return Finish(ReconcileResult::Outcome::kCancelled, "cancelled while retrying");
+        return result_;  // Finished: cancelled, or `once`.
       }
-      unavailable_since_.reset();
+      state_.unavailable_since.reset();
       if (!options_.dry_run) {
         absl::StatusOr<bool> relabelled = LabelLeaders(*observed);
         if (!relabelled.ok()) {
           absl::StatusOr<bool> retry = Unreachable(relabelled.status());
           if (!retry.ok()) return retry.status();
           if (*retry) continue;
-          return Finish(ReconcileResult::Outcome::kCancelled, "cancelled while retrying");
+          return result_;  // Finished: cancelled, or `once`.
         }
         if (*relabelled) {
           // Plan from what the cluster says now, labels included.
@@ -101,7 +104,7 @@ class Reconciler {
             absl::StatusOr<bool> retry = Unreachable(observed.status());
             if (!retry.ok()) return retry.status();
             if (*retry) continue;
-            return Finish(ReconcileResult::Outcome::kCancelled, "cancelled while retrying");
+            return result_;  // Finished: cancelled, or `once`.
           }
         }
       }
@@ -124,7 +127,7 @@ class Reconciler {
       }
       Emit({.kind = ExecuteEvent::Kind::kPlanned, .message = PlannedText(*plan)});
       for (const std::string& note : plan->notes) {
-        if (notes_seen_.insert(note).second) {
+        if (state_.notes_seen.insert(note).second) {
           Emit({.kind = ExecuteEvent::Kind::kNote, .message = note});
         }
       }
@@ -137,7 +140,7 @@ class Reconciler {
                                   .cancelled = options_.cancelled,
                                   .abandon_hooks = options_.abandon_hooks,
                                   .deadline = options_.deadline,
-                                  .retries = &retries_,
+                                  .retries = &state_.retries,
                                   .initial_backoff = options_.initial_backoff,
                                   .max_backoff = options_.max_backoff};
       absl::StatusOr<PassResult> pass = ExecutePlan(*plan, client_, pass_options);
@@ -146,7 +149,7 @@ class Reconciler {
         absl::StatusOr<bool> retry = Unreachable(pass.status());
         if (!retry.ok()) return retry.status();
         if (*retry) continue;
-        return Finish(ReconcileResult::Outcome::kCancelled, "cancelled while retrying");
+        return result_;  // Finished: cancelled, or `once`.
       }
       result_.steps += static_cast<int32_t>(pass->succeeded.size()) + (pass->failed ? 1 : 0);
 
@@ -162,12 +165,11 @@ class Reconciler {
         default:
           break;
       }
-      if (options_.once || options_.dry_run) {
-        return Finish(ReconcileResult::Outcome::kPassDone, pass->message);
-      }
+      if (options_.dry_run) return Finish(ReconcileResult::Outcome::kPassDone, pass->message);
       if (pass->outcome == PassResult::Outcome::kConflict) {
         // Someone else changed an object: plan again from a fresh read, but
         // do not spin if the conflict persists.
+        if (options_.once) return PassDone(client_.Now(), pass->message);
         if (++conflicts > 3) {
           absl::Status slept = client_.SleepUntil(
               std::min(options_.deadline,
@@ -183,15 +185,15 @@ class Reconciler {
         // A gate or hook failed: wait for its retry time (or a change).
         const Step& failed = plan->steps[*pass->failed - 1];
         absl::Time retry_at;
-        auto it = failed.action == Action::kExec ? retries_.find(RetryKey(failed))
-                                                 : retries_.end();
-        if (it != retries_.end()) {
+        auto it = failed.action == Action::kExec ? state_.retries.find(RetryKey(failed))
+                                                 : state_.retries.end();
+        if (it != state_.retries.end()) {
           retry_at = it->second.retry_at;
         } else {
           // Another step failed in a way that is neither a conflict nor the
           // server refusing it (a 500 that outlived the client's retries, an
           // unexpected answer): retry with backoff, and give up after a while.
-          int32_t& failures = step_failures_[StepTitle(failed)];
+          int32_t& failures = state_.step_failures[StepTitle(failed)];
           if (++failures > kMaxStepFailures) {
             return Finish(ReconcileResult::Outcome::kBlocked,
                           absl::StrCat(pass->message, " (failed ", failures - 1,
@@ -200,6 +202,7 @@ class Reconciler {
           retry_at = client_.Now() + Backoff(StepTitle(failed), failures,
                                              options_.initial_backoff, options_.max_backoff);
         }
+        if (options_.once) return PassDone(retry_at, pass->message);
         absl::Status slept =
             client_.SleepUntil(std::min(retry_at, options_.deadline), options_.cancelled);
         if (!slept.ok()) {
@@ -210,21 +213,22 @@ class Reconciler {
       }
       // kProgressed.
       if (!pass->succeeded.empty()) {
-        step_failures_.clear();
-        blocked_since_.reset();
+        state_.step_failures.clear();
+        state_.blocked_since.reset();
         PruneWaits(*plan, pass->waiting);
+        if (options_.once) return PassDone(client_.Now(), pass->message);
         continue;
       }
       if (plan->blocked) {
         // The planner sees a member that cannot progress on its own. Some of
         // that clears without anyone acting (a pod Unschedulable until its
         // volume binds), so it must persist for a while before it blocks.
-        if (!blocked_since_) blocked_since_ = client_.Now();
-        if (client_.Now() - *blocked_since_ >= kBlockedGrace) {
+        if (!state_.blocked_since) state_.blocked_since = client_.Now();
+        if (client_.Now() - *state_.blocked_since >= kBlockedGrace) {
           return Finish(ReconcileResult::Outcome::kBlocked, plan->blocked_reason);
         }
       } else {
-        blocked_since_.reset();
+        state_.blocked_since.reset();
       }
       absl::StatusOr<bool> waited = WaitOn(*plan, pass->waiting, *observed);
       if (!waited.ok()) return waited.status();
@@ -267,6 +271,12 @@ class Reconciler {
                         " to go; next: ", absl::StrJoin(next, ", "));
   }
 
+  // `once`: the pass is done; the next one is due at `at` at the latest.
+  ReconcileResult PassDone(absl::Time at, const std::string& message) {
+    result_.next_pass_at = at;
+    return Finish(ReconcileResult::Outcome::kPassDone, message);
+  }
+
   ReconcileResult Finish(ReconcileResult::Outcome outcome, const std::string& message) {
     result_.outcome = outcome;
     result_.converged = outcome == ReconcileResult::Outcome::kConverged;
@@ -294,21 +304,25 @@ class Reconciler {
   absl::StatusOr<bool> Unreachable(const absl::Status& status) {
     if (!Transient(status)) return status;
     const absl::Time now = client_.Now();
-    if (!unavailable_since_) {
-      unavailable_since_ = now;
-      unavailable_failures_ = 0;
+    if (!state_.unavailable_since) {
+      state_.unavailable_since = now;
+      state_.unavailable_failures = 0;
     }
-    if (now - *unavailable_since_ >= options_.unavailable_grace) return status;
-    ++unavailable_failures_;
+    if (now - *state_.unavailable_since >= options_.unavailable_grace) return status;
+    ++state_.unavailable_failures;
     const absl::Time retry_at =
-        std::min(now + Backoff("unavailable", unavailable_failures_, options_.initial_backoff,
+        std::min(now + Backoff("unavailable", state_.unavailable_failures, options_.initial_backoff,
                                options_.max_backoff),
-                 *unavailable_since_ + options_.unavailable_grace);
-    Emit({.kind = ExecuteEvent::Kind::kNote,
-          .retry_at = retry_at,
-          .message = absl::StrCat("cannot reach the cluster (", status.message(),
-                                  "); trying again in ", ShortDuration(retry_at - now),
-                                  ", for up to ", ShortDuration(options_.unavailable_grace))});
+                 *state_.unavailable_since + options_.unavailable_grace);
+    const std::string note =
+        absl::StrCat("cannot reach the cluster (", status.message(), "); trying again in ",
+                     ShortDuration(retry_at - now), ", for up to ",
+                     ShortDuration(options_.unavailable_grace));
+    Emit({.kind = ExecuteEvent::Kind::kNote, .retry_at = retry_at, .message = note});
+    if (options_.once) {
+      PassDone(retry_at, note);
+      return false;
+    }
     absl::Status slept = client_.SleepUntil(retry_at, options_.cancelled);
     if (!slept.ok()) {
       Finish(ReconcileResult::Outcome::kCancelled, "cancelled while the cluster was unreachable");
@@ -321,8 +335,8 @@ class Reconciler {
   void PruneWaits(const Plan& plan, const std::vector<int32_t>& waiting) {
     std::set<std::string> live;
     for (int32_t id : waiting) live.insert(plan.steps[id - 1].condition->ToString());
-    for (auto it = wait_started_.begin(); it != wait_started_.end();) {
-      it = live.count(it->first) > 0 ? std::next(it) : wait_started_.erase(it);
+    for (auto it = state_.wait_started.begin(); it != state_.wait_started.end();) {
+      it = live.count(it->first) > 0 ? std::next(it) : state_.wait_started.erase(it);
     }
   }
 
@@ -334,11 +348,12 @@ class Reconciler {
     PruneWaits(plan, waiting);
     const absl::Time now = client_.Now();
     absl::Time wake = std::min(options_.deadline, now + options_.recheck);
-    if (blocked_since_) wake = std::min(wake, *blocked_since_ + kBlockedGrace);
+    if (state_.blocked_since) wake = std::min(wake, *state_.blocked_since + kBlockedGrace);
+    std::string first_wait;  // What the first wait's event says.
     for (int32_t id : waiting) {
       const Step& step = plan.steps[id - 1];
       const std::string text = step.condition->ToString();
-      const absl::Time since = wait_started_.emplace(text, now).first->second;
+      const absl::Time since = state_.wait_started.emplace(text, now).first->second;
       WaitStatus status = CheckWait(*step.condition, observed, now);
       // Ready for less than minReadySeconds: no cluster change will say when
       // it holds, so wake then (not at the recheck, up to 30 s later).
@@ -354,19 +369,19 @@ class Reconciler {
         }
         wake = std::min(wake, expires);
       }
+      std::string message = absl::StrCat(
+          "waiting for ", text, status.why.empty() ? "" : absl::StrCat(": ", status.why), " (",
+          ShortDuration(now - since),
+          step.timeout_seconds > 0
+              ? absl::StrCat(" of ", ShortDuration(absl::Seconds(step.timeout_seconds)))
+              : "",
+          ")");
+      if (first_wait.empty()) first_wait = message;
       Emit({.kind = ExecuteEvent::Kind::kWaiting,
             .step = step,
             .condition = text,
             .elapsed = now - since,
-            .message = absl::StrCat("waiting for ", text,
-                                    status.why.empty() ? "" : absl::StrCat(": ", status.why),
-                                    " (", ShortDuration(now - since),
-                                    step.timeout_seconds > 0
-                                        ? absl::StrCat(" of ",
-                                                       ShortDuration(absl::Seconds(
-                                                           step.timeout_seconds)))
-                                        : "",
-                                    ")")});
+            .message = std::move(message)});
     }
     if (waiting.empty()) {
       // A plan with nothing runnable and nothing to wait for cannot be the
@@ -374,6 +389,10 @@ class Reconciler {
       Finish(ReconcileResult::Outcome::kBlocked,
              absl::StrCat("the plan has ", plan.steps.size(),
                           " steps but none can run now", NextText()));
+      return false;
+    }
+    if (options_.once) {
+      PassDone(wake, first_wait);
       return false;
     }
     absl::StatusOr<bool> changed = client_.WaitForChange(request_, wake, options_.cancelled);
@@ -439,7 +458,7 @@ class Reconciler {
                 : absl::StrCat("leaderProbe of role ", role.name, " succeeded in ",
                                absl::StrJoin(leaders, ", "), "; no ", rollout.leader_label,
                                " label set, the leader is not known");
-        if (notes_seen_.insert(note).second) {
+        if (state_.notes_seen.insert(note).second) {
           Emit({.kind = ExecuteEvent::Kind::kNote, .message = note});
         }
         continue;
@@ -476,15 +495,10 @@ class Reconciler {
   ClusterClient& client_;
   const ReconcileOptions& options_;
   const ObserveRequest request_;
+  ReconcileState own_state_;  // When the caller carries none.
+  ReconcileState& state_;
   ReconcileResult result_;
   int32_t pass_ = 0;
-  std::map<std::string, HookRetry> retries_;
-  std::map<std::string, absl::Time> wait_started_;  // By condition text.
-  std::set<std::string> notes_seen_;
-  std::map<std::string, int32_t> step_failures_;  // Non-exec failures, by step.
-  std::optional<absl::Time> unavailable_since_;
-  std::optional<absl::Time> blocked_since_;  // The planner has said blocked since.
-  int32_t unavailable_failures_ = 0;
 };
 
 }  // namespace

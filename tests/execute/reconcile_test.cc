@@ -312,6 +312,99 @@ TEST(ReconcileTest, AGateThatAlwaysFailsBlocksNamingItAfterItsTimeout) {
   }
 }
 
+// Runs `sim` the way an operator does (SPEC-2 §7): one pass per call,
+// carrying `state`, then waiting for a change or until the pass says the next
+// one is due. Returns the first result that is not kPassDone.
+absl::StatusOr<ReconcileResult> RunOnePassAtATime(Sim& sim, ReconcileState& state) {
+  ReconcileOptions options;
+  options.once = true;
+  options.state = &state;
+  for (int call = 0; call < 10000; ++call) {
+    absl::StatusOr<ReconcileResult> r = sim.Run(options);
+    if (!r.ok() || r->outcome != ReconcileResult::Outcome::kPassDone) return r;
+    if (r->next_pass_at < sim.kube.now()) {
+      return absl::InternalError(Summary(*r) + "next_pass_at is in the past");
+    }
+    absl::StatusOr<bool> changed =
+        sim.client.WaitForChange(ObserveRequestFor(sim.compiled), r->next_pass_at, {});
+    if (!changed.ok()) return changed.status();
+  }
+  return absl::DeadlineExceededError("10000 passes without an end");
+}
+
+TEST(ReconcileTest, OnePassAtATimeConvergesAsTheLoopDoes) {
+  absl::StatusOr<CompiledCluster> v1 = CompileExample("kafka");
+  ASSERT_THAT(v1, IsOk());
+  Sim sim(*v1);
+  ReconcileState state;
+  absl::StatusOr<ReconcileResult> r = RunOnePassAtATime(sim, state);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->outcome, ReconcileResult::Outcome::kConverged) << Summary(*r);
+}
+
+// The gate of AGateThatAlwaysFailsBlocksNamingItAfterItsTimeout, driven one
+// pass per call: the carried state keeps the gate's retry budget, so it
+// blocks after the same timeout instead of retrying forever.
+TEST(ReconcileTest, OnePassAtATimeWithCarriedStateBlocksOnAFailingGateAfterItsTimeout) {
+  absl::StatusOr<CompiledCluster> v1 = CompileExample("cassandra");
+  ASSERT_THAT(v1, IsOk());
+  const CompiledRole* gated = nullptr;
+  for (const CompiledRole& role : v1->roles) {
+    if (role.role.rollout.gate.has_value()) gated = &role;
+  }
+  ASSERT_NE(gated, nullptr);
+  const std::vector<std::string> gate = gated->role.rollout.gate->handler.command;
+  const int32_t timeout = gated->role.rollout.gate->timeout_seconds;
+  Sim sim(*v1);
+  ASSERT_EQ(sim.Run()->outcome, ReconcileResult::Outcome::kConverged);
+  absl::StatusOr<CompiledCluster> v2 = CompileExample("cassandra", ChangeImages);
+  ASSERT_THAT(v2, IsOk());
+  sim.compiled = *v2;
+  int gate_calls = 0;
+  sim.handler = [&](const ExecRequest& r) {
+    if (r.command.size() >= gate.size() &&
+        std::equal(gate.begin(), gate.end(), r.command.end() - gate.size())) {
+      ++gate_calls;
+      return ExecResult{.exit_code = 2, .stderr_text = "ring not settled"};
+    }
+    return ExecResult{};
+  };
+  const absl::Time began = sim.kube.now();
+  ReconcileState state;
+  absl::StatusOr<ReconcileResult> r = RunOnePassAtATime(sim, state);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
+  EXPECT_THAT(r->blocked_reason, HasSubstr("ring not settled"));
+  EXPECT_GT(gate_calls, 3);
+  EXPECT_GE(sim.kube.now() - began, absl::Seconds(timeout));
+  EXPECT_LE(sim.kube.now() - began, absl::Seconds(timeout) + absl::Minutes(1));
+  for (const std::string& call : sim.client.calls) {
+    EXPECT_FALSE(absl::StartsWith(call, "delete Pod")) << call;
+  }
+}
+
+TEST(ReconcileTest, OnePassAtATimeWithCarriedStateBlocksOnAMemberThatNeverBecomesReady) {
+  absl::StatusOr<CompiledCluster> v1 = CompileExample("kafka");
+  ASSERT_THAT(v1, IsOk());
+  Sim sim(*v1);
+  ASSERT_EQ(sim.Run()->outcome, ReconcileResult::Outcome::kConverged);
+  absl::StatusOr<CompiledCluster> v2 = CompileExample("kafka", ChangeImages);
+  ASSERT_THAT(v2, IsOk());
+  sim.compiled = *v2;
+  const CompiledRole& first = v2->roles.front();
+  const std::string stuck = absl::StrCat(first.stateful_set, "-", first.members - 1);
+  sim.kube.SetNeverReady(stuck, true);
+  const absl::Time began = sim.kube.now();
+  ReconcileState state;
+  absl::StatusOr<ReconcileResult> r = RunOnePassAtATime(sim, state);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
+  EXPECT_THAT(r->blocked_reason, HasSubstr(stuck));
+  EXPECT_LE(sim.kube.now() - began,
+            absl::Seconds(plan_internal::ReadyTimeoutSeconds(first.role)) + absl::Minutes(2))
+      << Summary(*r);
+}
+
 TEST(ReconcileTest, TheDeadlineStopsAProgressingRollout) {
   absl::StatusOr<CompiledCluster> v1 = CompileExample("kafka");
   ASSERT_THAT(v1, IsOk());
