@@ -240,10 +240,15 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   }
   const CompiledCluster& desired = compiled->front();
 
-  // One pass.
+  // One pass, with what earlier passes of this Cluster saw (wait timeouts,
+  // gate and hook retry budgets, the blocked grace): the executor decides
+  // when the Cluster is blocked and when the next pass is due.
+  Memory memory = GetMemory(key);
+  memory.invalid_signature.clear();
   OwningClient client(cluster_, OwnerReference(cluster), options_.may_act);
   ReconcileOptions ro;
   ro.once = true;
+  ro.state = &memory.reconcile;
   ro.approve = ApprovalTokens(cluster);
   ro.on_event = [&](const ExecuteEvent& e) { OnExecuteEvent(cluster, e); };
   ro.cancelled = [this] { return (options_.stopping && options_.stopping()) || !MayAct(); };
@@ -251,16 +256,16 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
     return (options_.abandon_hooks && options_.abandon_hooks()) || !MayAct();
   };
   absl::StatusOr<ReconcileResult> result = ReconcileCompiled(desired, client, ro);
+  SetMemory(key, memory);
   if (!result.ok()) {
     return Decide(R::kBackoff, {}, "error", "", std::string(result.status().message()));
   }
-  bool step_failed = false;
-  std::string failure;  // The last failed step, for the status message.
+  // What the pass stopped at: the first wait, or a step that failed and is
+  // retried (a gate that does not pass yet).
+  std::string waiting, failed_step;
   for (const ExecuteEvent& e : result->events) {
-    if (e.kind == ExecuteEvent::Kind::kStepFailed) {
-      step_failed = true;
-      failure = e.message;
-    }
+    if (e.kind == ExecuteEvent::Kind::kWaiting && waiting.empty()) waiting = e.message;
+    if (e.kind == ExecuteEvent::Kind::kStepFailed) failed_step = e.message;
   }
 
   // What the cluster looks like now, for the status.
@@ -270,18 +275,17 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   }
   const absl::Time now = cluster_.Now();
   absl::StatusOr<Plan> plan = PlanRollout(desired, *observed, PlanOptions{.now = now});
-  Memory memory = GetMemory(MakeKey(ns, name));
-  memory.invalid_signature.clear();
   StatusReport report{.generation = GenerationOf(cluster)};
   std::string phase, message;
-  // When to look again while waiting: the recheck, or sooner when a wait's
-  // timeout comes first.
-  absl::Duration wait_recheck = options_.recheck;
-  if (!plan.ok()) {
+  if (result->outcome == ReconcileResult::Outcome::kBlocked) {
+    phase = "Blocked";
+    message = result->blocked_reason;
+  } else if (!plan.ok()) {
     // The planner refuses the change from this state: a person must act.
     phase = "Blocked";
     message = std::string(plan.status().message());
-  } else {
+  }
+  if (plan.ok()) {
     ClusterStatus cs = ComputeClusterStatus(desired, *observed, *plan, now);
     std::vector<StatusReport::Role> roles;
     for (const RoleStatus& r : cs.roles) {
@@ -298,74 +302,24 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
                       .reason = s.reason});
     }
     report.next = std::move(next);
-    // The waits the plan stops at now.
-    std::string wait_blocked, waiting;
-    std::map<std::string, absl::Time> waits;
-    for (int32_t id : plan->next) {
-      const Step& s = plan->steps[id - 1];
-      if (s.action != Action::kWait || !s.condition.has_value()) continue;
-      const std::string text = s.condition->ToString();
-      auto it = memory.wait_started.find(text);
-      const absl::Time since = it != memory.wait_started.end() ? it->second : now;
-      waits[text] = since;
-      const WaitStatus held = CheckWait(*s.condition, *observed, now);
-      if (held.holds) continue;
-      const std::string why = held.why.empty() ? "" : absl::StrCat(": ", held.why);
-      if (s.timeout_seconds > 0) {
-        const absl::Time expires = since + absl::Seconds(s.timeout_seconds);
-        if (now >= expires) {
-          if (wait_blocked.empty()) {
-            wait_blocked = absl::StrCat(text, " did not hold within ",
-                                        execute_internal::ShortDuration(expires - since), why,
-                                        " (", s.reason, ")");
-          }
-        } else {
-          wait_recheck = std::min(wait_recheck, expires - now);
-        }
-      }
-      if (waiting.empty()) {
-        waiting = absl::StrCat(
-            "waiting for ", text, why, " (", execute_internal::ShortDuration(now - since),
-            s.timeout_seconds > 0
-                ? absl::StrCat(" of ",
-                               execute_internal::ShortDuration(absl::Seconds(s.timeout_seconds)))
-                : "",
-            ")");
-      }
-    }
-    memory.wait_started = std::move(waits);
-    if (result->outcome == ReconcileResult::Outcome::kBlocked) {
-      phase = "Blocked";
-      message = result->blocked_reason;
-    } else if (!wait_blocked.empty()) {
-      phase = "Blocked";
-      message = wait_blocked;
-    } else if (cs.converged) {
+    if (phase.empty() && cs.converged) {
       phase = "Ready";
       message = absl::StrCat("converged: ", cs.roles.size(), " roles at the current spec");
-    } else if (cs.blocked) {
-      if (!memory.blocked_since) memory.blocked_since = now;
-      if (now - *memory.blocked_since >= options_.blocked_grace) {
-        phase = "Blocked";
-      } else {
-        phase = "Progressing";
-      }
-      message = cs.blocked_reason;
-    } else {
+    } else if (phase.empty()) {
       phase = "Progressing";
       message = absl::StrCat(cs.steps, cs.steps == 1 ? " step" : " steps", " to go");
-      if (!failure.empty()) {
-        // Retried after the queue's backoff; say why it is not moving.
-        message = absl::StrCat(message, "; retrying after a failed step: ", failure);
+      if (!failed_step.empty()) {
+        message = absl::StrCat(message, "; retrying after a failed step: ", failed_step);
       } else if (!waiting.empty()) {
         message = absl::StrCat(message, "; ", waiting);
+      } else if (cs.blocked) {
+        message = absl::StrCat(message, "; ", cs.blocked_reason);
       } else if (!cs.next.empty()) {
         message = absl::StrCat(message, "; next: ", ActionName(cs.next.front().action), " ",
                                cs.next.front().target.kind, "/", cs.next.front().target.name,
                                " (", cs.next.front().reason, ")");
       }
     }
-    if (!cs.blocked) memory.blocked_since.reset();
   }
   if (phase == "Blocked" && memory.last_phase != "Blocked") {
     Event(cluster, {.type = "Warning", .reason = "Blocked", .action = "reconcile",
@@ -380,12 +334,13 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   metrics_.SetClusterPhase(key, phase);
 
   if (phase == "Ready") return Decide(R::kAfter, options_.resync, "converged", phase, message);
-  if (step_failed) return Decide(R::kBackoff, {}, "progressed", phase, message);
   if (phase == "Blocked") return Decide(R::kAfter, options_.recheck, "blocked", phase, message);
-  if (result->steps > 0) {
-    return Decide(R::kAfter, absl::ZeroDuration(), "progressed", phase, message);
-  }
-  return Decide(R::kAfter, std::max(wait_recheck, absl::Seconds(1)), "waiting", phase, message);
+  // Progressing: when the executor says the next pass is due (at once after
+  // steps ran; a gate's retry time; a wait's timeout or the recheck), or
+  // sooner when a watch event on the Cluster's objects comes.
+  const absl::Duration after = std::clamp(result->next_pass_at - now, absl::ZeroDuration(),
+                                          options_.recheck);
+  return Decide(R::kAfter, after, result->steps > 0 ? "progressed" : "waiting", phase, message);
 }
 
 ReconcileDecision Controller::Invalid(Json& cluster, const std::string& signature,

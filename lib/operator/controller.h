@@ -10,10 +10,13 @@
 // this replica may not act), observes again and writes the status (phase,
 // conditions, roles[] counts, the plan's next steps, observedGeneration of
 // the spec it acted on) through the status subresource, with an Event per
-// executed step, per block and per invalid spec. It then says when to come
-// back: at once after steps ran, after `recheck` while waiting (watch events
-// on the owned objects usually come first), with the queue's backoff after an
-// error or a failed step.
+// executed step, per block and per invalid spec. The executor's
+// ReconcileState is kept per Cluster, so waits time out, gates and hooks run
+// out of retries and stuck members block exactly as under `strata apply`. It
+// then says when to come back: when the executor says the next pass is due
+// (at once after steps ran, a failed gate's retry time, a wait's timeout, at
+// most `recheck`; watch events on the owned objects usually come first), with
+// the queue's backoff after an error.
 //
 // Finalizer strata.dev/cleanup: added to every Cluster; on deletion
 // CleanupCluster() applies onClusterDelete (claims are kept unless it says
@@ -102,9 +105,6 @@ struct ControllerOptions {
   absl::Duration recheck = absl::Seconds(30);
   // A converged (or paused) Cluster is looked at again after this.
   absl::Duration resync = absl::Minutes(10);
-  // How long the planner must keep finding a stuck member before the phase
-  // says Blocked (as Reconcile's own grace).
-  absl::Duration blocked_grace = absl::Seconds(60);
   // One JSON object per log line (steps, reconciles, errors). May be empty.
   std::function<void(const Json&)> log;
 };
@@ -153,13 +153,12 @@ class Controller {
   // Per Cluster memory across reconciles.
   struct Memory {
     std::string invalid_signature;  // The spec last found invalid.
-    std::optional<absl::Time> blocked_since;
     std::string last_phase;
-    // Wait conditions the plan stopped at, by text, and since when: a wait
-    // is timed from the first reconcile that found it (as Reconcile times
-    // its waits), so one that does not hold within its timeoutSeconds
-    // blocks the Cluster although every reconcile is a single pass.
-    std::map<std::string, absl::Time> wait_started;
+    // What the executor carries from one pass to the next (wait timeouts,
+    // gate and hook retry budgets, the blocked grace), so that a Cluster
+    // blocks exactly as `strata apply` would although every reconcile is a
+    // single pass.
+    ReconcileState reconcile;
   };
 
   ReconcileDecision Reconcile(const std::string& namespace_, const std::string& name);

@@ -19,6 +19,7 @@
 #include "sim/kube_model.h"
 #include "sim/sim_cluster_client.h"
 #include "strata/pipeline.h"
+#include "strata/probe.h"
 
 namespace strata::operator_internal {
 namespace {
@@ -345,7 +346,10 @@ TEST(ControllerTest, AFailingGateIsRetriedWithBackoffAndNamedInTheStatus) {
   f.Cluster()["metadata"]["generation"] = 2;
   ReconcileDecision d = f.controller.ReconcileKey("data/main");
   EXPECT_EQ(d.phase, "Progressing");
-  EXPECT_EQ(d.requeue, ReconcileDecision::Requeue::kBackoff);
+  // Back at the gate's retry time (the executor's backoff: 1 s, jittered).
+  EXPECT_EQ(d.requeue, ReconcileDecision::Requeue::kAfter);
+  EXPECT_GT(d.after, absl::ZeroDuration());
+  EXPECT_LE(d.after, absl::Seconds(2));
   EXPECT_THAT(f.Status()["message"].get<std::string>(), HasSubstr("retrying after a failed step"));
   EXPECT_THAT(f.Status()["message"].get<std::string>(), HasSubstr("gate"));
   bool failed_event = false;
@@ -354,6 +358,24 @@ TEST(ControllerTest, AFailingGateIsRetriedWithBackoffAndNamedInTheStatus) {
   }
   EXPECT_TRUE(failed_event);
   EXPECT_EQ(f.metrics.StepCount("exec", "failed"), 1);
+  for (const std::string& call : f.client.calls) {
+    EXPECT_FALSE(absl::StartsWith(call, "delete Pod")) << "no restart past a failed gate";
+  }
+
+  // Coming back when asked, the gate runs out of its timeoutSeconds (600 s by
+  // default) and the Cluster turns Blocked naming it, as under strata apply.
+  const absl::Time first_failure = f.client.Now();
+  int passes = 0;
+  for (; passes < 1000 && d.phase != "Blocked"; ++passes) {
+    ASSERT_TRUE(f.client.SleepUntil(f.client.Now() + d.after, nullptr).ok());
+    d = f.controller.ReconcileKey("data/main");
+  }
+  ASSERT_EQ(d.phase, "Blocked") << d.message;
+  EXPECT_THAT(d.message, HasSubstr("not safe now"));
+  // (It may stop up to one backoff early: the next retry would be too late.)
+  EXPECT_GE(f.client.Now() - first_failure, absl::Seconds(kDefaultHookTimeoutSeconds - 30));
+  EXPECT_LE(f.client.Now() - first_failure, absl::Seconds(kDefaultHookTimeoutSeconds + 60));
+  EXPECT_GT(f.metrics.StepCount("exec", "failed"), 5);  // Retried with backoff meanwhile.
   for (const std::string& call : f.client.calls) {
     EXPECT_FALSE(absl::StartsWith(call, "delete Pod")) << "no restart past a failed gate";
   }
