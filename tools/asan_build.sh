@@ -2,7 +2,8 @@
 # Configures and builds the sanitizer tree: clang with AddressSanitizer +
 # UndefinedBehaviorSanitizer and libFuzzer instrumentation, holding the C++
 # tests, the CLI they run and the fuzzers of fuzz/ (cmake/sanitizers.cmake).
-# tools/setup.sh builds it, tools/test.sh runs its tests and a short fuzz run,
+# Run by hand for now (neither tools/setup.sh nor tools/test.sh builds or runs
+# it yet: putting it in CI within the time budget is still open, issue 18);
 # tools/fuzz.sh runs the fuzzers.
 #
 #   bash tools/asan_build.sh [DIR]             # configure if needed, then build
