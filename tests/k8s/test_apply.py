@@ -397,12 +397,13 @@ def test_gate_that_always_fails_blocks_naming_it(kafka):
 
 
 def test_timeout_exits_4(kafka):
+    # A member that stays unready (within its ready timeout of 300 s and more)
+    # keeps the rollout going past --timeout however fast the machine is: a
+    # fresh kafka converges in under 2 s on an idle one.
+    kafka.cp.keep_unready(kafka.ns, f"{kafka.ex.sts_name('zookeeper')}-0")
     res = kafka.strata.run("apply", kafka.files(), "--timeout", "2s", "-o", "json")
     assert res.returncode == 4, f"{res.returncode}\n{res.stdout[-3000:]}\n{res.stderr}"
     assert "--timeout" in res.stderr
-    # Running again finishes.
-    kafka.converge()
-    kafka.assert_converged()
 
 
 def test_apiserver_restart_mid_apply_then_second_apply_converges(kafka):
