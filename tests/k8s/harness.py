@@ -491,10 +491,18 @@ class ControlPlane:
 
     def restart_apiserver(self) -> None:
         """Starts kube-apiserver again on the same port (kubeconfigs stay
-        valid) and returns once it is ready."""
+        valid) and returns once it is ready. kube-scheduler starts afresh
+        too: one that watched through the outage can find its cache at odds
+        with the restarted server and then exits on purpose ("scheduler cache
+        is corrupted", seen on an idle machine), leaving every later pod
+        Pending."""
         if "kube-apiserver" in self.procs:
             self.kill_apiserver()
         self._start_apiserver(port=self.api_port)
+        scheduler = self.procs.pop("kube-scheduler", None)
+        if scheduler:
+            scheduler.stop()
+        self._start_with_retry("kube-scheduler", self._start_scheduler)
 
     def _start_apiserver(self, port: int = 0) -> None:
         self.api_port = port or free_port()
