@@ -35,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "bench/grpc_topology.h"
 #include "service/server.h"
 #include "strata/v1/service.grpc.pb.h"
 
@@ -43,38 +44,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace v1 = strata::v1;
 
+// The generated topology: --members per role; the brokers render the
+// ZooKeeper hosts.
 std::string Topology(int members, const std::string& broker_image) {
-  return absl::StrCat(R"(apiVersion: strata.dev/v1
-kind: App
-metadata: {name: kafka}
-spec:
-  version: "3.7.0"
-  roles:
-  - name: zookeeper
-    image: zookeeper:3.9.2
-    cardinality: "1+"
-    quorum: majority
-    ports: [{name: client, port: 2181}, {name: peer, port: 2888}]
-    storage: [{name: data, mountPath: /data, size: 1Gi}]
-    probes:
-      readiness: {tcp: {port: client}}
-  - name: broker
-    image: )", broker_image, R"(
-    cardinality: "1+"
-    ports: [{name: kafka, port: 9092}]
-    dependsOn: [zookeeper]
-    storage: [{name: logs, mountPath: /logs, size: 10Gi}]
-    env: [{name: ZK, value: "{{roles.zookeeper.hosts}}"}]
----
-apiVersion: strata.dev/v1
-kind: Cluster
-metadata: {name: events, namespace: data}
-spec:
-  app: kafka
-  roles:
-  - {name: zookeeper, members: )", members, R"(}
-  - {name: broker, members: )", members, R"(}
-)");
+  return strata::bench::Topology({.zookeeper_members = members,
+                                  .broker_members = members,
+                                  .broker_image = broker_image,
+                                  .broker_env = true});
 }
 
 // Issues one call and invokes `done` with its status.

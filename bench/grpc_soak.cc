@@ -52,6 +52,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/grpc_topology.h"
 #include "strata/v1/service.grpc.pb.h"
 
 namespace {
@@ -59,38 +60,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace v1 = strata::v1;
 
+// Three ZooKeeper members and `members` brokers.
 std::string Topology(int members, const std::string& broker_image,
                      const std::string& cardinality = "1+") {
-  return absl::StrCat(R"(apiVersion: strata.dev/v1
-kind: App
-metadata: {name: kafka}
-spec:
-  version: "3.7.0"
-  roles:
-  - name: zookeeper
-    image: zookeeper:3.9.2
-    cardinality: "1+"
-    quorum: majority
-    ports: [{name: client, port: 2181}, {name: peer, port: 2888}]
-    storage: [{name: data, mountPath: /data, size: 1Gi}]
-    probes:
-      readiness: {tcp: {port: client}}
-  - name: broker
-    image: )", broker_image, R"(
-    cardinality: ")", cardinality, R"("
-    ports: [{name: kafka, port: 9092}]
-    dependsOn: [zookeeper]
-    storage: [{name: logs, mountPath: /logs, size: 10Gi}]
----
-apiVersion: strata.dev/v1
-kind: Cluster
-metadata: {name: events, namespace: data}
-spec:
-  app: kafka
-  roles:
-  - {name: zookeeper, members: 3}
-  - {name: broker, members: )", members, R"(}
-)");
+  return strata::bench::Topology({.broker_members = members,
+                                  .broker_image = broker_image,
+                                  .broker_cardinality = cardinality});
 }
 
 // The server's resident set in KiB, or -1 when it cannot be read (it died).
