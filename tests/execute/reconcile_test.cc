@@ -243,75 +243,6 @@ TEST(ReconcileTest, ScaleInRunsMemberLeaveFirstOnceAndKeepsThePvcs) {
   EXPECT_EQ(leave_calls, 3);
 }
 
-TEST(ReconcileTest, AMemberThatNeverBecomesReadyBlocksNamingItWithinItsTimeout) {
-  absl::StatusOr<CompiledCluster> v1 = CompileExample("kafka");
-  ASSERT_THAT(v1, IsOk());
-  Sim sim(*v1);
-  ASSERT_EQ(sim.Run()->outcome, ReconcileResult::Outcome::kConverged);
-  absl::StatusOr<CompiledCluster> v2 = CompileExample("kafka", ChangeImages);
-  ASSERT_THAT(v2, IsOk());
-  sim.compiled = *v2;
-  // The first member the rollout restarts never comes back.
-  const CompiledRole& first = v2->roles.front();
-  const std::string stuck = absl::StrCat(first.stateful_set, "-", first.members - 1);
-  sim.kube.SetNeverReady(stuck, true);
-  const absl::Time began = sim.kube.now();
-  absl::StatusOr<ReconcileResult> r = sim.Run();
-  ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
-  EXPECT_THAT(r->blocked_reason, HasSubstr(stuck));
-  EXPECT_LE(sim.kube.now() - began,
-            absl::Seconds(plan_internal::ReadyTimeoutSeconds(first.role)) + absl::Minutes(2))
-      << Summary(*r);
-  // Nothing else of that role was disrupted meanwhile.
-  for (const auto& [ordinal, pod] : sim.kube.PodsOf(first.stateful_set)) {
-    std::string name = plan_internal::NameOf(*pod);
-    if (name != stuck) {
-      EXPECT_TRUE(sim.kube.PodReady(name)) << name;
-    }
-  }
-}
-
-TEST(ReconcileTest, AGateThatAlwaysFailsBlocksNamingItAfterItsTimeout) {
-  absl::StatusOr<CompiledCluster> v1 = CompileExample("cassandra");
-  ASSERT_THAT(v1, IsOk());
-  const CompiledRole* gated = nullptr;
-  for (const CompiledRole& role : v1->roles) {
-    if (role.role.rollout.gate.has_value()) gated = &role;
-  }
-  ASSERT_NE(gated, nullptr);
-  const std::vector<std::string> gate = gated->role.rollout.gate->handler.command;
-  const int32_t timeout = gated->role.rollout.gate->timeout_seconds;
-  Sim sim(*v1);
-  ASSERT_EQ(sim.Run()->outcome, ReconcileResult::Outcome::kConverged);
-  absl::StatusOr<CompiledCluster> v2 = CompileExample("cassandra", ChangeImages);
-  ASSERT_THAT(v2, IsOk());
-  sim.compiled = *v2;
-  int gate_calls = 0;
-  sim.handler = [&](const ExecRequest& r) {
-    if (r.command.size() >= gate.size() &&
-        std::equal(gate.begin(), gate.end(), r.command.end() - gate.size())) {
-      ++gate_calls;
-      return ExecResult{.exit_code = 2, .stderr_text = "ring not settled"};
-    }
-    return ExecResult{};
-  };
-  const absl::Time began = sim.kube.now();
-  absl::StatusOr<ReconcileResult> r = sim.Run();
-  ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
-  EXPECT_THAT(r->blocked_reason, HasSubstr("gate"));
-  EXPECT_THAT(r->blocked_reason, HasSubstr("ring not settled"));
-  EXPECT_THAT(r->blocked_reason, HasSubstr(absl::StrCat(" in ", v1->cluster, "-")));
-  EXPECT_GT(gate_calls, 3);  // Retried with backoff, not once.
-  EXPECT_GE(sim.kube.now() - began, absl::Seconds(timeout));
-  EXPECT_LE(sim.kube.now() - began, absl::Seconds(timeout) + absl::Minutes(1));
-  // No member was restarted.
-  for (const std::string& call : sim.client.calls) {
-    EXPECT_FALSE(absl::StartsWith(call, "delete Pod")) << call;
-  }
-}
-
 // Runs `sim` the way an operator does (SPEC-2 §7): one pass per call,
 // carrying `state`, then waiting for a change or until the pass says the next
 // one is due. Returns the first result that is not kPassDone.
@@ -332,20 +263,53 @@ absl::StatusOr<ReconcileResult> RunOnePassAtATime(Sim& sim, ReconcileState& stat
   return absl::DeadlineExceededError("10000 passes without an end");
 }
 
-TEST(ReconcileTest, OnePassAtATimeConvergesAsTheLoopDoes) {
+// The blocking rules hold whoever runs the passes: Reconcile's own loop, or
+// an operator calling it once per reconcile with the state carried.
+class BlockingTest : public ::testing::TestWithParam<bool> {
+ protected:
+  // Runs `sim` to its end: the loop, or one pass at a time (GetParam()).
+  absl::StatusOr<ReconcileResult> RunToTheEnd(Sim& sim) {
+    if (!GetParam()) return sim.Run();
+    ReconcileState state;
+    return RunOnePassAtATime(sim, state);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Runs, BlockingTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "OnePassAtATime" : "Loop";
+                         });
+
+TEST_P(BlockingTest, AMemberThatNeverBecomesReadyBlocksNamingItWithinItsTimeout) {
   absl::StatusOr<CompiledCluster> v1 = CompileExample("kafka");
   ASSERT_THAT(v1, IsOk());
   Sim sim(*v1);
-  ReconcileState state;
-  absl::StatusOr<ReconcileResult> r = RunOnePassAtATime(sim, state);
+  ASSERT_EQ(sim.Run()->outcome, ReconcileResult::Outcome::kConverged);
+  absl::StatusOr<CompiledCluster> v2 = CompileExample("kafka", ChangeImages);
+  ASSERT_THAT(v2, IsOk());
+  sim.compiled = *v2;
+  // The first member the rollout restarts never comes back.
+  const CompiledRole& first = v2->roles.front();
+  const std::string stuck = absl::StrCat(first.stateful_set, "-", first.members - 1);
+  sim.kube.SetNeverReady(stuck, true);
+  const absl::Time began = sim.kube.now();
+  absl::StatusOr<ReconcileResult> r = RunToTheEnd(sim);
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ(r->outcome, ReconcileResult::Outcome::kConverged) << Summary(*r);
+  ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
+  EXPECT_THAT(r->blocked_reason, HasSubstr(stuck));
+  EXPECT_LE(sim.kube.now() - began,
+            absl::Seconds(plan_internal::ReadyTimeoutSeconds(first.role)) + absl::Minutes(2))
+      << Summary(*r);
+  // Nothing else of that role was disrupted meanwhile.
+  for (const auto& [ordinal, pod] : sim.kube.PodsOf(first.stateful_set)) {
+    std::string name = plan_internal::NameOf(*pod);
+    if (name != stuck) {
+      EXPECT_TRUE(sim.kube.PodReady(name)) << name;
+    }
+  }
 }
 
-// The gate of AGateThatAlwaysFailsBlocksNamingItAfterItsTimeout, driven one
-// pass per call: the carried state keeps the gate's retry budget, so it
-// blocks after the same timeout instead of retrying forever.
-TEST(ReconcileTest, OnePassAtATimeWithCarriedStateBlocksOnAFailingGateAfterItsTimeout) {
+TEST_P(BlockingTest, AGateThatAlwaysFailsBlocksNamingItAfterItsTimeout) {
   absl::StatusOr<CompiledCluster> v1 = CompileExample("cassandra");
   ASSERT_THAT(v1, IsOk());
   const CompiledRole* gated = nullptr;
@@ -370,39 +334,29 @@ TEST(ReconcileTest, OnePassAtATimeWithCarriedStateBlocksOnAFailingGateAfterItsTi
     return ExecResult{};
   };
   const absl::Time began = sim.kube.now();
-  ReconcileState state;
-  absl::StatusOr<ReconcileResult> r = RunOnePassAtATime(sim, state);
+  absl::StatusOr<ReconcileResult> r = RunToTheEnd(sim);
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
+  EXPECT_THAT(r->blocked_reason, HasSubstr("gate"));
   EXPECT_THAT(r->blocked_reason, HasSubstr("ring not settled"));
-  EXPECT_GT(gate_calls, 3);
+  EXPECT_THAT(r->blocked_reason, HasSubstr(absl::StrCat(" in ", v1->cluster, "-")));
+  EXPECT_GT(gate_calls, 3);  // Retried with backoff, not once.
   EXPECT_GE(sim.kube.now() - began, absl::Seconds(timeout));
   EXPECT_LE(sim.kube.now() - began, absl::Seconds(timeout) + absl::Minutes(1));
+  // No member was restarted.
   for (const std::string& call : sim.client.calls) {
     EXPECT_FALSE(absl::StartsWith(call, "delete Pod")) << call;
   }
 }
 
-TEST(ReconcileTest, OnePassAtATimeWithCarriedStateBlocksOnAMemberThatNeverBecomesReady) {
+TEST(ReconcileTest, OnePassAtATimeConvergesAsTheLoopDoes) {
   absl::StatusOr<CompiledCluster> v1 = CompileExample("kafka");
   ASSERT_THAT(v1, IsOk());
   Sim sim(*v1);
-  ASSERT_EQ(sim.Run()->outcome, ReconcileResult::Outcome::kConverged);
-  absl::StatusOr<CompiledCluster> v2 = CompileExample("kafka", ChangeImages);
-  ASSERT_THAT(v2, IsOk());
-  sim.compiled = *v2;
-  const CompiledRole& first = v2->roles.front();
-  const std::string stuck = absl::StrCat(first.stateful_set, "-", first.members - 1);
-  sim.kube.SetNeverReady(stuck, true);
-  const absl::Time began = sim.kube.now();
   ReconcileState state;
   absl::StatusOr<ReconcileResult> r = RunOnePassAtATime(sim, state);
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->outcome, ReconcileResult::Outcome::kBlocked) << Summary(*r);
-  EXPECT_THAT(r->blocked_reason, HasSubstr(stuck));
-  EXPECT_LE(sim.kube.now() - began,
-            absl::Seconds(plan_internal::ReadyTimeoutSeconds(first.role)) + absl::Minutes(2))
-      << Summary(*r);
+  EXPECT_EQ(r->outcome, ReconcileResult::Outcome::kConverged) << Summary(*r);
 }
 
 TEST(ReconcileTest, TheDeadlineStopsAProgressingRollout) {
