@@ -25,6 +25,16 @@
 
 namespace strata {
 
+// The kinds of a Cluster's own objects (selected by its
+// app.kubernetes.io/instance label), in ObservedStateToList order.
+inline constexpr const char* kClusterObjectKinds[] = {
+    "StatefulSet", "Pod", "Service", "ConfigMap", "PodDisruptionBudget",
+    "PersistentVolumeClaim"};
+// Every kind an ObservedState keeps: those, then the shared Nodes and Secrets.
+inline constexpr const char* kObservedKinds[] = {
+    "StatefulSet", "Pod", "Service", "ConfigMap", "PodDisruptionBudget",
+    "PersistentVolumeClaim", "Node", "Secret"};
+
 struct ObservedState {
   // Whole objects as read, each list sorted by metadata.name.
   std::vector<Json> stateful_sets;
@@ -39,6 +49,11 @@ struct ObservedState {
   std::vector<Json> secrets;
 
   bool empty() const;
+
+  // The objects of `kind` ("StatefulSet", "Pod", ..., "Node", "Secret"; see
+  // kObservedKinds), or null for a kind the state does not keep.
+  std::vector<Json>* ObjectsOf(absl::string_view kind);
+  const std::vector<Json>* ObjectsOf(absl::string_view kind) const;
 
   bool operator==(const ObservedState&) const = default;
 };

@@ -108,22 +108,11 @@ using execute_internal::Backoff;
 using execute_internal::ShortDuration;
 using execute_internal::StepTitle;
 
-const std::vector<Json>* ListOf(const ObservedState& state, const std::string& kind) {
-  if (kind == "StatefulSet") return &state.stateful_sets;
-  if (kind == "Pod") return &state.pods;
-  if (kind == "Service") return &state.services;
-  if (kind == "ConfigMap") return &state.config_maps;
-  if (kind == "PodDisruptionBudget") return &state.pod_disruption_budgets;
-  if (kind == "PersistentVolumeClaim") return &state.persistent_volume_claims;
-  if (kind == "Node") return &state.nodes;
-  return nullptr;
-}
-
 // The uid `state` recorded for kind/name, or "".
 std::string ObservedUid(const ObservedState* state, const std::string& kind,
                         const std::string& name) {
   if (state == nullptr) return "";
-  const std::vector<Json>* list = ListOf(*state, kind);
+  const std::vector<Json>* list = state->ObjectsOf(kind);
   if (list == nullptr) return "";
   for (const Json& o : *list) {
     auto md = o.find("metadata");

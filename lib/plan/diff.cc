@@ -30,20 +30,9 @@ constexpr size_t kContextLines = 2;      // Unchanged lines around changed ones.
 constexpr size_t kMaxChangedLines = 40;  // Changed lines shown per side.
 constexpr size_t kMaxLineWidth = 200;    // Bytes of one shown line.
 
-const std::vector<Json>* ListOf(const ObservedState& s, const std::string& kind) {
-  if (kind == "StatefulSet") return &s.stateful_sets;
-  if (kind == "Pod") return &s.pods;
-  if (kind == "Service") return &s.services;
-  if (kind == "ConfigMap") return &s.config_maps;
-  if (kind == "PodDisruptionBudget") return &s.pod_disruption_budgets;
-  if (kind == "PersistentVolumeClaim") return &s.persistent_volume_claims;
-  if (kind == "Secret") return &s.secrets;
-  return nullptr;
-}
-
 const Json* FindObserved(const ObservedState& s, const std::string& kind,
                          const std::string& name) {
-  const std::vector<Json>* list = ListOf(s, kind);
+  const std::vector<Json>* list = s.ObjectsOf(kind);
   if (list == nullptr) return nullptr;
   for (const Json& o : *list) {
     if (plan_internal::NameOf(o) == name) return &o;

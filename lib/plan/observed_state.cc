@@ -204,27 +204,6 @@ void CheckPvc(const Json& pvc, ItemChecker& c) {
   }
 }
 
-// The kinds kept, in ObservedStateToList order.
-constexpr const char* kKinds[] = {"StatefulSet", "Pod", "Service", "ConfigMap",
-                                  "PodDisruptionBudget", "PersistentVolumeClaim",
-                                  "Node", "Secret"};
-
-std::vector<Json>* ListFor(ObservedState& state, absl::string_view kind) {
-  if (kind == "StatefulSet") return &state.stateful_sets;
-  if (kind == "Pod") return &state.pods;
-  if (kind == "Service") return &state.services;
-  if (kind == "ConfigMap") return &state.config_maps;
-  if (kind == "PodDisruptionBudget") return &state.pod_disruption_budgets;
-  if (kind == "PersistentVolumeClaim") return &state.persistent_volume_claims;
-  if (kind == "Node") return &state.nodes;
-  if (kind == "Secret") return &state.secrets;
-  return nullptr;
-}
-
-const std::vector<Json>* ListFor(const ObservedState& state, absl::string_view kind) {
-  return ListFor(const_cast<ObservedState&>(state), kind);
-}
-
 std::string NameOf(const Json& object) {
   return object["metadata"]["name"].get<std::string>();
 }
@@ -314,7 +293,7 @@ absl::StatusOr<ObservedState> FromDocuments(std::vector<yaml_internal::JsonDocum
       continue;
     }
     kind = kind_it->get<std::string>();
-    std::vector<Json>* list = ListFor(state, kind);
+    std::vector<Json>* list = state.ObjectsOf(kind);
     if (list == nullptr) continue;  // A kind the planner does not use.
     std::string label = absl::StrCat(item.where.empty() ? "" : item.where + " ", "(", kind);
     auto meta_it = v.find("metadata");
@@ -371,8 +350,8 @@ absl::StatusOr<ObservedState> FromDocuments(std::vector<yaml_internal::JsonDocum
     list->push_back(std::move(item.value));
   }
   if (!problems.empty()) return StatusFromDiagnostics(std::move(problems));
-  for (const char* kind : kKinds) {
-    std::vector<Json>* list = ListFor(state, kind);
+  for (const char* kind : kObservedKinds) {
+    std::vector<Json>* list = state.ObjectsOf(kind);
     // Sort indices by cached names, then move the objects once.
     std::vector<std::string> names;
     names.reserve(list->size());
@@ -391,6 +370,22 @@ absl::StatusOr<ObservedState> FromDocuments(std::vector<yaml_internal::JsonDocum
 }
 
 }  // namespace
+
+std::vector<Json>* ObservedState::ObjectsOf(absl::string_view kind) {
+  if (kind == "StatefulSet") return &stateful_sets;
+  if (kind == "Pod") return &pods;
+  if (kind == "Service") return &services;
+  if (kind == "ConfigMap") return &config_maps;
+  if (kind == "PodDisruptionBudget") return &pod_disruption_budgets;
+  if (kind == "PersistentVolumeClaim") return &persistent_volume_claims;
+  if (kind == "Node") return &nodes;
+  if (kind == "Secret") return &secrets;
+  return nullptr;
+}
+
+const std::vector<Json>* ObservedState::ObjectsOf(absl::string_view kind) const {
+  return const_cast<ObservedState*>(this)->ObjectsOf(kind);
+}
 
 bool ObservedState::empty() const {
   return stateful_sets.empty() && pods.empty() && services.empty() &&
@@ -424,8 +419,8 @@ absl::StatusOr<ObservedState> ObservedStateFromJson(const Json& value,
 
 Json ObservedStateToList(const ObservedState& state) {
   Json items = Json::array();
-  for (const char* kind : kKinds) {
-    for (const Json& object : *ListFor(state, kind)) items.push_back(object);
+  for (const char* kind : kObservedKinds) {
+    for (const Json& object : *state.ObjectsOf(kind)) items.push_back(object);
   }
   return Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)},
               {"metadata", {{"resourceVersion", ""}}}};

@@ -1319,20 +1319,16 @@ bool OfAnotherCluster(const Json& object, const std::string& cluster) {
 // `*own` receives the rest. Nodes and Secrets are shared, never filtered.
 size_t SplitOffOtherClusters(const ObservedState& observed, const std::string& cluster,
                              ObservedState* own) {
-  std::vector<Json> ObservedState::*const kOwned[] = {
-      &ObservedState::stateful_sets, &ObservedState::pods,
-      &ObservedState::services, &ObservedState::config_maps,
-      &ObservedState::pod_disruption_budgets, &ObservedState::persistent_volume_claims};
   size_t foreign = 0;
-  for (auto list : kOwned) {
-    for (const Json& o : observed.*list) foreign += OfAnotherCluster(o, cluster) ? 1 : 0;
+  for (const char* kind : kClusterObjectKinds) {
+    for (const Json& o : *observed.ObjectsOf(kind)) foreign += OfAnotherCluster(o, cluster) ? 1 : 0;
   }
   if (foreign == 0) return 0;
   own->nodes = observed.nodes;
   own->secrets = observed.secrets;
-  for (auto list : kOwned) {
-    for (const Json& o : observed.*list) {
-      if (!OfAnotherCluster(o, cluster)) (own->*list).push_back(o);
+  for (const char* kind : kClusterObjectKinds) {
+    for (const Json& o : *observed.ObjectsOf(kind)) {
+      if (!OfAnotherCluster(o, cluster)) own->ObjectsOf(kind)->push_back(o);
     }
   }
   return foreign;

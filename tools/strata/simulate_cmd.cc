@@ -39,15 +39,15 @@ struct SimulateFlags {
 // Adds the objects of `from` to `to` (Clusters are simulated one by one, each
 // with the same Nodes).
 void AppendState(const ObservedState& from, ObservedState* to) {
-  for (auto list : {&ObservedState::stateful_sets, &ObservedState::pods,
-                    &ObservedState::services, &ObservedState::config_maps,
-                    &ObservedState::pod_disruption_budgets,
-                    &ObservedState::persistent_volume_claims, &ObservedState::secrets}) {
-    (to->*list).insert((to->*list).end(), (from.*list).begin(), (from.*list).end());
-  }
-  for (const Json& node : from.nodes) {
-    if (std::find(to->nodes.begin(), to->nodes.end(), node) == to->nodes.end()) {
-      to->nodes.push_back(node);
+  for (const char* kind : kObservedKinds) {
+    std::vector<Json>& into = *to->ObjectsOf(kind);
+    for (const Json& object : *from.ObjectsOf(kind)) {
+      // Every simulated Cluster sees the same Nodes: each once.
+      if (absl::string_view(kind) == "Node" &&
+          std::find(into.begin(), into.end(), object) != into.end()) {
+        continue;
+      }
+      into.push_back(object);
     }
   }
 }

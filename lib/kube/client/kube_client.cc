@@ -942,9 +942,6 @@ absl::StatusOr<KubeExecResult> KubeClient::Exec(const KubeExecRequest& request) 
 
 namespace {
 
-constexpr const char* kObservedKinds[] = {"StatefulSet", "Pod", "Service", "ConfigMap",
-                                          "PodDisruptionBudget", "PersistentVolumeClaim"};
-
 std::string ScopeKey(const ObserveRequest& r) {
   return absl::StrCat(r.namespace_, "/", r.cluster, "/", r.nodes, "/", r.secrets);
 }
@@ -962,7 +959,7 @@ absl::StatusOr<ObservedState> KubeClient::Observe(const ObserveRequest& request)
     const char* accept;
   };
   std::vector<Source> sources;
-  for (const char* kind : kObservedKinds) {
+  for (const char* kind : kClusterObjectKinds) {
     sources.push_back({kind, request.namespace_, selector, "application/json"});
   }
   if (request.nodes) sources.push_back({"Node", "", "", "application/json"});
