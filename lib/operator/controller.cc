@@ -31,6 +31,16 @@ std::vector<Condition> ConditionsFor(const std::string& phase, const std::string
           c("Invalid", phase == "Invalid", phase)};
 }
 
+// The status of a Cluster in `phase` for `message` alone (no roles or plan):
+// Paused, Pending, Invalid.
+StatusReport PhaseReport(const Json& cluster, const std::string& phase,
+                         const std::string& message) {
+  return StatusReport{.generation = GenerationOf(cluster),
+                      .phase = phase,
+                      .message = message,
+                      .conditions = ConditionsFor(phase, message)};
+}
+
 std::string SpecApp(const Json& cluster) {
   auto spec = cluster.find("spec");
   if (spec == cluster.end() || !spec->is_object()) return "";
@@ -198,10 +208,7 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
   if (IsPaused(cluster)) {
     const std::string message = absl::StrCat(kPausedAnnotation,
                                              " is \"true\": no action is taken on this Cluster");
-    StatusReport report{.generation = GenerationOf(cluster),
-                        .phase = "Paused",
-                        .message = message,
-                        .conditions = ConditionsFor("Paused", message)};
+    StatusReport report = PhaseReport(cluster, "Paused", message);
     WriteStatus(cluster, report);
     metrics_.SetClusterPhase(key, "Paused");
     return Decide(R::kAfter, options_.resync, "paused", "Paused", message);
@@ -217,10 +224,7 @@ ReconcileDecision Controller::Reconcile(const std::string& ns, const std::string
     if (!app.has_value()) {
       const std::string message =
           absl::StrCat("spec.app: App \"", app_name, "\" does not exist (yet)");
-      StatusReport report{.generation = GenerationOf(cluster),
-                          .phase = "Pending",
-                          .message = message,
-                          .conditions = ConditionsFor("Pending", message)};
+      StatusReport report = PhaseReport(cluster, "Pending", message);
       WriteStatus(cluster, report);
       metrics_.SetClusterPhase(key, "Pending");
       return Decide(R::kAfter, options_.recheck, "pending", "Pending", message);
@@ -352,10 +356,7 @@ ReconcileDecision Controller::Invalid(Json& cluster, const std::string& signatur
     // Retried only when the spec changes.
     return Decide(ReconcileDecision::Requeue::kNone, {}, "invalid", "Invalid", message);
   }
-  StatusReport report{.generation = GenerationOf(cluster),
-                      .phase = "Invalid",
-                      .message = message,
-                      .conditions = ConditionsFor("Invalid", message)};
+  StatusReport report = PhaseReport(cluster, "Invalid", message);
   const Json& previous = cluster.contains("status") ? cluster["status"] : Json::object();
   // Already said (before a restart of the operator): no second Event.
   const bool said = previous.is_object() && previous.value("phase", "") == "Invalid" &&
