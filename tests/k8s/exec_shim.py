@@ -19,7 +19,9 @@ and answers by the first rule of $STRATA_EXEC_DIR/rules.json (written by
 ControlPlane.exec_rule) whose namespace, pod (a glob) and match (a substring
 of the joined argv) fit: print `stdout`/`stderr`, exit with `exit`, or with
 "run": true hand the command to the real /bin/sh. No rule: exit 0, no output
-(every gate and hook succeeds). The environment (STRATA_POD, ...) comes from
+(every gate and hook succeeds). `sh -c __strata_exec_identity__` prints
+"namespace/pod" and is not recorded (node_agent.py's readiness check). The
+environment (STRATA_POD, ...) comes from
 the per-pod Exec objects node_agent.py creates.
 """
 
@@ -37,6 +39,11 @@ def main() -> int:
     ns = os.environ.get("STRATA_NAMESPACE", "_unknown")
     pod = os.environ.get("STRATA_POD", "_unknown")
     joined = " ".join(argv)
+    if argv[1:] == ["-c", "__strata_exec_identity__"]:
+        # node_agent.py asks whether kwok has this pod's Exec yet: answer
+        # with the identity it gave, record nothing.
+        sys.stdout.write(f"{ns}/{pod}\n")
+        return 0
     rule = {}
     try:
         with open(os.path.join(d, "rules.json")) as f:

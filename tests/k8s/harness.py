@@ -593,6 +593,8 @@ class ControlPlane:
 
     def _start_kwok(self) -> None:
         self.kwok_port = free_port()
+        # node_agent.py execs straight to kwok to learn when kwok has a pod's Exec.
+        (self.work_dir / "kwok.port").write_text(f"{self.kwok_port}\n")
         shim = self.work_dir / "execbin"
         shim.mkdir(exist_ok=True)
         for name in ("sh", "bash"):

@@ -23,7 +23,14 @@ does the three things kwok does not:
   the command learns which pod it "runs in" only through the environment of
   a per-pod `Exec` object (kwok.x-k8s.io/v1alpha1). The agent creates one
   for each pod, with STRATA_POD, STRATA_NAMESPACE, STRATA_CONTAINER and
-  STRATA_EXEC_DIR, which the recording shim (exec_shim.py) reads.
+  STRATA_EXEC_DIR, which the recording shim (exec_shim.py) reads. kwok
+  learns of that object through its own watch, which can lag (for seconds
+  after an API server restart), and until it has it, an exec into the pod
+  falls back to the ClusterExec and loses the pod's identity. So the agent
+  admits a pod to readiness only once an exec straight to kwok
+  (`sh -c __strata_exec_identity__`, which the shim answers with
+  `namespace/pod` and does not record) comes back with that pod's identity:
+  an exec into a Ready pod is always recorded as that pod's.
 
 Usage: node_agent.py SERVER CA_FILE TOKEN WORK_DIR
 """
@@ -40,7 +47,12 @@ import time
 import traceback
 import urllib.parse
 
+import websocket  # websocket-client (tests/python/requirements.txt)
+
 READINESS = "strata.test/readiness"
+# exec_shim.py answers `sh -c __strata_exec_identity__` with "namespace/pod".
+IDENTITY_COMMAND = "__strata_exec_identity__"
+IDENTITY_WAIT_SECONDS = 120.0
 
 
 class Api:
@@ -92,8 +104,9 @@ def log(msg: str) -> None:
 
 
 class Agent:
-    def __init__(self, api: Api, work: str):
+    def __init__(self, api: Api, ca: str, work: str):
         self.api = api
+        self.ca = ca
         self.work = work
         self.exec_dir = os.path.join(work, "exec")
         self.seen_exec: set[tuple[str, str]] = set()
@@ -115,7 +128,8 @@ class Agent:
         if md.get("deletionTimestamp"):
             return
         if (ns, name) not in self.seen_exec:
-            self.ensure_exec(pod)
+            if self.ensure_exec(pod):
+                self.await_exec_identity(pod)
         if READINESS not in (md.get("annotations") or {}):
             want = "never" if f"{ns}/{name}" in self.unready() else "ready"
             st, _ = self.api.call("PATCH", f"/api/v1/namespaces/{ns}/pods/{name}",
@@ -123,7 +137,7 @@ class Agent:
             if st < 300:
                 log(f"pod {ns}/{name}: {READINESS}={want}")
 
-    def ensure_exec(self, pod: dict) -> None:
+    def ensure_exec(self, pod: dict) -> bool:
         md = pod["metadata"]
         ns, name = md["namespace"], md["name"]
         base = [{"name": "STRATA_POD", "value": name}, {"name": "STRATA_NAMESPACE", "value": ns},
@@ -139,8 +153,66 @@ class Agent:
             "?fieldManager=strata-node-agent&force=true", obj, "application/apply-patch+yaml")
         if st < 300:
             self.seen_exec.add((ns, name))
-        else:
-            log(f"exec {ns}/{name}: HTTP {st}: {body.get('message')}")
+            return True
+        log(f"exec {ns}/{name}: HTTP {st}: {body.get('message')}")
+        return False
+
+    def kwok_port(self) -> int | None:
+        try:
+            with open(os.path.join(self.work, "kwok.port")) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return None
+
+    def exec_identity(self, ns: str, pod: str, container: str) -> str:
+        """What the shim answers to an identity exec sent straight to kwok
+        (not through the API server: kwok serves the node's kubelet endpoint)."""
+        port = self.kwok_port()
+        if port is None:
+            return ""
+        q = urllib.parse.urlencode([("command", "sh"), ("command", "-c"),
+                                    ("command", IDENTITY_COMMAND),
+                                    ("output", "1"), ("error", "1")])
+        url = (f"wss://127.0.0.1:{port}/exec/{urllib.parse.quote(ns)}/"
+               f"{urllib.parse.quote(pod)}/{urllib.parse.quote(container)}?{q}")
+        ws = websocket.create_connection(url, timeout=10, subprotocols=["v4.channel.k8s.io"],
+                                         sslopt={"ca_certs": self.ca})
+        out = b""
+        try:
+            while True:
+                try:
+                    frame = ws.recv()
+                except websocket.WebSocketConnectionClosedException:
+                    break
+                if isinstance(frame, str):
+                    frame = frame.encode()
+                if frame[:1] == b"\x01":  # stdout
+                    out += frame[1:]
+        finally:
+            ws.close()
+        return out.decode(errors="replace").strip()
+
+    def await_exec_identity(self, pod: dict) -> None:
+        """Returns once kwok answers an exec into the pod with the pod's own
+        Exec object (its identity), or, so a broken kwok shows as failing tests
+        rather than a hung agent, after IDENTITY_WAIT_SECONDS."""
+        md = pod["metadata"]
+        ns, name = md["namespace"], md["name"]
+        containers = pod["spec"].get("containers") or [{"name": "main"}]
+        want = f"{ns}/{name}"
+        deadline = time.monotonic() + IDENTITY_WAIT_SECONDS
+        got, tries = "", 0
+        while time.monotonic() < deadline:
+            tries += 1
+            try:
+                got = self.exec_identity(ns, name, containers[0]["name"])
+            except Exception as e:  # noqa: BLE001 - kwok not up yet, or restarting
+                got = f"error: {e}"
+            if got == want:
+                log(f"exec {ns}/{name}: kwok answers with the pod's identity (try {tries})")
+                return
+            time.sleep(0.1)
+        log(f"exec {ns}/{name}: kwok still answers {got!r}, not {want!r}; admitting the pod anyway")
 
     # --- volumes ------------------------------------------------------------
 
@@ -211,7 +283,7 @@ class Agent:
 
 def main() -> None:
     server, ca, token, work = sys.argv[1:5]
-    agent = Agent(Api(server, ca, token), work)
+    agent = Agent(Api(server, ca, token), ca, work)
     os.makedirs(agent.exec_dir, exist_ok=True)
     threads = [threading.Thread(target=agent.loop, args=(p, h), daemon=True)
                for p, h in (("/api/v1/pods", agent.on_pod),
