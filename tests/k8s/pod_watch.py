@@ -41,19 +41,25 @@ class PodWatch:
     def __enter__(self) -> "PodWatch":
         lst = self.cp.api("GET", f"/api/v1/namespaces/{self.ns}/pods")
         self.initial = {p["metadata"]["name"]: p for p in lst["items"]}
+        # Pod name -> (resourceVersion, deleted) of the newest version seen.
+        self._latest = {n: (int(p["metadata"]["resourceVersion"]), False)
+                        for n, p in self.initial.items()}
         rv = lst["metadata"]["resourceVersion"]
         self._thread = threading.Thread(target=self._run, args=(rv,), daemon=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        # Let the watch deliver what the apply caused: wait (bounded) until an
-        # event at least as new as a fresh list has arrived.
-        marker = self.cp.api("GET", f"/api/v1/namespaces/{self.ns}/pods")["metadata"][
-            "resourceVersion"]
+        # Let the watch deliver what the apply caused: wait (bounded) until it
+        # has caught up with a fresh list, i.e. it has seen every listed pod
+        # at its listed version or later, and every pod it still holds alive
+        # and the list lacks is gone (or newer than the list). A list's own
+        # resourceVersion is no mark for this: it is the store's, moved on by
+        # writes to other objects, and a watch on pods only reaches it with a
+        # bookmark (about once a minute).
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self._last_rv < int(marker) and \
-                self._thread.is_alive():
+        while time.monotonic() < deadline and self._thread.is_alive() and \
+                not self._caught_up(self.cp.api("GET", f"/api/v1/namespaces/{self.ns}/pods")):
             time.sleep(0.1)
         self._stop.set()
         if self._conn is not None and self._conn.sock is not None:
@@ -63,7 +69,16 @@ class PodWatch:
                 pass
         self._thread.join(timeout=30)
 
-    _last_rv = 0
+    def _caught_up(self, lst: dict) -> bool:
+        list_rv = int(lst["metadata"]["resourceVersion"])
+        listed = {p["metadata"]["name"]: int(p["metadata"]["resourceVersion"])
+                  for p in lst["items"]}
+        seen = dict(self._latest)
+        for name, rv in listed.items():
+            if name not in seen or seen[name][0] < rv:
+                return False
+        return all(deleted or rv > list_rv or name in listed
+                   for name, (rv, deleted) in seen.items())
 
     def _run(self, rv: str) -> None:
         ctx = ssl.create_default_context(cafile=str(self.cp.pki / "ca.crt"))
@@ -83,10 +98,10 @@ class PodWatch:
                     ev = json.loads(line)
                     obj = ev["object"]
                     rv = obj["metadata"].get("resourceVersion", rv)
-                    self._last_rv = max(self._last_rv, int(rv))
                     if ev["type"] in ("BOOKMARK", "ERROR"):
                         continue
                     m = obj["metadata"]
+                    self._latest[m["name"]] = (int(rv), ev["type"] == "DELETED")
                     self.events.append((time.time(), ev["type"], m["name"], m["uid"],
                                         pod_ready(obj), bool(m.get("deletionTimestamp"))))
             except (OSError, http.client.HTTPException, ValueError):
