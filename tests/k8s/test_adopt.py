@@ -8,7 +8,8 @@ What is checked: every PVC keeps its uid and its marker and no other claim
 appears (so no member ever starts on an empty volume: a StatefulSet pod
 always mounts <claim>-<pod>); the members are restarted to strata's template
 one at a time, highest ordinal first, each only after the one before it is
-Ready again (from the pod watch and from apply's events); the cluster is
+Ready again (from the pod watch) and in a pass of its own (from apply's
+events); the cluster is
 converged afterwards (`plan --observed cluster` empty, `status` exit 0, a
 second apply runs nothing).
 
@@ -143,17 +144,23 @@ def tmp(tmp_path) -> Path:
     return d
 
 
-def _restart_waits_between(res: Applied, order: list[str]) -> None:
-    """In apply's events, each restart after the first starts only after a
-    wait on the member restarted before it (podReady, or roleReady naming it)
-    was reported: the executor stopped at that wait and re-planned."""
-    started = [(i, e["step"]["target"]["name"]) for i, e in enumerate(res.events)
+def _restarts_one_per_pass(res: Applied, order: list[str]) -> None:
+    """In apply's events, the restarts start in `order`, each after the one
+    before it succeeded and in a later pass: the executor stopped at the wait
+    after each restart and only moved on from a new observation (whether
+    that pass still reports the wait, or finds the member Ready already,
+    depends on timing, so that is not asserted here; the pod watch shows the
+    member Ready again before the next one goes)."""
+    started = [(i, e) for i, e in enumerate(res.events)
                if e["event"] == "stepStarted" and e["step"]["action"] == "restart"]
-    assert [n for _, n in started] == order, res.describe()
-    for (i, prev), (j, _) in zip(started, started[1:]):
-        waits = [e for e in res.events[i:j] if e["event"] == "waiting"
-                 and prev in (e.get("condition", "") + e.get("message", ""))]
-        assert waits, f"no wait on {prev} before the next restart:\n{res.describe()}"
+    assert [e["step"]["target"]["name"] for _, e in started] == order, res.describe()
+    for (i, prev), (j, nxt) in zip(started, started[1:]):
+        name = prev["step"]["target"]["name"]
+        assert any(e["event"] == "stepSucceeded" and e["step"]["action"] == "restart"
+                   and e["step"]["target"]["name"] == name for e in res.events[i:j]), \
+            f"{nxt['step']['target']['name']} started before {name}'s restart ended"
+        assert nxt["pass"] > prev["pass"], \
+            f"{name} and the next member restarted in one pass:\n{res.describe()}"
 
 
 @pytest.mark.parametrize("labelled", [
@@ -216,7 +223,7 @@ def test_imported_cassandra_is_adopted_one_member_at_a_time_keeping_every_pvc(
         back = next((te for te, _, n, uid, ready, _ in watch.events
                      if n == prev and uid != seed.pods[prev] and ready), None)
         assert back is not None and back <= t, f"{name} went before {prev} was back"
-    _restart_waits_between(res, [f"{sts}-{i}" for i in (4, 3, 2, 1, 0)])
+    _restarts_one_per_pass(res, [f"{sts}-{i}" for i in (4, 3, 2, 1, 0)])
 
     # Converged, and staying so.
     after = strata.plan_json(files)
