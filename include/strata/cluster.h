@@ -33,6 +33,14 @@ struct StorageOverride {
   bool operator==(const StorageOverride&) const = default;
 };
 
+// A request to rebuild one member on empty storage, once per token (SPEC-2 §9).
+struct MemberReplace {
+  std::string member;  // Required. "<cluster>-<role>-<ordinal>", a current member.
+  std::string token;   // Required. 1..63 of [A-Za-z0-9._-]; a new one replaces again.
+
+  bool operator==(const MemberReplace&) const = default;
+};
+
 struct RoleOverride {
   std::string name;                // Required. A role of the App.
   std::optional<int32_t> members;  // Default: the cardinality's minimum.
@@ -47,6 +55,9 @@ struct RoleOverride {
   // Over the App role's: non-empty strings and lists replace it, labels and
   // annotations merge per key.
   PodSettings pod;
+  // Into the pod template and spec-hash: a new value restarts every member.
+  std::string restart_token;
+  std::vector<MemberReplace> replace;  // At most one entry per member.
 
   bool operator==(const RoleOverride&) const = default;
 };

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "strata/cluster.h"
 #include "strata/json.h"
 #include "strata/limits.h"
 #include "strata/validate.h"
@@ -74,6 +75,10 @@ struct CompiledRole {
   // commands of probes, lifecycle hooks, gate and leaderProbe), so an
   // executor runs lifecycle.member_leave->command as is (lib/compile/README.md).
   Role role;
+  // The Cluster role's restartToken (already in the pod template and
+  // spec_hash) and replace requests (SPEC-2 §9), for the planner.
+  std::string restart_token;
+  std::vector<MemberReplace> replace;
 
   bool operator==(const CompiledRole&) const = default;
 };

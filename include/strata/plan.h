@@ -182,6 +182,11 @@ struct Plan {
 
 struct PlanOptions {
   absl::Time now = absl::UnixEpoch();  // When `observed` was read.
+  // Approval tokens given by a person (`strata apply --approve TOKEN`, the
+  // Cluster annotation strata.dev/approve) for steps that ask for one
+  // (rollout.approval, SPEC-2 §9). A token for another change passes
+  // nothing.
+  std::vector<std::string> approve;
 };
 
 // Returns the plan from `observed` to `desired`; FailedPrecondition when the

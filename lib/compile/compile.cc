@@ -47,6 +47,7 @@ absl::Status FieldError(std::string path, std::string message,
 }
 constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
 constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
+constexpr char kRestartTokenAnnotation[] = "strata.dev/restart-token";
 
 // A role after the Cluster's overrides, with what the Role type cannot hold.
 struct MergedRole {
@@ -54,6 +55,8 @@ struct MergedRole {
   int32_t members = 0;
   std::map<std::string, std::string> node_selector;
   Json tolerations = Json::array();
+  std::string restart_token;           // RoleOverride::restart_token.
+  std::vector<MemberReplace> replace;  // RoleOverride::replace.
   size_t app_index = 0;
 };
 
@@ -112,6 +115,8 @@ MergedRole Merge(const Role& base, const RoleOverride* ov, size_t index) {
   if (!ov->pod.priority_class_name.empty()) pod.priority_class_name = ov->pod.priority_class_name;
   for (const auto& [k, v] : ov->pod.labels) pod.labels[k] = v;
   for (const auto& [k, v] : ov->pod.annotations) pod.annotations[k] = v;
+  m.restart_token = ov->restart_token;
+  m.replace = ov->replace;
   return m;
 }
 
@@ -223,6 +228,8 @@ class RoleCompiler {
     out.depends_on = r_.depends_on;
     out.storage = r_.storage;
     out.role = r_;
+    out.restart_token = m_.restart_token;
+    out.replace = m_.replace;
 
     if (!config_map_.empty()) objects.push_back(ConfigMap());
     if (!live_config_map_.empty()) objects.push_back(LiveConfigMap());
@@ -538,6 +545,8 @@ class RoleCompiler {
       }
       w.End();
     }
+    // Only when set, so that hashes of clusters without one do not change.
+    if (!m_.restart_token.empty()) w.Field("restartToken", m_.restart_token);
     w.End();
     return "v1-" + Hex16(Fnv1a64(w.bytes()));
   }
@@ -885,6 +894,9 @@ class RoleCompiler {
         Obj(kSpecHashAnnotation, spec_hash_, kConfigHashAnnotation, config_hash_);
     for (const auto& [k, v] : r_.pod.annotations) Put(pod_annotations, k, v);
     Json tmd = Obj("labels", std::move(pod_labels), "annotations", std::move(pod_annotations));
+    if (!m_.restart_token.empty()) {
+      Put(tmd["annotations"], kRestartTokenAnnotation, m_.restart_token);
+    }
     STRATA_ASSIGN_OR_RETURN(Json pod, PodSpec());
     Put(spec, "template", Obj("metadata", std::move(tmd), "spec", std::move(pod)));
     if (!r_.storage.empty()) {

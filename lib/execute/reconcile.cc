@@ -111,7 +111,8 @@ class Reconciler {
 
       const absl::Time now = client_.Now();
       auto planner = options_.planner ? options_.planner : PlanRollout;
-      absl::StatusOr<Plan> plan = planner(desired_, *observed, PlanOptions{.now = now});
+      absl::StatusOr<Plan> plan = planner(desired_, *observed,
+                                          PlanOptions{.now = now, .approve = options_.approve});
       if (!plan.ok()) {
         if (plan.status().code() == absl::StatusCode::kFailedPrecondition) {
           // The change cannot be made safely from this state: a person must act.

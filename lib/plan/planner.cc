@@ -9,7 +9,8 @@
 //   repair      restart outdated members that are unready or stuck (no gate:
 //               they are out already), wait for every unavailable member;
 //   membership  scale out ascending / scale in descending (memberLeave first),
-//               one replica at a time for roles with hooks or a quorum;
+//               one replica at a time for roles with hooks or a quorum; then
+//               the Cluster's `replace` requests, one member at a time;
 //   update      restart Ready outdated members in budgeted waves, in the
 //               role's order, gate before each, wait Ready+minReadySeconds;
 //   ready       roleReady n/n (ROLLOUT-RULES 23);
@@ -180,6 +181,11 @@ std::string ChangeSummary(const Json& pod, const Json* desired_sts,
   if (!role.config_hash.empty() && !have_config.empty() && have_config != role.config_hash) {
     parts.push_back("config files changed");
   }
+  std::string have_token = AnnotationOf(pod, plan_internal::kRestartTokenAnnotation);
+  if (have_token != role.restart_token) {
+    parts.push_back(absl::StrCat("restartToken ", Brief(have_token), " -> ",
+                                 Brief(role.restart_token)));
+  }
   if (parts.empty()) parts.push_back("pod template changed");
   return absl::StrCat("spec-hash differs (", absl::StrJoin(parts, ", "), ")");
 }
@@ -213,6 +219,9 @@ std::string StatefulSetChange(const Json& want, const Json& have) {
     std::string wh = StringAt(wt, {"metadata", "annotations", plan_internal::kConfigHashAnnotation});
     std::string hh = StringAt(ht, {"metadata", "annotations", plan_internal::kConfigHashAnnotation});
     if (wh != hh) parts.push_back("config files changed");
+    std::string wr = StringAt(wt, {"metadata", "annotations", plan_internal::kRestartTokenAnnotation});
+    std::string hr = StringAt(ht, {"metadata", "annotations", plan_internal::kRestartTokenAnnotation});
+    if (wr != hr) parts.push_back(absl::StrCat("restartToken ", Brief(hr), " -> ", Brief(wr)));
     if (parts.empty()) {
       auto d = FirstDifference(at(wt, {"spec"}), at(ht, {"spec"}), "spec.template.spec");
       if (!d) d = FirstDifference(wt, ht, "spec.template");
@@ -351,6 +360,14 @@ class RolePlanner {
   void Repair(Chain& chain);
   void Membership(Chain& chain);
   void PrepareOrdinal(Chain& chain, int32_t ordinal);
+  void Replace(Chain& chain);
+  // Steps recording on member `ordinal`'s PVCs that it ran memberLeave
+  // (strata.dev/member-left), so that a later plan never runs it twice.
+  // `scale_in`: the member is being removed (not replaced).
+  void MarkLeft(Chain& chain, int32_t ordinal, bool scale_in);
+  // Whether every current member exists, is at the desired spec and is
+  // Available (nothing of the role is out).
+  bool AllAvailable() const;
   void Update(Chain& chain);
   void Cleanup(Chain& chain);
   int32_t Budget(std::string* why) const;
@@ -836,6 +853,191 @@ void RolePlanner::JoinDone(Chain& chain, int32_t replicas, int32_t k) {
   ++member_steps_;
 }
 
+void RolePlanner::MarkLeft(Chain& chain, int32_t k, bool scale_in) {
+  for (const Storage& s : role_.storage) {
+    std::string pvc_name = PvcName(s.name, role_.stateful_set, k);
+    const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
+    if (pvc == nullptr || AnnotationOf(*pvc, plan_internal::kMemberLeftAnnotation) == "true") {
+      continue;
+    }
+    Step a = MakeStep(Action::kApply,
+                      Target{.kind = "PersistentVolumeClaim", .name = pvc_name,
+                             .role = role_.name, .ordinal = k},
+                      Phase::kMembership,
+                      absl::StrCat("record that ", PodName(k), " ran memberLeave (",
+                                   plan_internal::kMemberLeftAnnotation,
+                                   ": \"true\" on its PVC), so a later plan never runs it twice",
+                                   !scale_in ? " (its PVCs are deleted next)"
+                                   : s.after_leave == AfterLeave::kWipe
+                                       ? " and wipes the PVC before the ordinal returns"
+                                       : ""));
+    a.object = Json{{"apiVersion", "v1"},
+                    {"kind", "PersistentVolumeClaim"},
+                    {"metadata",
+                     {{"name", pvc_name},
+                      {"namespace", desired_.namespace_},
+                      {"annotations", {{plan_internal::kMemberLeftAnnotation, "true"}}}}}};
+    b_.Then(chain, std::move(a));
+    ++member_steps_;
+  }
+}
+
+bool RolePlanner::AllAvailable() const {
+  if (observed_sts_ == nullptr || !members_.missing.empty()) return false;
+  for (const auto& [k, pod] : members_.by_ordinal) {
+    if (IsTerminating(*pod) || !Available(*pod) || !IsAtDesiredSpec(*pod, role_.spec_hash)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Replacements (SPEC-2 §9 `replace`), one member at a time, each once per
+// token. The ConfigMap <sts>-replace is their durable record: data[<pod>]
+// holds the token carried out; while one runs, data[<pod>.replacing] holds
+// its token and data[<pod>.uid] the uid of the pod being replaced, which
+// tells a later plan whether the restart happened (the new pod on its new
+// PVCs looks like any member otherwise). Steps: record the start;
+// memberLeave (once: the PVCs' member-left mark says it ran); delete the
+// member's PVCs (they go when the pod does: pvc-protection); restart the pod
+// (the StatefulSet recreates it on new, empty PVCs); wait Ready; memberJoin;
+// record the token.
+void RolePlanner::Replace(Chain& chain) {
+  if (role_.replace.empty()) return;
+  const std::string cm_name = absl::StrCat(role_.stateful_set, "-replace");
+  std::map<std::string, std::string> record;
+  if (const Json* cm = index_.Get("ConfigMap", cm_name)) {
+    if (const Json* data = Find(*cm, {"data"}); data != nullptr && data->is_object()) {
+      for (const auto& [k, v] : data->items()) {
+        if (v.is_string()) record[k] = v.get<std::string>();
+      }
+    }
+  }
+  auto record_step = [&](const std::map<std::string, std::string>& data, std::string reason) {
+    Json labels = Json::object();
+    if (const Json* l = Find(*desired_sts_, {"metadata", "labels"})) labels = *l;
+    Json d = Json::object();
+    for (const auto& [k, v] : data) d[k] = v;
+    Step a = MakeStep(Action::kApply,
+                      Target{.kind = "ConfigMap", .name = cm_name, .role = role_.name},
+                      Phase::kMembership, std::move(reason));
+    a.object = Json{{"apiVersion", "v1"},
+                    {"kind", "ConfigMap"},
+                    {"metadata",
+                     {{"name", cm_name}, {"namespace", desired_.namespace_}, {"labels", labels}}},
+                    {"data", d}};
+    b_.Then(chain, std::move(a));
+    ++member_steps_;
+  };
+  for (const MemberReplace& m : role_.replace) {
+    std::optional<int32_t> k = plan_internal::OrdinalOf(m.member, role_.stateful_set);
+    if (!k.has_value() || *k >= n_) {
+      b_.plan().notes.push_back(absl::StrCat("role ", role_.name, ": replace ", m.member,
+                                             " skipped: it is not a member of ",
+                                             role_.stateful_set, " (ordinals 0..", n_ - 1, ")"));
+      continue;
+    }
+    auto done = record.find(m.member);
+    if (done != record.end() && done->second == m.token) continue;
+    const std::string replacing_key = absl::StrCat(m.member, ".replacing");
+    const std::string uid_key = absl::StrCat(m.member, ".uid");
+    const Json* pod = PodAt(*k);
+    auto replacing = record.find(replacing_key);
+    const bool started = replacing != record.end() && replacing->second == m.token;
+    const std::string uid = pod != nullptr ? StringAt(*pod, {"metadata", "uid"}) : "";
+    const bool restarted = started && (pod == nullptr || uid != record[uid_key]);
+    const std::string why = absl::StrCat(" (replace ", m.member, ", token ", m.token, ")");
+    if (!started) {
+      if (pod == nullptr || IsTerminating(*pod)) continue;  // Repair waits for it.
+      if (member_steps_ > 0 || !AllAvailable()) {
+        b_.Then(chain, RoleWait(n_, Phase::kMembership,
+                                absl::StrCat("every member of ", role_.name, " (", n_, "/", n_,
+                                             ") must be Ready before ", m.member,
+                                             " is taken down to be replaced")));
+        ++member_steps_;
+      }
+      std::map<std::string, std::string> data = record;
+      data[replacing_key] = m.token;
+      data[uid_key] = uid;
+      record_step(data, absl::StrCat("record in ConfigMap ", cm_name, " that ", m.member,
+                                     " (pod uid ", uid, ") is being replaced for token ",
+                                     m.token, ", so an interrupted replacement resumes and a "
+                                     "finished one never repeats"));
+      record = std::move(data);
+    }
+    if (!restarted) {
+      if (spec_.lifecycle.member_leave.has_value() && !MemberLeft(*k)) {
+        Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, *k),
+                          Phase::kMembership,
+                          absl::StrCat("run memberLeave in ", m.member,
+                                       " before its data is deleted; it must succeed first",
+                                       why));
+        e.command = spec_.lifecycle.member_leave->command;
+        e.pod = m.member;
+        e.env = TargetEnv(m.member, *k);
+        e.hook = Hook::kMemberLeave;
+        e.timeout_seconds =
+            spec_.lifecycle.member_leave->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
+        b_.Then(chain, std::move(e));
+        ++member_steps_;
+        MarkLeft(chain, *k, /*scale_in=*/false);
+      }
+      for (const Storage& s : role_.storage) {
+        std::string pvc_name = PvcName(s.name, role_.stateful_set, *k);
+        const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
+        if (pvc == nullptr || Find(*pvc, {"metadata", "deletionTimestamp"}) != nullptr) continue;
+        b_.Then(chain,
+                MakeStep(Action::kDelete,
+                         Target{.kind = "PersistentVolumeClaim", .name = pvc_name,
+                                .role = role_.name, .ordinal = *k},
+                         Phase::kMembership,
+                         absl::StrCat("delete ", pvc_name, " so that ", m.member,
+                                      " comes back on empty storage (whatever onScaleDown "
+                                      "says); it goes once the pod is gone",
+                                      why)));
+        ++member_steps_;
+      }
+      if (pod != nullptr && !IsTerminating(*pod)) {
+        b_.Then(chain, MakeStep(Action::kRestart,
+                                PodTarget(role_.stateful_set, role_.name, *k),
+                                Phase::kMembership,
+                                absl::StrCat("restart ", m.member,
+                                             ": the StatefulSet recreates it at the current "
+                                             "spec on new PVCs",
+                                             why)));
+        ++member_steps_;
+      }
+    }
+    b_.Then(chain, PodWait(*k, Phase::kMembership,
+                           absl::StrCat("wait for the rebuilt ", m.member, " to be Ready",
+                                        spec_.lifecycle.member_join ? " before memberJoin" : "",
+                                        why)));
+    ++member_steps_;
+    if (spec_.lifecycle.member_join.has_value()) {
+      Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, *k),
+                        Phase::kMembership,
+                        absl::StrCat("run memberJoin in the rebuilt ", m.member, why));
+      e.command = spec_.lifecycle.member_join->command;
+      e.pod = m.member;
+      e.env = TargetEnv(m.member, *k);
+      e.hook = Hook::kMemberJoin;
+      e.timeout_seconds =
+          spec_.lifecycle.member_join->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
+      b_.Then(chain, std::move(e));
+      ++member_steps_;
+    }
+    std::map<std::string, std::string> data = record;
+    data.erase(replacing_key);
+    data.erase(uid_key);
+    data[m.member] = m.token;
+    record_step(data, absl::StrCat("record in ConfigMap ", cm_name, " that ", m.member,
+                                   " was replaced for token ", m.token,
+                                   ": the same token never replaces it again"));
+    record = std::move(data);
+    replaced_.insert(m.member);
+  }
+}
+
 void RolePlanner::Membership(Chain& chain) {
   if (observed_sts_ == nullptr && !prep_needed_) return;
   if (join_pending_.has_value() && n_ >= r_obs_) {
@@ -911,34 +1113,7 @@ void RolePlanner::Membership(Chain& chain) {
           b_.Then(chain, std::move(e));
           ++member_steps_;
         }
-        for (const Storage& s : role_.storage) {
-          std::string pvc_name = PvcName(s.name, role_.stateful_set, k);
-          const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
-          if (pvc == nullptr ||
-              AnnotationOf(*pvc, plan_internal::kMemberLeftAnnotation) == "true") {
-            continue;
-          }
-          Step a = MakeStep(Action::kApply,
-                            Target{.kind = "PersistentVolumeClaim", .name = pvc_name,
-                                   .role = role_.name, .ordinal = k},
-                            Phase::kMembership,
-                            absl::StrCat("record that ", name, " ran memberLeave (",
-                                         plan_internal::kMemberLeftAnnotation,
-                                         ": \"true\" on its PVC), so a later plan never runs it "
-                                         "twice",
-                                         s.after_leave == AfterLeave::kWipe
-                                             ? " and wipes the PVC before the ordinal returns"
-                                             : ""));
-          a.object = Json{{"apiVersion", "v1"},
-                          {"kind", "PersistentVolumeClaim"},
-                          {"metadata",
-                           {{"name", pvc_name},
-                            {"namespace", desired_.namespace_},
-                            {"annotations",
-                             {{plan_internal::kMemberLeftAnnotation, "true"}}}}}};
-          b_.Then(chain, std::move(a));
-          ++member_steps_;
-        }
+        MarkLeft(chain, k, /*scale_in=*/true);
       }
       std::string volumes = ScaleInVolumes(k, k + 1);
       b_.Then(chain, StsApply(k, Phase::kMembership,
@@ -1212,6 +1387,7 @@ RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
     if (b_.plan().steps[i].action == Action::kRestart) repair_restarts = true;
   }
   Membership(chain);
+  Replace(chain);
   Update(chain);
   if (!repair_restarts && repair_end > repair_start &&
       b_.plan().steps.size() == repair_end) {

@@ -29,6 +29,7 @@ inline constexpr char kMemberLeftAnnotation[] = "strata.dev/member-left";
 // run yet (ROLLOUT-RULES 12/14: joined state is a durable fact), so a later
 // plan runs it even though the replicas already match.
 inline constexpr char kMemberJoiningAnnotation[] = "strata.dev/member-joining";
+inline constexpr char kRestartTokenAnnotation[] = "strata.dev/restart-token";
 inline constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
 inline constexpr char kInstanceLabel[] = "app.kubernetes.io/instance";
 inline constexpr char kComponentLabel[] = "app.kubernetes.io/component";

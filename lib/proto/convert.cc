@@ -512,6 +512,10 @@ class Converter {
       out.tolerations.push_back(std::move(j));
     }
     out.pod = FromPod(r, path);
+    out.restart_token = r.restart_token();
+    for (const v1::MemberReplace& m : r.replace()) {
+      out.replace.push_back(MemberReplace{.member = m.member(), .token = m.token()});
+    }
     return out;
   }
 
@@ -840,6 +844,12 @@ v1::Cluster ToProto(const Cluster& cluster) {
       }
     }
     ToPod(r.pod, ro);
+    ro->set_restart_token(r.restart_token);
+    for (const MemberReplace& m : r.replace) {
+      v1::MemberReplace* mp = ro->add_replace();
+      mp->set_member(m.member);
+      mp->set_token(m.token);
+    }
   }
   for (const Connection& conn : cluster.connections) {
     v1::Connection* cp = spec->add_connections();

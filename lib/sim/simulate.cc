@@ -573,6 +573,16 @@ void Simulator::CheckPvcGone(const std::string& name, bool member_left) {
         replicas = IntAt(*sts, {"spec", "replicas"}, 1);
       }
       if (storage.on_scale_down == VolumePolicy::kDelete && *ordinal >= replicas) return;
+      // A replaced member's PVCs go, but only after its memberLeave
+      // succeeded (SPEC-2 §9 replace).
+      bool replace_requested = false;
+      for (const MemberReplace& m : role.replace) replace_requested |= m.member == pod;
+      if (replace_requested) {
+        if (!role.role.lifecycle.member_leave.has_value() || member_left_.count(pod) > 0) return;
+        Violation(absl::StrCat("PVC ", name, " of ", pod,
+                               " deleted for a replacement before its memberLeave succeeded"));
+        return;
+      }
       if (storage.after_leave == AfterLeave::kWipe &&
           (member_left_.count(pod) > 0 || member_left)) {
         return;

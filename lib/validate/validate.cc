@@ -890,6 +890,30 @@ void CheckClusterAlone(Reporter& r, const Cluster& c) {
                                                  ": must be NoSchedule, PreferNoSchedule or NoExecute"));
       }
     }
+    if (o.restart_token.size() > 253) {
+      r.Error(at.Child("restartToken"), absl::StrCat("is ", o.restart_token.size(),
+                                                     " characters; at most 253 are allowed"));
+    }
+    if (std::any_of(o.restart_token.begin(), o.restart_token.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; })) {
+      r.Error(at.Child("restartToken"), "must not contain control characters");
+    }
+    std::vector<std::pair<FieldPath, std::string>> replaced;
+    for (size_t k = 0; k < o.replace.size(); ++k) {
+      const MemberReplace& m = o.replace[k];
+      FieldPath rp = at.Child("replace").Index(static_cast<int>(k));
+      if (m.member.empty()) r.Error(rp.Child("member"), "required field is missing");
+      replaced.emplace_back(rp.Child("member"), m.member);
+      if (m.token.empty()) {
+        r.Error(rp.Child("token"), "required field is missing");
+      } else if (m.token.size() > 63 || !IsLabelValue(m.token)) {
+        r.Error(rp.Child("token"),
+                absl::StrCat("invalid token ", Quote(m.token),
+                             ": must be 1..63 characters of letters, digits, '-', '_' and '.', "
+                             "starting and ending with a letter or digit"));
+      }
+    }
+    CheckUnique(r, replaced, "replaced member");
   }
   CheckUnique(r, role_names, "role override");
   std::vector<std::pair<FieldPath, std::string>> connections;
@@ -996,6 +1020,25 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
       if (s.size && *s.size > Quantity() && *s.size < it->min_size) {
         r.Error(sp.Child("size"), absl::StrCat(s.size->ToString(), " is below minSize ",
                                                it->min_size.ToString()));
+      }
+    }
+    const int32_t count = o.members ? std::max(0, *o.members) : role->cardinality.min;
+    for (size_t k = 0; k < o.replace.size(); ++k) {
+      const std::string& member = o.replace[k].member;
+      if (member.empty()) continue;
+      std::string prefix = absl::StrCat(c.name, "-", role->name, "-");
+      std::string digits = absl::StartsWith(member, prefix) ? member.substr(prefix.size()) : "";
+      int32_t ordinal = -1;
+      if (!digits.empty() && digits.size() <= 5 &&
+          std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+          (digits == "0" || digits[0] != '0')) {
+        ordinal = std::stoi(digits);
+      }
+      if (ordinal < 0 || ordinal >= count) {
+        r.Error(at.Child("replace").Index(static_cast<int>(k)).Child("member"),
+                absl::StrCat(Quote(member), " is not a member of role ", Quote(role->name),
+                             ": members are ", prefix, "0..", prefix, std::max(0, count - 1),
+                             count == 0 ? " (the role has no members)" : ""));
       }
     }
     for (size_t k = 0; k < o.env.size(); ++k) {

@@ -53,6 +53,8 @@ struct RoleSpec {
   VolumePolicy on_scale_down = VolumePolicy::kRetain;
   std::string service_name;  // Empty: "<cluster>-<role>".
   std::vector<std::string> client_services;  // Extra client Services.
+  std::string restart_token;  // Cluster role restartToken (SPEC-2 §9).
+  std::vector<MemberReplace> replace;  // Cluster role replace (SPEC-2 §9).
 };
 
 inline uint64_t Fnv(const std::string& s) {
@@ -121,7 +123,11 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
     cr.role.storage.push_back(s);
   }
   cr.config_hash = r.config.empty() ? "" : absl::StrFormat("%016x", Fnv(r.config));
-  cr.spec_hash = absl::StrFormat("v1-%016x", Fnv(absl::StrCat(r.image, "|", cr.config_hash)));
+  cr.spec_hash = absl::StrFormat(
+      "v1-%016x", Fnv(absl::StrCat(r.image, "|", cr.config_hash,
+                                   r.restart_token.empty() ? "" : "|", r.restart_token)));
+  cr.restart_token = r.restart_token;
+  cr.replace = r.replace;
   if (!r.config.empty()) {
     cr.config_map = absl::StrCat(cr.stateful_set, "-config-", cr.config_hash.substr(0, 10));
   }
@@ -163,6 +169,9 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
   Json annotations = {{plan_internal::kSpecHashAnnotation, cr.spec_hash}};
   if (!cr.config_hash.empty()) {
     annotations[plan_internal::kConfigHashAnnotation] = cr.config_hash;
+  }
+  if (!r.restart_token.empty()) {
+    annotations[plan_internal::kRestartTokenAnnotation] = r.restart_token;
   }
   Json pod_spec = {{"containers",
                     Json::array({{{"name", r.name},

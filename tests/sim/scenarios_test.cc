@@ -167,6 +167,21 @@ const Scenario kScenarios[] = {
        role.storage.push_back(extra);
        return absl::StrCat(role.name, " + volume simextra");
      }},
+    {"RestartToken",  // SPEC-2 §9: every member of every role restarts.
+     [](Topology& t, const CompiledCluster& c) {
+       for (const CompiledRole& role : c.roles) OverrideFor(t, role.name).restart_token = "sim";
+       return std::string("restartToken sim");
+     }},
+    {"Replace",  // SPEC-2 §9: member 0 of the first role with storage.
+     [](Topology& t, const CompiledCluster& c) -> std::string {
+       for (const CompiledRole& role : c.roles) {
+         if (role.storage.empty() || role.members == 0) continue;
+         std::string member = absl::StrCat(role.stateful_set, "-0");
+         OverrideFor(t, role.name).replace = {{.member = member, .token = "sim"}};
+         return absl::StrCat("replace ", member);
+       }
+       return "";
+     }},
 };
 
 struct Param {
