@@ -268,11 +268,11 @@ TEST(Day2GoldenTest, CassandraPlans) {
        [](Topology& t) {
          plan_testing::Override(t, t.app.roles.front().name).restart_token = "2026-12-07";
        }},
-      {"day2_replace",
+      {"day2_replace",  // node-2: the role with memberLeave (nodetool decommission).
        [](Topology& t) {
-         const std::string role = t.app.roles.front().name;
+         const std::string role = "node";
          RoleOverride& o = plan_testing::Override(t, role);
-         o.replace = {{.member = absl::StrCat(t.cluster.name, "-", role, "-1"),
+         o.replace = {{.member = absl::StrCat(t.cluster.name, "-", role, "-2"),
                        .token = "disk-1"}};
        }},
   };
