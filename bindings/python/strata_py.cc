@@ -727,7 +727,9 @@ PYBIND11_MODULE(_strata, m) {
   py::enum_<WaitCondition::Kind>(wait, "Kind", "The kind of condition.")
       .value("POD_READY", WaitCondition::Kind::kPodReady)
       .value("ROLE_READY", WaitCondition::Kind::kRoleReady)
-      .value("PVC_CAPACITY", WaitCondition::Kind::kPvcCapacity);
+      .value("PVC_CAPACITY", WaitCondition::Kind::kPvcCapacity)
+      .value("ROLE_STOPPED", WaitCondition::Kind::kRoleStopped)
+      .value("APPROVAL", WaitCondition::Kind::kApproval);
   wait.Field("kind", &WaitCondition::kind, "A WaitCondition.Kind.")
       .Field("target", &WaitCondition::target, "The pod, the role or the PVC.")
       .Field("stateful_set", &WaitCondition::stateful_set,

@@ -77,6 +77,8 @@ struct Cluster {
   std::string domain = "cluster.local";
   std::vector<RoleOverride> roles;
   std::vector<Connection> connections;
+  // Scale every role to 0 keeping the PVCs; false brings them back (SPEC-2 §9).
+  bool stopped = false;
 
   // Returns the override for role `name`, or nullptr.
   const RoleOverride* FindRole(const std::string& name) const;

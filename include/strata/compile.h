@@ -89,6 +89,10 @@ struct CompiledCluster {
   std::string app;
   std::vector<CompiledRole> roles;  // In dependsOn order.
   std::vector<Object> objects;      // In SPEC §2 order.
+  // Cluster `stopped` (SPEC-2 §9): the StatefulSets above have 0 replicas
+  // and whenScaled Retain; CompiledRole::members keeps the count a start
+  // brings back.
+  bool stopped = false;
 
   // Returns the compiled role named `name`, or nullptr.
   const CompiledRole* FindRole(const std::string& name) const;

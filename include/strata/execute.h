@@ -374,9 +374,10 @@ struct ReconcileOptions {
   // Observe, label nothing, plan, send every `apply` with server dry-run
   // and stop (outcome kPassDone).
   bool dry_run = false;
-  // Approval tokens (`--approve TOKEN`) for steps that ask for one (SPEC-2
-  // §9). The planner asks for none yet: events say when a token was given
-  // that no step needed.
+  // Approval tokens (`--approve TOKEN`, the operator's strata.dev/approve)
+  // passed to the planner as PlanOptions::approve (SPEC-2 §9). A plan left
+  // with nothing but approval waits is blocked, the reason naming the token;
+  // a note says when a token was given that no step asks for.
   std::vector<std::string> approve;
   EventCallback on_event;  // May be empty.
   // See ExecuteOptions: the first stops at a safe point, the second also

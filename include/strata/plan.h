@@ -83,18 +83,28 @@ const char* HookName(Hook hook);
 //   roleReady <role> <k>/<k>            pods 0..k-1 of the role's StatefulSet
 //                                       are all Ready (optionally followed by
 //                                       minReadySeconds=<s>);
-//   pvcCapacity <pvc> <size>            status.capacity.storage >= size.
-// Issue 14 adds approval, window, leaveComplete and leaderMoved.
+//   pvcCapacity <pvc> <size>            status.capacity.storage >= size;
+//   roleStopped <role>                  no pod of the role's StatefulSet
+//                                       exists (a stopped Cluster, SPEC-2 §9);
+//   approval <token>                    never holds by itself: a person
+//                                       approves with the token (PlanOptions::
+//                                       approve), and the next plan has no such
+//                                       wait (SPEC-2 §9 rollout.approval).
+// Issue 14 adds window, leaveComplete and leaderMoved.
 struct WaitCondition {
   enum class Kind {
     kPodReady,     // Pod `target` Ready (for min_ready_seconds).
     kRoleReady,    // Pods `stateful_set`-0..count-1 of role `target` Ready.
     kPvcCapacity,  // PVC `target` has status.capacity.storage >= `size`.
+    kRoleStopped,  // Pods `stateful_set`-0..count-1 of role `target` are gone.
+    kApproval,     // Token `target` approved; never holds by itself.
   };
   Kind kind = Kind::kPodReady;
-  // podReady: the pod; roleReady: the role; pvcCapacity: the PVC.
+  // podReady: the pod; roleReady, roleStopped: the role; pvcCapacity: the
+  // PVC; approval: the token.
   std::string target;
-  // roleReady: the role's StatefulSet, whose pods 0..count-1 must be Ready.
+  // roleReady: the role's StatefulSet, whose pods 0..count-1 must be Ready;
+  // roleStopped: the StatefulSet whose pods 0..count-1 must be gone.
   std::string stateful_set;
   int32_t count = 0;              // roleReady: how many members (k of k/k).
   int32_t min_ready_seconds = 0;  // podReady/roleReady: 0 = Ready is enough.
@@ -106,7 +116,7 @@ struct WaitCondition {
   bool operator==(const WaitCondition&) const = default;
 };
 
-// "podReady", "roleReady", "pvcCapacity".
+// "podReady", "roleReady", "pvcCapacity", "roleStopped", "approval".
 const char* WaitKindName(WaitCondition::Kind kind);
 
 // Whether a WaitCondition holds, and if not, what is missing.

@@ -24,6 +24,8 @@ namespace strata {
 
 enum class RolloutStrategy { kSerial, kBestEffortParallel, kParallel };
 enum class RolloutOrder { kOrdinalDescending, kOrdinalAscending, kFollowersFirst };
+// Who needs a person's approval before being disrupted (SPEC-2 §9).
+enum class Approval { kNone, kLeader, kEvery };
 
 // An integer >= 1, or a percentage 1..100 when `percent` is true.
 struct IntOrPercent {
@@ -53,6 +55,7 @@ struct RolloutPolicy {
   // rollout blocks on it. Unset: computed from the probes and
   // minReadySeconds (plan_internal::ReadyTimeoutSeconds). >= 1 when set.
   std::optional<int32_t> ready_timeout_seconds;
+  Approval approval = Approval::kNone;  // Default none.
 
   // Returns the number of members that may be unavailable at once for a role
   // of `members` members: the integer, or the percentage rounded down with a

@@ -79,6 +79,8 @@ struct SimulateOptions {
   // plans again at once (Reconcile waits for a change in the cluster first;
   // the planner must cope with being asked again before anything changed).
   bool replan_at_wait = false;
+  // Added: approval tokens, as PlanOptions::approve (SPEC-2 §9).
+  std::vector<std::string> approve;
 };
 
 struct TimelineEvent {

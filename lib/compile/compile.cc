@@ -865,7 +865,8 @@ class RoleCompiler {
 
   const char* Retention(bool scaled) const {
     // Retain unless every storage says delete: a PVC is never deleted unless
-    // its storage's policy says so.
+    // its storage's policy says so. A stopped Cluster keeps every PVC.
+    if (scaled && t_.cluster.stopped) return "Retain";
     for (const Storage& s : r_.storage) {
       VolumePolicy p = scaled ? s.on_scale_down : s.on_cluster_delete;
       if (p != VolumePolicy::kDelete) return "Retain";
@@ -881,7 +882,8 @@ class RoleCompiler {
                                        "* volumes hold config files"));
       }
     }
-    Json spec = Obj("serviceName", sts_, "replicas", m_.members, "selector",
+    Json spec = Obj("serviceName", sts_, "replicas", t_.cluster.stopped ? 0 : m_.members,
+                    "selector",
                     Obj("matchLabels", Selector()), "podManagementPolicy", "Parallel",
                     "updateStrategy", Obj("type", "OnDelete"));
     if (!r_.storage.empty()) {
@@ -987,6 +989,7 @@ absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
   out.cluster = cluster.name;
   out.namespace_ = cluster.namespace_;
   out.app = app.name;
+  out.stopped = cluster.stopped;
   // Roles compile independently (each reads the shared context and writes
   // only its own slot); their objects are joined in dependsOn order, and the
   // first failing role in that order is the error, as in a serial run.

@@ -59,14 +59,6 @@ class Reconciler {
 
   absl::StatusOr<ReconcileResult> Run() {
     result_.started = client_.Now();
-    if (!options_.approve.empty() &&
-        state_.notes_seen.insert(absl::StrCat("--approve ", absl::StrJoin(options_.approve, ",")))
-            .second) {
-      Emit({.kind = ExecuteEvent::Kind::kNote,
-            .message = absl::StrCat("--approve ", absl::StrJoin(options_.approve, ", "),
-                                    " given, but no step of ", desired_.cluster,
-                                    " asks for an approval")});
-    }
     int32_t conflicts = 0;
     while (true) {
       if (Cancelled()) {
@@ -121,6 +113,19 @@ class Reconciler {
         return plan.status();
       }
       result_.last_plan = *plan;
+      if (pass_ == 1) {
+        // The planner says "approved with token T" or asks for T in a note.
+        for (const std::string& token : options_.approve) {
+          bool used = false;
+          for (const std::string& note : plan->notes) used |= note.find(token) != std::string::npos;
+          std::string note = absl::StrCat("--approve ", token, " given, but no step of ",
+                                          desired_.cluster, " asks for it");
+          // Once per ReconcileState: the operator calls once-mode every pass.
+          if (!used && state_.notes_seen.insert(note).second) {
+            Emit({.kind = ExecuteEvent::Kind::kNote, .message = std::move(note)});
+          }
+        }
+      }
       if (plan->steps.empty()) {
         Emit({.kind = ExecuteEvent::Kind::kConverged,
               .message = absl::StrCat(desired_.cluster, " is converged: nothing to do")});
@@ -219,6 +224,23 @@ class Reconciler {
         PruneWaits(*plan, pass->waiting);
         if (options_.once) return PassDone(client_.Now(), pass->message);
         continue;
+      }
+      {
+        // Only approvals are left to wait for: a person must act (exit 3
+        // with the token in the reason).
+        const Step* approval = nullptr;
+        bool only_approvals = !pass->waiting.empty();
+        for (int32_t id : pass->waiting) {
+          const Step& w = plan->steps[id - 1];
+          if (w.condition.has_value() && w.condition->kind == WaitCondition::Kind::kApproval) {
+            if (approval == nullptr) approval = &w;
+          } else {
+            only_approvals = false;
+          }
+        }
+        if (approval != nullptr && only_approvals) {
+          return Finish(ReconcileResult::Outcome::kBlocked, approval->reason);
+        }
       }
       if (plan->blocked) {
         // The planner sees a member that cannot progress on its own. Some of

@@ -40,6 +40,11 @@ Json WaitToJson(const WaitCondition& c) {
     case WaitCondition::Kind::kPvcCapacity:
       j["size"] = c.size;
       break;
+    case WaitCondition::Kind::kRoleStopped:
+      j["statefulSet"] = c.stateful_set;
+      break;
+    case WaitCondition::Kind::kApproval:
+      break;
   }
   if (c.min_ready_seconds > 0) j["minReadySeconds"] = c.min_ready_seconds;
   return j;

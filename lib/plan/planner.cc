@@ -32,6 +32,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compile/hash.h"
 #include "plan/object_diff.h"
 #include "plan/partition.h"
 #include "plan/predicates.h"
@@ -261,6 +262,7 @@ class RolePlanner {
         observed_(observed),
         index_(index),
         now_(options.now),
+        approve_(options.approve.begin(), options.approve.end()),
         b_(builder),
         errors_(errors) {}
 
@@ -370,6 +372,13 @@ class RolePlanner {
   bool AllAvailable() const;
   void Update(Chain& chain);
   void Cleanup(Chain& chain);
+  // rollout.approval (SPEC-2 §9): the token for disrupting member `ordinal`
+  // (`what` says how, for the reason). Unless PlanOptions::approve holds it,
+  // appends a wait of condition approval to `chain`; either way a note says
+  // what was asked or approved. `subject` makes the token specific ("leader",
+  // the member's name, or a replacement).
+  void AskApproval(Chain& chain, int32_t ordinal, const std::string& subject,
+                const std::string& what);
   int32_t Budget(std::string* why) const;
 
   const CompiledCluster& desired_;
@@ -378,6 +387,7 @@ class RolePlanner {
   const ObservedState& observed_;
   const Index& index_;
   absl::Time now_;
+  std::set<std::string> approve_;  // PlanOptions::approve.
   PlanBuilder& b_;
   std::vector<std::string>& errors_;
 
@@ -620,6 +630,10 @@ void RolePlanner::Objects(Chain& chain) {
           why.push_back(sts_diff_);
         }
         if (replicas_first != r_obs_) {
+          if (r_obs_ == 0 && replicas_first > 0) {
+            why.push_back("start (the Cluster is no longer stopped): every member at once "
+                          "on the PVCs it kept, as an initial bring-up without memberJoin");
+          }
           why.push_back(absl::StrCat(
               replicas_first > r_obs_ ? "scale out" : "scale in", " from ", r_obs_, " to ",
               replicas_first, " members",
@@ -956,6 +970,14 @@ void RolePlanner::Replace(Chain& chain) {
                                              " is taken down to be replaced")));
         ++member_steps_;
       }
+      const Approval approval = spec_.rollout.approval;
+      const bool leads = !spec_.rollout.leader_label.empty() &&
+                         IsLeader(*pod, spec_.rollout.leader_label);
+      if (approval == Approval::kEvery || (approval == Approval::kLeader && leads)) {
+        AskApproval(chain, *k, absl::StrCat("replace ", m.member, " ", m.token),
+                 absl::StrCat("replacing ", m.member, leads ? " (the leader)" : "",
+                              " on empty storage (token ", m.token, ")"));
+      }
       std::map<std::string, std::string> data = record;
       data[replacing_key] = m.token;
       data[uid_key] = uid;
@@ -1245,6 +1267,17 @@ void RolePlanner::Update(Chain& chain) {
 
   std::string how = absl::StrCat(budget_why, ", ", order_note,
                                  p.zone_parallel ? ", one zone at a time" : "");
+  // approval: leader asks before the leader's restart; without a labelled
+  // leader, before the first disruption (never silently skipped).
+  bool any_leader_pod = false;
+  std::string approval_member;
+  for (const auto& [k, pod] : members_.by_ordinal) {
+    if (!p.leader_label.empty() && IsLeader(*pod, p.leader_label)) {
+      any_leader_pod = true;
+      approval_member = NameOf(*pod);
+    }
+  }
+  if (!any_leader_pod && !waves.empty()) approval_member = NameOf(*waves.front().front().pod);
   for (size_t w = 0; w < waves.size(); ++w) {
     std::vector<int32_t> ends;
     std::vector<std::string> names;
@@ -1261,6 +1294,21 @@ void RolePlanner::Update(Chain& chain) {
                                            ? "; this is the leader"
                                            : "",
                                        ")");
+      if (p.approval == Approval::kEvery ||
+          (p.approval == Approval::kLeader && name == approval_member)) {
+        AskApproval(m, c.ordinal, p.approval == Approval::kEvery ? name : "leader",
+                 absl::StrCat("restarting ", name,
+                              p.approval == Approval::kLeader
+                                  ? (any_leader_pod ? " (the leader)"
+                                                    : absl::StrCat(" (the first disruption: no pod "
+                                                                   "carries ",
+                                                                   p.leader_label.empty()
+                                                                       ? "a leader label"
+                                                                       : p.leader_label + "=true",
+                                                                   ")"))
+                                  : "",
+                              " for ", ChangeSummary(*c.pod, desired_sts_, role_)));
+      }
       if (p.gate.has_value()) {
         Step g = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, c.ordinal),
                           Phase::kUpdate,
@@ -1301,6 +1349,31 @@ void RolePlanner::Update(Chain& chain) {
                                                        : " before the plan moves on")));
     ++member_steps_;
   }
+}
+
+void RolePlanner::AskApproval(Chain& chain, int32_t ordinal, const std::string& subject,
+                           const std::string& what) {
+  const std::string token = absl::StrCat(
+      role_.name, "-",
+      compile_internal::Hex16(compile_internal::Fnv1a64(absl::StrCat(
+          "strata.dev/approve v1\n", desired_.namespace_, "\n", desired_.cluster, "\n",
+          role_.name, "\n", role_.spec_hash, "\n", subject)))
+          .substr(0, 10));
+  const char* policy = spec_.rollout.approval == Approval::kEvery ? "every" : "leader";
+  if (approve_.count(token) > 0) {
+    b_.plan().notes.push_back(absl::StrCat("approved with token ", token, ": ", what));
+    return;
+  }
+  Step w = MakeStep(Action::kWait, PodTarget(role_.stateful_set, role_.name, ordinal),
+                    Phase::kUpdate,
+                    absl::StrCat("approval needed before ", what, " (rollout.approval: ", policy,
+                                 "): run strata apply --approve ", token,
+                                 " or annotate the Cluster strata.dev/approve: ", token));
+  w.condition = WaitCondition{.kind = WaitCondition::Kind::kApproval, .target = token};
+  b_.Then(chain, std::move(w));
+  ++member_steps_;
+  b_.plan().notes.push_back(
+      absl::StrCat("approval needed (token ", token, "): ", what));
 }
 
 void RolePlanner::Cleanup(Chain& chain) {
@@ -1424,6 +1497,96 @@ RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
   return result;
 }
 
+// A stopped Cluster (SPEC-2 §9): every role goes to 0 replicas, dependents
+// first (reverse dependsOn order), all members at once, without memberLeave,
+// keeping every PVC. Per role: apply the StatefulSet at 0 replicas with
+// whenScaled Retain (as compiled; its immutable fields as they are, so a
+// change to them waits for the start), then wait until its pods are gone
+// before the roles it depends on stop. A role never started stays absent.
+void PlanStop(const CompiledCluster& desired, const ObservedState& observed,
+              const Index& index, PlanBuilder& b, std::vector<int32_t>& all_done) {
+  std::map<std::string, std::vector<int32_t>> done;
+  for (auto it = desired.roles.rbegin(); it != desired.roles.rend(); ++it) {
+    const CompiledRole& role = *it;
+    std::vector<int32_t> start;
+    for (const CompiledRole& other : desired.roles) {
+      if (std::find(other.depends_on.begin(), other.depends_on.end(), role.name) ==
+          other.depends_on.end()) {
+        continue;
+      }
+      auto d = done.find(other.name);
+      if (d != done.end()) start.insert(start.end(), d->second.begin(), d->second.end());
+    }
+    std::sort(start.begin(), start.end());
+    start.erase(std::unique(start.begin(), start.end()), start.end());
+    Chain chain{start};
+    const Json* want = nullptr;
+    for (const Object& o : desired.objects) {
+      if (o.kind == "StatefulSet" && o.role == role.name) want = &o.body;
+    }
+    const Json* have = index.Get("StatefulSet", role.stateful_set);
+    int32_t replicas = 0;
+    if (have != nullptr) {
+      const Json* r = Find(*have, {"spec", "replicas"});
+      replicas = r != nullptr && r->is_number_integer() ? r->get<int32_t>() : 1;
+    }
+    const std::string retention =
+        have == nullptr ? ""
+                        : StringAt(*have, {"spec", "persistentVolumeClaimRetentionPolicy",
+                                           "whenScaled"});
+    if (want != nullptr && have != nullptr &&
+        (replicas != 0 || (!role.storage.empty() && retention != "Retain"))) {
+      Step s;
+      s.action = Action::kApply;
+      s.target = Target{.kind = "StatefulSet", .name = role.stateful_set, .role = role.name};
+      s.phase = Phase::kMembership;
+      s.object = *want;
+      for (const char* field :
+           {"selector", "serviceName", "podManagementPolicy", "volumeClaimTemplates"}) {
+        if (const Json* v = Find(*have, {"spec", field})) {
+          s.object["spec"][field] = *v;
+        } else {
+          s.object["spec"].erase(field);
+        }
+      }
+      s.reason = absl::StrCat(
+          "stop role ", role.name, " (stopped: true): scale StatefulSet ", role.stateful_set,
+          " from ", replicas, " to 0 members at once, without memberLeave",
+          role.storage.empty() ? ""
+                               : "; every PVC stays (whenScaled: Retain while stopped)");
+      b.Then(chain, std::move(s));
+    }
+    int32_t highest = -1;
+    for (const Json& pod : observed.pods) {
+      if (auto o = plan_internal::OrdinalOf(NameOf(pod), role.stateful_set)) {
+        highest = std::max(highest, *o);
+      }
+    }
+    if (highest >= 0) {
+      Step w;
+      w.action = Action::kWait;
+      w.target = Target{.kind = "StatefulSet", .name = role.stateful_set, .role = role.name};
+      w.phase = Phase::kMembership;
+      w.condition = WaitCondition{.kind = WaitCondition::Kind::kRoleStopped,
+                                  .target = role.name,
+                                  .stateful_set = role.stateful_set,
+                                  .count = std::max({highest + 1, replicas, role.members})};
+      w.timeout_seconds = plan_internal::ReadyTimeoutSeconds(role.role);
+      w.reason = absl::StrCat("wait until every pod of ", role.name, " is gone",
+                              role.depends_on.empty()
+                                  ? ""
+                                  : absl::StrCat(" before ", absl::StrJoin(role.depends_on, ", "),
+                                                 " stops"));
+      b.Then(chain, std::move(w));
+    }
+    done[role.name] = chain.frontier == start ? start : chain.frontier;
+    all_done.insert(all_done.end(), chain.frontier.begin(), chain.frontier.end());
+  }
+  b.plan().notes.push_back(absl::StrCat(
+      "cluster ", desired.cluster,
+      " is stopped: roles scale to 0 keeping their PVCs; stopped: false starts them again"));
+}
+
 // Deletes the objects of roles the App no longer has, newest role first.
 void PlanRemovals(const CompiledCluster& desired, const ObservedState& observed,
                   PlanBuilder& b, Chain& chain) {
@@ -1532,7 +1695,9 @@ absl::StatusOr<Plan> PlanRollout(const CompiledCluster& desired,
   std::map<std::string, std::vector<int32_t>> done;  // Role -> what dependents wait for.
   std::vector<int32_t> all_done;
   bool blocked = false;
+  if (desired.stopped) PlanStop(desired, observed, index, builder, all_done);
   for (const CompiledRole& role : desired.roles) {
+    if (desired.stopped) break;
     std::vector<int32_t> start;
     for (const std::string& dep : role.depends_on) {
       auto it = done.find(dep);

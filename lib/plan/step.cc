@@ -54,6 +54,8 @@ const char* WaitKindName(WaitCondition::Kind kind) {
     case WaitCondition::Kind::kPodReady: return "podReady";
     case WaitCondition::Kind::kRoleReady: return "roleReady";
     case WaitCondition::Kind::kPvcCapacity: return "pvcCapacity";
+    case WaitCondition::Kind::kRoleStopped: return "roleStopped";
+    case WaitCondition::Kind::kApproval: return "approval";
   }
   return "podReady";
 }
@@ -69,8 +71,11 @@ std::string WaitCondition::ToString() const {
     case Kind::kPvcCapacity:
       absl::StrAppend(&out, " ", size);
       break;
+    case Kind::kRoleStopped:
+    case Kind::kApproval:
+      break;
   }
-  if (kind != Kind::kPvcCapacity && min_ready_seconds > 0) {
+  if ((kind == Kind::kPodReady || kind == Kind::kRoleReady) && min_ready_seconds > 0) {
     absl::StrAppend(&out, " minReadySeconds=", min_ready_seconds);
   }
   return out;
@@ -138,6 +143,19 @@ WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
                                   capacity.empty() ? "unknown" : capacity, " < ",
                                   condition.size)};
     }
+    case WaitCondition::Kind::kRoleStopped:
+      for (int32_t i = 0; i < condition.count; ++i) {
+        std::string pod = absl::StrCat(condition.stateful_set, "-", i);
+        if (find("Pod", pod) != nullptr) {
+          return {.holds = false, .why = absl::StrCat(pod, " still exists")};
+        }
+      }
+      return {.holds = true};
+    case WaitCondition::Kind::kApproval:
+      return {.holds = false,
+              .why = absl::StrCat("approval needed: strata apply --approve ", condition.target,
+                                  " (or the Cluster annotation strata.dev/approve: ",
+                                  condition.target, ")")};
   }
   return {.holds = false, .why = "unknown wait condition"};
 }

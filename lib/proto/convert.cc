@@ -49,6 +49,8 @@ constexpr EnumName<RolloutOrder> kOrders[] = {
     {"ordinalDescending", RolloutOrder::kOrdinalDescending},
     {"ordinalAscending", RolloutOrder::kOrdinalAscending},
     {"followersFirst", RolloutOrder::kFollowersFirst}};
+constexpr EnumName<Approval> kApprovals[] = {
+    {"none", Approval::kNone}, {"leader", Approval::kLeader}, {"every", Approval::kEvery}};
 constexpr EnumName<ServiceType> kServiceTypes[] = {
     {"ClusterIP", ServiceType::kClusterIP},
     {"NodePort", ServiceType::kNodePort},
@@ -343,6 +345,7 @@ class Converter {
     out.strategy = ParseEnum(r.strategy(), path.Child("strategy"), kStrategies);
     out.max_unavailable = ParseIntOrPercent(r.max_unavailable(), path.Child("maxUnavailable"));
     out.order = ParseEnum(r.order(), path.Child("order"), kOrders);
+    out.approval = ParseEnum(r.approval(), path.Child("approval"), kApprovals);
     out.leader_label = r.leader_label();
     if (r.has_leader_probe()) {
       FieldPath at = path.Child("leaderProbe");
@@ -702,6 +705,7 @@ void ToRole(const Role& r, v1::Role* out) {
   }
   rp->set_zone_parallel(ro.zone_parallel);
   if (ro.ready_timeout_seconds) rp->set_ready_timeout_seconds(*ro.ready_timeout_seconds);
+  rp->set_approval(EnumToString(kApprovals, ro.approval));
   if (rp->ByteSizeLong() == 0) out->clear_rollout();
   const Lifecycle& l = r.lifecycle;
   v1::Lifecycle* lp = out->mutable_lifecycle();
@@ -786,6 +790,7 @@ Converted<Cluster> ConvertCluster(const v1::Cluster& proto, const ProtoSource& w
     cluster.connections.push_back(
         Connection{.name = conn.name(), .endpoint = conn.endpoint()});
   }
+  cluster.stopped = proto.spec().stopped();
   absl::Status status = c.Finish();
   return Converted<Cluster>{.value = std::move(cluster), .status = std::move(status)};
 }
@@ -856,6 +861,7 @@ v1::Cluster ToProto(const Cluster& cluster) {
     cp->set_name(conn.name);
     cp->set_endpoint(conn.endpoint);
   }
+  spec->set_stopped(cluster.stopped);
   return out;
 }
 

@@ -73,6 +73,10 @@ v1::WaitCondition::Kind WaitKindToProto(WaitCondition::Kind kind) {
       return v1::WaitCondition::KIND_ROLE_READY;
     case WaitCondition::Kind::kPvcCapacity:
       return v1::WaitCondition::KIND_PVC_CAPACITY;
+    case WaitCondition::Kind::kRoleStopped:
+      return v1::WaitCondition::KIND_ROLE_STOPPED;
+    case WaitCondition::Kind::kApproval:
+      return v1::WaitCondition::KIND_APPROVAL;
   }
   return v1::WaitCondition::KIND_UNSPECIFIED;
 }

@@ -527,6 +527,20 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
     have = IntAt(*current, {"spec", "replicas"}, 1);
   }
   if (want == have) return;
+  if (desired_.stopped && want == 0) {
+    // Stop: all at once, no memberLeave, but dependents must be gone first.
+    for (const CompiledRole& other : desired_.roles) {
+      if (std::find(other.depends_on.begin(), other.depends_on.end(), role->name) ==
+          other.depends_on.end()) {
+        continue;
+      }
+      if (!kube_.PodsOf(other.stateful_set).empty()) {
+        Violation(absl::StrCat("stop of ", role->name, " while ", other.name,
+                               ", which depends on it, still has pods"));
+      }
+    }
+    return;
+  }
   if (have == 0) {
     CheckDependencies(*role, absl::StrCat("start StatefulSet ", role->stateful_set));
   }
@@ -560,6 +574,11 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
 }
 
 void Simulator::CheckPvcGone(const std::string& name, bool member_left) {
+  if (desired_.stopped) {
+    Violation(absl::StrCat("PVC ", name, " deleted while the cluster is stopped (stop keeps "
+                           "every PVC)"));
+    return;
+  }
   for (const CompiledRole& role : desired_.roles) {
     for (const Storage& storage : role.storage) {
       std::string prefix = absl::StrCat(storage.name, "-");
@@ -632,6 +651,19 @@ void Simulator::CheckPlanShape(const Plan& plan) {
 }
 
 void Simulator::CheckConverged() {
+  if (desired_.stopped) {
+    for (const CompiledRole& role : desired_.roles) {
+      const Json* sts = kube_.Find("StatefulSet", role.stateful_set);
+      if (sts != nullptr && IntAt(*sts, {"spec", "replicas"}, 1) != 0) {
+        Violation(absl::StrCat("converged while stopped, but StatefulSet ", role.stateful_set,
+                               " has replicas ", IntAt(*sts, {"spec", "replicas"}, 1)));
+      }
+      if (!kube_.PodsOf(role.stateful_set).empty()) {
+        Violation(absl::StrCat("converged while stopped, but ", role.name, " still has pods"));
+      }
+    }
+    return;
+  }
   for (const CompiledRole& role : desired_.roles) {
     const Json* sts = kube_.Find("StatefulSet", role.stateful_set);
     if (sts == nullptr) {
@@ -1052,7 +1084,8 @@ absl::StatusOr<Timeline> Simulator::Run() {
         if (m.leader) leader_at_plan_.insert(m.pod);
       }
     }
-    absl::StatusOr<Plan> plan = planner(desired_, before, PlanOptions{.now = kube_.now()});
+    absl::StatusOr<Plan> plan = planner(desired_, before,
+                                         PlanOptions{.now = kube_.now(), .approve = options_.approve});
     timeline_.plans = round_;
     if (!plan.ok()) {
       return absl::Status(plan.status().code(),

@@ -1,11 +1,13 @@
-// Day-2 operations in the planner (SPEC-2 §9): restartToken and replace,
-// table-driven under serial and bestEffortParallel (the strategies whose
-// quorum floor holds), and golden plans on the cassandra example.
+// Day-2 operations in the planner (SPEC-2 §9): restartToken, replace, stop
+// and start, approvals; table-driven under serial and bestEffortParallel
+// (the strategies whose quorum floor holds), and golden plans on the
+// cassandra example.
 
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "plan/predicates.h"
@@ -248,6 +250,197 @@ TEST_P(Day2Test, TwoReplacementsRunOneAfterTheOther) {
     role_wait_between |= plan_testing::CondText(plan.steps[id - 1]) == "roleReady db 4/4";
   }
   EXPECT_TRUE(role_wait_between) << PlanToText(plan);
+}
+
+// ------------------------------------------------------------- stop and start
+
+// `compiled` as Compile() makes it for a Cluster with stopped: true.
+CompiledCluster Stopped(CompiledCluster compiled) {
+  compiled.stopped = true;
+  for (Object& o : compiled.objects) {
+    if (o.kind != "StatefulSet") continue;
+    o.body["spec"]["replicas"] = 0;
+    o.body["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"] = "Retain";
+  }
+  return compiled;
+}
+
+// The cluster after a stop: StatefulSets at 0 (Retain), no pods, PVCs kept.
+ObservedState StoppedState(const CompiledCluster& running) {
+  ObservedState s = Converged(running);
+  s.pods.clear();
+  for (Json& sts : s.stateful_sets) {
+    sts["spec"]["replicas"] = 0;
+    sts["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"] = "Retain";
+    sts["status"]["replicas"] = 0;
+    sts["status"]["readyReplicas"] = 0;
+  }
+  return s;
+}
+
+TEST_P(Day2Test, StopScalesDependentsFirstToZeroWithoutLeaveKeepingPvcs) {
+  RoleSpec zk = Role({.name = "zk", .members = 3, .quorum = true, .member_leave = true,
+                      .storage_size = "1Gi"});
+  RoleSpec broker = Role({.name = "broker", .members = 4, .depends_on = {"zk"},
+                          .member_leave = true, .storage_size = "1Gi",
+                          .on_scale_down = VolumePolicy::kDelete});
+  CompiledCluster running = MakeCluster({zk, broker});
+  Plan plan = MustPlan(Stopped(running), Converged(running));
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("apply StatefulSet/events-broker replicas=0",
+                          "wait roleStopped broker", "apply StatefulSet/events-zk replicas=0",
+                          "wait roleStopped zk"))
+      << PlanToText(plan);
+  ExpectOneChain(plan);
+  EXPECT_EQ(plan.steps[0].object["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"],
+            "Retain");
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("without memberLeave"));
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("every PVC stays"));
+  EXPECT_THAT(plan.steps[1].reason, HasSubstr("before zk stops"));
+}
+
+TEST_P(Day2Test, StoppedClusterWithNoPodsIsConverged) {
+  CompiledCluster running = MakeCluster({Role({.name = "db", .members = 3, .quorum = true,
+                                               .storage_size = "1Gi"})});
+  Plan plan = MustPlan(Stopped(running), StoppedState(running));
+  EXPECT_TRUE(plan.converged) << PlanToText(plan);
+}
+
+TEST_P(Day2Test, StartBringsRolesBackInOrderWithoutMemberJoin) {
+  RoleSpec zk = Role({.name = "zk", .members = 3, .quorum = true, .member_join = true,
+                      .storage_size = "1Gi"});
+  RoleSpec broker = Role({.name = "broker", .members = 4, .depends_on = {"zk"},
+                          .member_join = true, .storage_size = "1Gi"});
+  CompiledCluster running = MakeCluster({zk, broker});
+  Plan plan = MustPlan(running, StoppedState(running));
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("apply StatefulSet/events-zk replicas=3", "wait roleReady zk 3/3",
+                          "apply StatefulSet/events-broker replicas=4",
+                          "wait roleReady broker 4/4"))
+      << PlanToText(plan);
+  EXPECT_THAT(plan.steps[0].reason, HasSubstr("no longer stopped"));
+  ExpectOneChain(plan);
+}
+
+// ------------------------------------------------------------------ approval
+
+// A followersFirst role whose leader is events-db-1, changing image db:1 -> db:2.
+struct ApprovalCase {
+  CompiledCluster desired;
+  ObservedState observed;
+};
+
+ApprovalCase LeaderCase(RolloutStrategy strategy, Approval approval, bool label = true) {
+  RoleSpec before{.name = "db", .members = 3, .quorum = true, .strategy = strategy,
+                  .order = RolloutOrder::kFollowersFirst, .leader_label = "strata.dev/leader",
+                  .gate = true};
+  RoleSpec after = before;
+  after.image = "db:2";
+  ApprovalCase c{MakeCluster({after}), Converged(MakeCluster({before}))};
+  c.desired.roles[0].role.rollout.approval = approval;
+  for (Json& pod : c.observed.pods) {
+    pod["metadata"]["labels"].erase("strata.dev/leader");
+    if (label && plan_internal::NameOf(pod) == "events-db-1") {
+      pod["metadata"]["labels"]["strata.dev/leader"] = "true";
+    }
+  }
+  return c;
+}
+
+std::vector<const Step*> ApprovalWaits(const Plan& plan) {
+  std::vector<const Step*> out;
+  for (const Step& s : plan.steps) {
+    if (s.condition.has_value() && s.condition->kind == WaitCondition::Kind::kApproval) {
+      out.push_back(&s);
+    }
+  }
+  return out;
+}
+
+TEST_P(Day2Test, ApprovalLeaderStopsBeforeTheLeaderOnly) {
+  ApprovalCase c = LeaderCase(GetParam(), Approval::kLeader);
+  Plan plan = MustPlan(c.desired, c.observed);
+  std::vector<const Step*> waits = ApprovalWaits(plan);
+  ASSERT_EQ(waits.size(), 1u) << PlanToText(plan);
+  const Step& w = *waits[0];
+  EXPECT_EQ(w.target.name, "events-db-1");
+  EXPECT_THAT(w.reason, HasSubstr("approval needed before restarting events-db-1 (the leader)"));
+  EXPECT_THAT(w.reason, HasSubstr("--approve " + w.condition->target));
+  EXPECT_EQ(plan_testing::CondText(w), "approval " + w.condition->target);
+  // The leader's gate and restart come after it; the followers' do not.
+  const Step* restart = FindStep(plan, Action::kRestart, "events-db-1");
+  ASSERT_NE(restart, nullptr);
+  EXPECT_EQ(plan.steps[restart->id - 2].action, Action::kExec);  // The gate.
+  EXPECT_THAT(plan.steps[restart->id - 2].after, ElementsAre(w.id));
+  EXPECT_LT(FindStep(plan, Action::kRestart, "events-db-2")->id, w.id);
+  bool noted = false;
+  for (const std::string& n : plan.notes) noted |= absl::StrContains(n, w.condition->target);
+  EXPECT_TRUE(noted);
+
+  // The token lets it pass; the note says so.
+  absl::StatusOr<Plan> approved = PlanRollout(
+      c.desired, c.observed, PlanOptions{.now = Now(), .approve = {w.condition->target}});
+  ASSERT_THAT(approved, IsOk());
+  EXPECT_THAT(ApprovalWaits(*approved), IsEmpty());
+  EXPECT_EQ(approved->steps.size() + 1, plan.steps.size());
+  EXPECT_THAT(approved->notes,
+              ::testing::Contains(HasSubstr("approved with token " + w.condition->target)));
+}
+
+TEST_P(Day2Test, ApprovalTokenIsForOneChangeOnly) {
+  ApprovalCase c = LeaderCase(GetParam(), Approval::kLeader);
+  Plan plan = MustPlan(c.desired, c.observed);
+  ASSERT_EQ(ApprovalWaits(plan).size(), 1u);
+  const std::string token = ApprovalWaits(plan)[0]->condition->target;
+  // Another image: another token; the old one passes nothing.
+  ApprovalCase other = LeaderCase(GetParam(), Approval::kLeader);
+  RoleSpec v3{.name = "db", .members = 3, .image = "db:3", .quorum = true,
+              .strategy = GetParam(), .order = RolloutOrder::kFollowersFirst,
+              .leader_label = "strata.dev/leader", .gate = true};
+  other.desired = MakeCluster({v3});
+  other.desired.roles[0].role.rollout.approval = Approval::kLeader;
+  absl::StatusOr<Plan> again =
+      PlanRollout(other.desired, other.observed, PlanOptions{.now = Now(), .approve = {token}});
+  ASSERT_THAT(again, IsOk());
+  ASSERT_EQ(ApprovalWaits(*again).size(), 1u);
+  EXPECT_NE(ApprovalWaits(*again)[0]->condition->target, token);
+  // Same inputs, same token (the planner is pure).
+  EXPECT_EQ(ApprovalWaits(MustPlan(c.desired, c.observed))[0]->condition->target, token);
+}
+
+TEST_P(Day2Test, ApprovalEveryAsksBeforeEachRestartWithItsOwnToken) {
+  ApprovalCase c = LeaderCase(GetParam(), Approval::kEvery);
+  Plan plan = MustPlan(c.desired, c.observed);
+  std::set<std::string> tokens, targets;
+  for (const Step* w : ApprovalWaits(plan)) {
+    tokens.insert(w->condition->target);
+    targets.insert(w->target.name);
+    const Step* restart = FindStep(plan, Action::kRestart, w->target.name);
+    ASSERT_NE(restart, nullptr);
+    EXPECT_GT(restart->id, w->id);
+  }
+  EXPECT_EQ(tokens.size(), 3u) << PlanToText(plan);
+  EXPECT_THAT(targets, UnorderedElementsAre("events-db-0", "events-db-1", "events-db-2"));
+}
+
+TEST_P(Day2Test, ApprovalLeaderWithoutALabelledLeaderAsksBeforeTheFirstRestart) {
+  ApprovalCase c = LeaderCase(GetParam(), Approval::kLeader, /*label=*/false);
+  Plan plan = MustPlan(c.desired, c.observed);
+  std::vector<const Step*> waits = ApprovalWaits(plan);
+  ASSERT_EQ(waits.size(), 1u) << PlanToText(plan);
+  EXPECT_THAT(waits[0]->reason, HasSubstr("the first disruption"));
+  const Step* first_restart = nullptr;
+  for (const Step& s : plan.steps) {
+    if (s.action == Action::kRestart && first_restart == nullptr) first_restart = &s;
+  }
+  ASSERT_NE(first_restart, nullptr);
+  EXPECT_EQ(first_restart->target.name, waits[0]->target.name);
+}
+
+TEST_P(Day2Test, CreatingAndRepairingNeedNoApproval) {
+  ApprovalCase c = LeaderCase(GetParam(), Approval::kEvery);
+  Plan fresh = MustPlan(c.desired, ObservedState{});
+  EXPECT_THAT(ApprovalWaits(fresh), IsEmpty()) << PlanToText(fresh);
 }
 
 // --------------------------------------------------- golden: the cassandra example

@@ -157,7 +157,8 @@ void SetEnv(RoleOverride& ov, const std::string& name, const std::string& value)
   ov.env.push_back({.name = name, .value = value});
 }
 
-// Changes 1-2 things of `t`: members +-, image, config, storage growth, env.
+// Changes 1-2 things of `t`: members +-, image, config, storage growth, env,
+// and the day-2 requests (SPEC-2 §9): restartToken, replace, stopped.
 void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes,
             const std::string& prefix = "") {
   int changes = g.Int(1, 2);
@@ -165,7 +166,7 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes,
     size_t i = g.Int(0, static_cast<int>(t.app.roles.size()) - 1);
     Role& role = t.app.roles[i];
     RoleOverride& ov = t.cluster.roles[i];
-    switch (g.Int(0, 5)) {
+    switch (g.Int(0, 8)) {
       case 0:
       case 1: {  // Members, within the cardinality (else the image).
         int from = *ov.members;
@@ -177,8 +178,35 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes,
         }
         ov.members = to;
         notes.push_back(absl::StrCat(prefix, role.name, " members ", from, "->", to));
+        // A replace request must name a current member.
+        std::vector<MemberReplace> kept;
+        for (const MemberReplace& m : ov.replace) {
+          int ordinal = 0;
+          if (absl::SimpleAtoi(m.member.substr(m.member.rfind('-') + 1), &ordinal) &&
+              ordinal < to) {
+            kept.push_back(m);
+          }
+        }
+        ov.replace = kept;
         break;
       }
+      case 6:
+        ov.restart_token = absl::StrCat("t", g.Int(0, 9));
+        notes.push_back(absl::StrCat(prefix, role.name, " restartToken ", ov.restart_token));
+        break;
+      case 7: {
+        const int n = *ov.members;
+        if (n == 0) break;
+        std::string member = absl::StrCat(t.cluster.name, "-", role.name, "-", g.Int(0, n - 1));
+        std::string token = absl::StrCat("r", g.Int(0, 9));
+        ov.replace = {{.member = member, .token = token}};
+        notes.push_back(absl::StrCat(prefix, "replace ", member, " ", token));
+        break;
+      }
+      case 8:
+        t.cluster.stopped = !t.cluster.stopped;
+        notes.push_back(absl::StrCat(prefix, t.cluster.stopped ? "stop" : "start"));
+        break;
       case 2:
         ov.image = absl::StrCat(role.name, ":", g.Int(2, 9));
         notes.push_back(absl::StrCat(prefix, role.name, " image ", ov.image));

@@ -578,6 +578,8 @@ class WaitCondition(_Value):
         POD_READY = 0
         ROLE_READY = 1
         PVC_CAPACITY = 2
+        ROLE_STOPPED = 3
+        APPROVAL = 4
     kind: WaitCondition.Kind
     target: str
     stateful_set: str
