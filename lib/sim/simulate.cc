@@ -450,7 +450,11 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
   }
   // Order among the Ready members still to update.
   const RolloutPolicy& policy = role.role.rollout;
-  if (!target.at_spec && !policy.zone_parallel) {
+  // A requested replacement (SPEC-2 §9 replace) is about that one member,
+  // not a step of the rolling order; the budget above still holds for it.
+  bool replacing = false;
+  for (const MemberReplace& r : role.replace) replacing |= r.member == target.pod;
+  if (!target.at_spec && !policy.zone_parallel && !replacing) {
     bool has_leader = false;
     for (const auto& [o, m] : members) has_leader |= m.leader;
     bool followers_first = policy.order == RolloutOrder::kFollowersFirst && has_leader;
