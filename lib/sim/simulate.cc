@@ -436,7 +436,13 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
                            StrategyName(role.role.rollout.strategy), ")",
                            added ? "; down: members added by this plan, not Ready yet" : ""));
   }
-  if (target.at_spec && how == "restart" && fault_hit_round_.count(target.pod) == 0) {
+  // A requested replacement (SPEC-2 §9 replace) restarts a member at the
+  // desired spec on purpose; it is exempt from the needless-restart and
+  // rolling-order checks below, not from the budget and quorum checks above.
+  bool replacing = false;
+  for (const MemberReplace& r : role.replace) replacing |= r.member == target.pod;
+  if (target.at_spec && how == "restart" && fault_hit_round_.count(target.pod) == 0 &&
+      !replacing) {
     Violation(absl::StrCat("restart ", target.pod,
                            " which already runs the desired spec (needless restart)"));
   }
@@ -450,10 +456,6 @@ void Simulator::CheckDisruption(const CompiledRole& role, int32_t ordinal,
   }
   // Order among the Ready members still to update.
   const RolloutPolicy& policy = role.role.rollout;
-  // A requested replacement (SPEC-2 §9 replace) is about that one member,
-  // not a step of the rolling order; the budget above still holds for it.
-  bool replacing = false;
-  for (const MemberReplace& r : role.replace) replacing |= r.member == target.pod;
   if (!target.at_spec && !policy.zone_parallel && !replacing) {
     bool has_leader = false;
     for (const auto& [o, m] : members) has_leader |= m.leader;
