@@ -58,6 +58,9 @@ struct RoleOverride {
   // Into the pod template and spec-hash: a new value restarts every member.
   std::string restart_token;
   std::vector<MemberReplace> replace;  // At most one entry per member.
+  // Each replaces the App role's container of its name or is added after them.
+  std::vector<Container> containers;
+  std::vector<Container> init_containers;
 
   bool operator==(const RoleOverride&) const = default;
 };

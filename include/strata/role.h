@@ -46,11 +46,13 @@ struct SecretKeyRef {
   bool operator==(const SecretKeyRef&) const = default;
 };
 
-// An environment variable: a literal (a template) or a Secret reference.
+// An environment variable: a literal (a template), a Secret reference or a
+// field of the pod (the downward API).
 struct EnvVar {
   std::string name;                   // Required. A C identifier-like name.
-  std::string value;                  // A template; empty when `secret` set.
+  std::string value;                  // A template; empty when `secret` or `field` set.
   std::optional<SecretKeyRef> secret; // Becomes valueFrom.secretKeyRef.
+  std::string field;                  // status.podIP, ...: valueFrom.fieldRef.
 
   bool operator==(const EnvVar&) const = default;
 };
@@ -121,6 +123,41 @@ struct PodSettings {
   bool operator==(const PodSettings&) const = default;
 };
 
+// A mount of one of the role's storage volumes into a sidecar or init
+// container.
+struct VolumeMount {
+  std::string name;        // Required. A storage name of the role.
+  std::string mount_path;  // Required. An absolute path.
+  bool read_only = false;
+
+  bool operator==(const VolumeMount&) const = default;
+};
+
+// A sidecar or init container of a role's pods (SPEC-2 §8). It runs with the
+// role's security settings and STRATA_* variables; its probes' named ports
+// are its own.
+struct Container {
+  std::string name;                  // Required. DNS-1123 label, unique in the pod.
+  std::string image;                 // Required.
+  std::vector<std::string> command;  // Templates; empty = image entrypoint.
+  std::vector<std::string> args;     // Templates.
+  std::vector<Port> ports;           // Names unique in the pod.
+  std::vector<EnvVar> env;
+  Resources resources;
+  Probes probes;                     // Sidecars only.
+  std::vector<VolumeMount> volume_mounts;  // The role's storage.
+  std::vector<std::string> config;   // Paths of the role's config files, mounted there.
+
+  // Returns the port named `name`, or nullptr.
+  const Port* FindPort(const std::string& name) const;
+
+  bool operator==(const Container&) const = default;
+};
+
+// Each of `overrides` replaces the container of its name in `base`, or is
+// appended: how a Cluster role's containers apply over the App role's.
+void OverrideContainers(std::vector<Container>& base, const std::vector<Container>& overrides);
+
 struct Role {
   std::string name;       // Required. DNS-1035 label, unique in the app.
   std::string image;      // Required.
@@ -142,6 +179,8 @@ struct Role {
   Security security;
   Placement placement;
   PodSettings pod;  // serviceAccountName, imagePullSecrets, ..., podAnnotations.
+  std::vector<Container> containers;       // Sidecars, after the role's own.
+  std::vector<Container> init_containers;  // Run in order before the others.
 
   // Returns the port named `name`, or nullptr.
   const Port* FindPort(const std::string& name) const;

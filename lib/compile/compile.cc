@@ -10,6 +10,7 @@
 #include <queue>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -117,6 +118,8 @@ MergedRole Merge(const Role& base, const RoleOverride* ov, size_t index) {
   for (const auto& [k, v] : ov->pod.annotations) pod.annotations[k] = v;
   m.restart_token = ov->restart_token;
   m.replace = ov->replace;
+  OverrideContainers(r.containers, ov->containers);
+  OverrideContainers(r.init_containers, ov->init_containers);
   return m;
 }
 
@@ -275,7 +278,7 @@ class RoleCompiler {
     STRATA_RETURN_IF_ERROR(RenderList(r_.command, where_ + ".command"));
     STRATA_RETURN_IF_ERROR(RenderList(r_.args, where_ + ".args"));
     for (size_t i = 0; i < r_.env.size(); ++i) {
-      if (r_.env[i].secret.has_value()) continue;
+      if (r_.env[i].secret.has_value() || !r_.env[i].field.empty()) continue;
       STRATA_RETURN_IF_ERROR(RenderInPlace(
           r_.env[i].value, absl::StrCat(where_, ".env[", i, "].value")));
     }
@@ -299,6 +302,27 @@ class RoleCompiler {
     STRATA_RETURN_IF_ERROR(RenderHandler(r_.lifecycle.member_leave, where_ + ".lifecycle.memberLeave"));
     STRATA_RETURN_IF_ERROR(RenderHandler(r_.lifecycle.member_join, where_ + ".lifecycle.memberJoin"));
     STRATA_RETURN_IF_ERROR(RenderHandler(r_.rollout.leader_probe, where_ + ".rollout.leaderProbe"));
+    for (auto [field, list] : {std::pair{"containers", &r_.containers},
+                               std::pair{"initContainers", &r_.init_containers}}) {
+      for (size_t j = 0; j < list->size(); ++j) {
+        Container& c = (*list)[j];
+        std::string at = absl::StrCat(where_, ".", field, "[", j, "]");
+        STRATA_RETURN_IF_ERROR(RenderList(c.command, at + ".command"));
+        STRATA_RETURN_IF_ERROR(RenderList(c.args, at + ".args"));
+        for (size_t i = 0; i < c.env.size(); ++i) {
+          if (c.env[i].secret.has_value() || !c.env[i].field.empty()) continue;
+          STRATA_RETURN_IF_ERROR(
+              RenderInPlace(c.env[i].value, absl::StrCat(at, ".env[", i, "].value")));
+        }
+        for (auto [name, probe] : {std::pair{"readiness", &c.probes.readiness},
+                                   std::pair{"liveness", &c.probes.liveness},
+                                   std::pair{"startup", &c.probes.startup}}) {
+          if (!probe->has_value() || (*probe)->handler.kind != Handler::Kind::kExec) continue;
+          STRATA_RETURN_IF_ERROR(RenderList((*probe)->handler.command,
+                                            absl::StrCat(at, ".probes.", name, ".exec.command")));
+        }
+      }
+    }
     if (r_.rollout.gate.has_value() &&
         r_.rollout.gate->handler.kind == Handler::Kind::kExec) {
       STRATA_RETURN_IF_ERROR(RenderList(r_.rollout.gate->handler.command,
@@ -367,16 +391,23 @@ class RoleCompiler {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int32_t> ResolvePort(const PortRef& ref, const std::string& where) const {
+  // A probe's or handler's port: a number, or a name among `ports` (the
+  // role's when null; a sidecar's probes name the sidecar's).
+  absl::StatusOr<int32_t> ResolvePort(const PortRef& ref, const std::string& where,
+                                      const std::vector<Port>* ports = nullptr) const {
     if (ref.name.empty()) return ref.number;
-    const Port* p = r_.FindPort(ref.name);
+    if (ports == nullptr) ports = &r_.ports;
+    auto it = std::find_if(ports->begin(), ports->end(),
+                           [&](const Port& p) { return p.name == ref.name; });
+    const Port* p = it == ports->end() ? nullptr : &*it;
     if (p == nullptr) {
       return FieldError(where, absl::StrCat("no port named \"", ref.name, "\""));
     }
     return p->port;
   }
 
-  absl::Status HashHandler(CanonicalWriter& w, const Handler& h, const std::string& where) const {
+  absl::Status HashHandler(CanonicalWriter& w, const Handler& h, const std::string& where,
+                           const std::vector<Port>* ports = nullptr) const {
     switch (h.kind) {
       case Handler::Kind::kNone:
         w.Field("kind", "none");
@@ -391,24 +422,113 @@ class RoleCompiler {
         w.Field("kind", "http");
         w.Field("path", h.path.empty() ? "/" : h.path);
         w.Field("scheme", h.scheme);
-        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where, ports));
         w.Field("port", port);
         break;
       }
       case Handler::Kind::kTcp: {
         w.Field("kind", "tcp");
-        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where, ports));
         w.Field("port", port);
         break;
       }
       case Handler::Kind::kGrpc: {
         w.Field("kind", "grpc");
-        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where, ports));
         w.Field("port", port);
         if (!h.service.empty()) w.Field("service", h.service);
         break;
       }
     }
+    return absl::OkStatus();
+  }
+
+  static void HashEnv(CanonicalWriter& w, const std::vector<EnvVar>& env) {
+    w.Begin("env");
+    for (const EnvVar& e : env) {
+      w.Begin("var");
+      w.Field("name", e.name);
+      if (e.secret.has_value()) {
+        w.Field("secret", e.secret->name);
+        w.Field("key", e.secret->key);
+      } else if (!e.field.empty()) {
+        w.Field("field", e.field);
+      } else {
+        w.Field("value", e.value);
+      }
+      w.End();
+    }
+    w.End();
+  }
+
+  static void HashResources(CanonicalWriter& w, const Resources& resources) {
+    w.Begin("resources");
+    for (const auto* part : {&resources.requests, &resources.limits}) {
+      w.Begin(part == &resources.requests ? "requests" : "limits");
+      for (const auto& [k, q] : *part) w.Field(k, q.ToString());
+      w.End();
+    }
+    w.End();
+  }
+
+  absl::Status HashProbes(CanonicalWriter& w, const Probes& probes, const std::string& where,
+                          const std::vector<Port>* ports) const {
+    w.Begin("probes");
+    const std::pair<const char*, const std::optional<Probe>*> all[] = {
+        {"readiness", &probes.readiness},
+        {"liveness", &probes.liveness},
+        {"startup", &probes.startup}};
+    for (const auto& [name, probe] : all) {
+      if (!probe->has_value()) continue;
+      const Probe& p = **probe;
+      w.Begin(name);
+      STRATA_RETURN_IF_ERROR(HashHandler(w, p.handler, absl::StrCat(where, ".", name), ports));
+      if (p.initial_delay_seconds) w.Field("initialDelaySeconds", *p.initial_delay_seconds);
+      if (p.period_seconds) w.Field("periodSeconds", *p.period_seconds);
+      if (p.timeout_seconds) w.Field("timeoutSeconds", *p.timeout_seconds);
+      if (p.success_threshold) w.Field("successThreshold", *p.success_threshold);
+      if (p.failure_threshold) w.Field("failureThreshold", *p.failure_threshold);
+      w.End();
+    }
+    w.End();
+    return absl::OkStatus();
+  }
+
+  // A sidecar or init container: everything it is started with.
+  absl::Status HashContainer(CanonicalWriter& w, const Container& c,
+                             const std::string& where) const {
+    w.Begin("container");
+    w.Field("name", c.name);
+    w.Field("image", c.image);
+    w.Begin("command");
+    for (const std::string& a : c.command) w.Field("arg", a);
+    w.End();
+    w.Begin("args");
+    for (const std::string& a : c.args) w.Field("arg", a);
+    w.End();
+    w.Begin("ports");
+    for (const Port& p : c.ports) {
+      w.Begin("port");
+      w.Field("name", p.name);
+      w.Field("port", p.port);
+      w.Field("protocol", p.protocol);
+      w.End();
+    }
+    w.End();
+    HashEnv(w, c.env);
+    HashResources(w, c.resources);
+    STRATA_RETURN_IF_ERROR(HashProbes(w, c.probes, where + ".probes", &c.ports));
+    w.Begin("mounts");
+    for (const VolumeMount& m : c.volume_mounts) {
+      w.Begin("storage");
+      w.Field("name", m.name);
+      w.Field("mountPath", m.mount_path);
+      w.Field("readOnly", m.read_only ? 1 : 0);
+      w.End();
+    }
+    for (const std::string& path : c.config) w.Field("config", path);
+    w.End();
+    w.End();
     return absl::OkStatus();
   }
 
@@ -438,44 +558,9 @@ class RoleCompiler {
       w.End();
     }
     w.End();
-    w.Begin("env");
-    for (const EnvVar& e : r_.env) {
-      w.Begin("var");
-      w.Field("name", e.name);
-      if (e.secret.has_value()) {
-        w.Field("secret", e.secret->name);
-        w.Field("key", e.secret->key);
-      } else {
-        w.Field("value", e.value);
-      }
-      w.End();
-    }
-    w.End();
-    w.Begin("resources");
-    for (const auto* part : {&r_.resources.requests, &r_.resources.limits}) {
-      w.Begin(part == &r_.resources.requests ? "requests" : "limits");
-      for (const auto& [k, q] : *part) w.Field(k, q.ToString());
-      w.End();
-    }
-    w.End();
-    w.Begin("probes");
-    const std::pair<const char*, const std::optional<Probe>*> probes[] = {
-        {"readiness", &r_.probes.readiness},
-        {"liveness", &r_.probes.liveness},
-        {"startup", &r_.probes.startup}};
-    for (const auto& [name, probe] : probes) {
-      if (!probe->has_value()) continue;
-      const Probe& p = **probe;
-      w.Begin(name);
-      STRATA_RETURN_IF_ERROR(HashHandler(w, p.handler, absl::StrCat(where_, ".probes.", name)));
-      if (p.initial_delay_seconds) w.Field("initialDelaySeconds", *p.initial_delay_seconds);
-      if (p.period_seconds) w.Field("periodSeconds", *p.period_seconds);
-      if (p.timeout_seconds) w.Field("timeoutSeconds", *p.timeout_seconds);
-      if (p.success_threshold) w.Field("successThreshold", *p.success_threshold);
-      if (p.failure_threshold) w.Field("failureThreshold", *p.failure_threshold);
-      w.End();
-    }
-    w.End();
+    HashEnv(w, r_.env);
+    HashResources(w, r_.resources);
+    STRATA_RETURN_IF_ERROR(HashProbes(w, r_.probes, where_ + ".probes", nullptr));
     w.Begin("mounts");
     for (const Storage& s : r_.storage) {
       w.Begin("storage");
@@ -547,6 +632,17 @@ class RoleCompiler {
     }
     // Only when set, so that hashes of clusters without one do not change.
     if (!m_.restart_token.empty()) w.Field("restartToken", m_.restart_token);
+    // Sidecars and init containers (SPEC-2 §8), likewise only when there are any.
+    for (auto [field, list] : {std::pair{"containers", &r_.containers},
+                               std::pair{"initContainers", &r_.init_containers}}) {
+      if (list->empty()) continue;
+      w.Begin(field);
+      for (size_t j = 0; j < list->size(); ++j) {
+        STRATA_RETURN_IF_ERROR(
+            HashContainer(w, (*list)[j], absl::StrCat(where_, ".", field, "[", j, "]")));
+      }
+      w.End();
+    }
     w.End();
     return "v1-" + Hex16(Fnv1a64(w.bytes()));
   }
@@ -672,21 +768,21 @@ class RoleCompiler {
     return o;
   }
 
-  absl::StatusOr<Json> HandlerJson(const Handler& h, const std::string& where,
-                                   bool probe) const {
+  absl::StatusOr<Json> HandlerJson(const Handler& h, const std::string& where, bool probe,
+                                   const std::vector<Port>* ports = nullptr) const {
     Json j = Json::object();
     switch (h.kind) {
       case Handler::Kind::kExec:
         Put(j, "exec", Obj("command", h.command));
         break;
       case Handler::Kind::kHttp: {
-        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where, ports));
         Put(j, "httpGet",
             Obj("path", h.path.empty() ? "/" : h.path, "port", port, "scheme", h.scheme));
         break;
       }
       case Handler::Kind::kTcp: {
-        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where, ports));
         Put(j, "tcpSocket", Obj("port", port));
         break;
       }
@@ -694,7 +790,7 @@ class RoleCompiler {
         if (!probe) {
           return FieldError(where, "grpc is only allowed in probes");
         }
-        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where));
+        STRATA_ASSIGN_OR_RETURN(int32_t port, ResolvePort(h.port, where, ports));
         Json g = Obj("port", port);
         if (!h.service.empty()) Put(g, "service", h.service);
         Put(j, "grpc", std::move(g));
@@ -706,8 +802,9 @@ class RoleCompiler {
     return j;
   }
 
-  absl::StatusOr<Json> ProbeJson(const Probe& p, const std::string& where) const {
-    STRATA_ASSIGN_OR_RETURN(Json j, HandlerJson(p.handler, where, true));
+  absl::StatusOr<Json> ProbeJson(const Probe& p, const std::string& where,
+                                 const std::vector<Port>* ports = nullptr) const {
+    STRATA_ASSIGN_OR_RETURN(Json j, HandlerJson(p.handler, where, true, ports));
     if (p.initial_delay_seconds) Put(j, "initialDelaySeconds", *p.initial_delay_seconds);
     if (p.period_seconds) Put(j, "periodSeconds", *p.period_seconds);
     if (p.timeout_seconds) Put(j, "timeoutSeconds", *p.timeout_seconds);
@@ -716,10 +813,11 @@ class RoleCompiler {
     return j;
   }
 
-  Json Env() const {
+  // STRATA_* then `vars`: the env of every container of the pod.
+  Json Env(const std::vector<EnvVar>& vars) const {
     Json env = Json::array();
     Json::array_t& list = env.get_ref<Json::array_t&>();
-    list.reserve(5 + r_.env.size());
+    list.reserve(5 + vars.size());
     auto field_ref = [](const char* path) {
       return Obj("fieldRef", Obj("apiVersion", "v1", "fieldPath", path));
     };
@@ -730,10 +828,12 @@ class RoleCompiler {
                        field_ref("metadata.labels['apps.kubernetes.io/pod-index']")));
     list.push_back(Obj("name", "STRATA_MEMBER_FQDN", "value",
                        absl::StrCat("$(STRATA_POD_NAME).", names_.ServiceFqdn(r_.name))));
-    for (const EnvVar& e : r_.env) {
+    for (const EnvVar& e : vars) {
       if (e.secret.has_value()) {
         list.push_back(Obj("name", e.name, "valueFrom",
                            Obj("secretKeyRef", Obj("name", e.secret->name, "key", e.secret->key))));
+      } else if (!e.field.empty()) {
+        list.push_back(Obj("name", e.name, "valueFrom", field_ref(e.field.c_str())));
       } else {
         list.push_back(Obj("name", e.name, "value", e.value));
       }
@@ -741,40 +841,107 @@ class RoleCompiler {
     return env;
   }
 
-  Json ResourcesJson() const {
+  static Json ResourcesJson(const Resources& resources) {
     Json res = Json::object();
     auto part = [](const std::map<std::string, Quantity>& m) {
       Json j = Json::object();
       for (const auto& [k, q] : m) Put(j, k, q.ToString());  // A map: distinct keys.
       return j;
     };
-    if (!r_.resources.requests.empty()) Put(res, "requests", part(r_.resources.requests));
-    if (!r_.resources.limits.empty()) Put(res, "limits", part(r_.resources.limits));
+    if (!resources.requests.empty()) Put(res, "requests", part(resources.requests));
+    if (!resources.limits.empty()) Put(res, "limits", part(resources.limits));
     return res;
+  }
+
+  static Json PortsJson(const std::vector<Port>& ports) {
+    Json out = Json::array();
+    for (const Port& p : ports) {
+      out.push_back(Obj("name", p.name, "containerPort", p.port, "protocol", p.protocol));
+    }
+    return out;
+  }
+
+  absl::Status PutProbes(Json& c, const Probes& probes, const std::string& where,
+                         const std::vector<Port>* ports) const {
+    for (auto [field, name, probe] :
+         {std::tuple{"readinessProbe", "readiness", &probes.readiness},
+          std::tuple{"livenessProbe", "liveness", &probes.liveness},
+          std::tuple{"startupProbe", "startup", &probes.startup}}) {
+      if (!probe->has_value()) continue;
+      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(**probe, absl::StrCat(where, ".", name), ports));
+      Put(c, field, std::move(p));
+    }
+    return absl::OkStatus();
+  }
+
+  // Every container of the pod runs under the restricted Pod Security Standard.
+  Json ContainerSecurityContext() const {
+    Json caps = Obj("drop", Arr("ALL"));
+    if (!r_.security.capabilities.empty()) Put(caps, "add", r_.security.capabilities);
+    return Obj("allowPrivilegeEscalation", false, "capabilities", std::move(caps),
+               "readOnlyRootFilesystem", r_.security.read_only_root_filesystem, "runAsNonRoot",
+               true);
+  }
+
+  // The mount of config file `i` (its own subPath, or its live directory).
+  Json ConfigMount(size_t i) const {
+    if (!live_[i]) {
+      return Obj("name", kConfigVolume, "mountPath", r_.config[i].path, "subPath", keys_[i],
+                 "readOnly", true);
+    }
+    std::string dir = validate_internal::DirectoryOf(r_.config[i].path);
+    size_t d = 0;
+    while (d + 1 < live_dirs_.size() && live_dirs_[d].dir != dir) ++d;
+    return Obj("name", LiveVolumeName(d), "mountPath", live_dirs_[d].dir, "readOnly", true);
+  }
+
+  // A sidecar or init container at `where`.
+  absl::StatusOr<Json> ExtraContainer(const Container& k, const std::string& where,
+                                      bool init) const {
+    Json c = Obj("name", k.name, "image", k.image);
+    if (!k.command.empty()) Put(c, "command", k.command);
+    if (!k.args.empty()) Put(c, "args", k.args);
+    if (!k.ports.empty()) Put(c, "ports", PortsJson(k.ports));
+    Put(c, "env", Env(k.env));
+    Json res = ResourcesJson(k.resources);
+    if (!res.empty()) Put(c, "resources", std::move(res));
+    Json mounts = Json::array();
+    for (const VolumeMount& m : k.volume_mounts) {
+      Json mount = Obj("name", m.name, "mountPath", m.mount_path);
+      if (m.read_only) Put(mount, "readOnly", true);
+      mounts.push_back(std::move(mount));
+    }
+    std::set<std::string> live_dirs;  // A live directory is mounted once.
+    for (const std::string& path : k.config) {
+      size_t i = 0;
+      while (i < r_.config.size() && r_.config[i].path != path) ++i;
+      if (i == r_.config.size()) {
+        return FieldError(where + ".config", absl::StrCat("no config file \"", path, "\""));
+      }
+      Json mount = ConfigMount(i);
+      if (live_[i] && !live_dirs.insert(mount["mountPath"].get<std::string>()).second) continue;
+      mounts.push_back(std::move(mount));
+    }
+    if (!mounts.empty()) Put(c, "volumeMounts", std::move(mounts));
+    if (!init) STRATA_RETURN_IF_ERROR(PutProbes(c, k.probes, where + ".probes", &k.ports));
+    Put(c, "securityContext", ContainerSecurityContext());
+    return c;
   }
 
   absl::StatusOr<Json> Container() const {
     Json c = Obj("name", r_.name, "image", r_.image);
     if (!r_.command.empty()) Put(c, "command", r_.command);
     if (!r_.args.empty()) Put(c, "args", r_.args);
-    if (!r_.ports.empty()) {
-      Json ports = Json::array();
-      for (const Port& p : r_.ports) {
-        ports.push_back(Obj("name", p.name, "containerPort", p.port, "protocol", p.protocol));
-      }
-      Put(c, "ports", std::move(ports));
-    }
-    Put(c, "env", Env());
-    Json res = ResourcesJson();
+    if (!r_.ports.empty()) Put(c, "ports", PortsJson(r_.ports));
+    Put(c, "env", Env(r_.env));
+    Json res = ResourcesJson(r_.resources);
     if (!res.empty()) Put(c, "resources", std::move(res));
     Json mounts = Json::array();
     for (const Storage& s : r_.storage) {
       mounts.push_back(Obj("name", s.name, "mountPath", s.mount_path));
     }
     for (size_t i = 0; i < r_.config.size(); ++i) {
-      if (live_[i]) continue;
-      mounts.push_back(Obj("name", kConfigVolume, "mountPath", r_.config[i].path, "subPath",
-                           keys_[i], "readOnly", true));
+      if (!live_[i]) mounts.push_back(ConfigMount(i));
     }
     // No subPath here: the kubelet updates only whole-volume mounts.
     for (size_t d = 0; d < live_dirs_.size(); ++d) {
@@ -782,28 +949,12 @@ class RoleCompiler {
                            true));
     }
     if (!mounts.empty()) Put(c, "volumeMounts", std::move(mounts));
-    if (r_.probes.readiness) {
-      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(*r_.probes.readiness, where_ + ".probes.readiness"));
-      Put(c, "readinessProbe", std::move(p));
-    }
-    if (r_.probes.liveness) {
-      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(*r_.probes.liveness, where_ + ".probes.liveness"));
-      Put(c, "livenessProbe", std::move(p));
-    }
-    if (r_.probes.startup) {
-      STRATA_ASSIGN_OR_RETURN(Json p, ProbeJson(*r_.probes.startup, where_ + ".probes.startup"));
-      Put(c, "startupProbe", std::move(p));
-    }
+    STRATA_RETURN_IF_ERROR(PutProbes(c, r_.probes, where_ + ".probes", nullptr));
     if (r_.lifecycle.pre_stop) {
       STRATA_ASSIGN_OR_RETURN(Json pre, HandlerJson(*r_.lifecycle.pre_stop, where_ + ".lifecycle.preStop", false));
       Put(c, "lifecycle", Obj("preStop", std::move(pre)));
     }
-    Json caps = Obj("drop", Arr("ALL"));
-    if (!r_.security.capabilities.empty()) Put(caps, "add", r_.security.capabilities);
-    Put(c, "securityContext",
-        Obj("allowPrivilegeEscalation", false, "capabilities", std::move(caps),
-            "readOnlyRootFilesystem", r_.security.read_only_root_filesystem, "runAsNonRoot",
-            true));
+    Put(c, "securityContext", ContainerSecurityContext());
     return c;
   }
 
@@ -844,8 +995,25 @@ class RoleCompiler {
                                                                 : "ScheduleAnyway",
                   "labelSelector", Obj("matchLabels", Selector()))));
     }
+    if (!r_.init_containers.empty()) {
+      Json init = Json::array();
+      for (size_t j = 0; j < r_.init_containers.size(); ++j) {
+        STRATA_ASSIGN_OR_RETURN(
+            Json c, ExtraContainer(r_.init_containers[j],
+                                   absl::StrCat(where_, ".initContainers[", j, "]"), true));
+        init.push_back(std::move(c));
+      }
+      Put(spec, "initContainers", std::move(init));
+    }
     STRATA_ASSIGN_OR_RETURN(Json container, Container());
-    Put(spec, "containers", Arr(std::move(container)));
+    Json containers = Arr(std::move(container));
+    for (size_t j = 0; j < r_.containers.size(); ++j) {
+      STRATA_ASSIGN_OR_RETURN(
+          Json c, ExtraContainer(r_.containers[j], absl::StrCat(where_, ".containers[", j, "]"),
+                                 false));
+      containers.push_back(std::move(c));
+    }
+    Put(spec, "containers", std::move(containers));
     Json volumes = Json::array();
     if (!config_map_.empty()) {
       volumes.push_back(Obj("name", kConfigVolume, "configMap", Obj("name", config_map_)));

@@ -25,6 +25,22 @@ const Port* Role::FindPort(const std::string& name) const {
   return FindByName(ports, name);
 }
 
+const Port* Container::FindPort(const std::string& name) const {
+  return FindByName(ports, name);
+}
+
+void OverrideContainers(std::vector<Container>& base, const std::vector<Container>& overrides) {
+  for (const Container& c : overrides) {
+    auto it = std::find_if(base.begin(), base.end(),
+                           [&](const Container& b) { return b.name == c.name; });
+    if (it == base.end()) {
+      base.push_back(c);
+    } else {
+      *it = c;
+    }
+  }
+}
+
 int32_t Role::RolloutBudget(int32_t members, bool* quorum_capped) const {
   int32_t budget = rollout.ResolveMaxUnavailable(members);
   const int32_t cap = members - (members / 2 + 1);

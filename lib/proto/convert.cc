@@ -386,14 +386,7 @@ class Converter {
     out.quorum = ParseEnum(r.quorum(), path.Child("quorum"), kQuorums);
     out.command = ToStrings(r.command());
     out.args = ToStrings(r.args());
-    for (int i = 0; i < r.ports_size(); ++i) {
-      const v1::Port& p = r.ports(i);
-      FieldPath at = path.Child("ports").Index(i);
-      out.ports.push_back(Port{
-          .name = p.name(),
-          .port = p.port(),
-          .protocol = ParseStringEnum(p.protocol(), at.Child("protocol"), kProtocols)});
-    }
+    out.ports = FromPorts(r.ports(), path.Child("ports"));
     out.env = FromEnv(r.env());
     out.resources = ToResources(r.resources(), path.Child("resources"));
     const v1::MinResources& min = r.min_resources();
@@ -412,16 +405,7 @@ class Converter {
     for (int i = 0; i < r.storage_size(); ++i) {
       out.storage.push_back(FromStorage(r.storage(i), path.Child("storage").Index(i)));
     }
-    FieldPath probes = path.Child("probes");
-    if (r.probes().has_readiness()) {
-      out.probes.readiness = FromProbe(r.probes().readiness(), probes.Child("readiness"));
-    }
-    if (r.probes().has_liveness()) {
-      out.probes.liveness = FromProbe(r.probes().liveness(), probes.Child("liveness"));
-    }
-    if (r.probes().has_startup()) {
-      out.probes.startup = FromProbe(r.probes().startup(), probes.Child("startup"));
-    }
+    out.probes = FromProbes(r.probes(), path.Child("probes"));
     for (int i = 0; i < r.config_size(); ++i) {
       out.config.push_back(FromConfig(r.config(i), path.Child("config").Index(i)));
     }
@@ -460,6 +444,54 @@ class Converter {
     out.placement.spread = ParseEnum(r.placement().spread(), pp.Child("spread"), kSpreads);
     out.placement.mode = ParseEnum(r.placement().mode(), pp.Child("mode"), kModes);
     out.pod = FromPod(r, path);
+    out.containers = FromContainers(r.containers(), path.Child("containers"));
+    out.init_containers = FromContainers(r.init_containers(), path.Child("initContainers"));
+    return out;
+  }
+
+  std::vector<Port> FromPorts(const google::protobuf::RepeatedPtrField<v1::Port>& ports,
+                              const FieldPath& path) {
+    std::vector<Port> out;
+    for (int i = 0; i < ports.size(); ++i) {
+      const v1::Port& p = ports[i];
+      out.push_back(Port{.name = p.name(),
+                         .port = p.port(),
+                         .protocol = ParseStringEnum(p.protocol(),
+                                                     path.Index(i).Child("protocol"), kProtocols)});
+    }
+    return out;
+  }
+
+  Probes FromProbes(const v1::Probes& p, const FieldPath& path) {
+    Probes out;
+    if (p.has_readiness()) out.readiness = FromProbe(p.readiness(), path.Child("readiness"));
+    if (p.has_liveness()) out.liveness = FromProbe(p.liveness(), path.Child("liveness"));
+    if (p.has_startup()) out.startup = FromProbe(p.startup(), path.Child("startup"));
+    return out;
+  }
+
+  // Sidecars or init containers of a Role or RoleOverride at `path`.
+  std::vector<Container> FromContainers(
+      const google::protobuf::RepeatedPtrField<v1::Container>& in, const FieldPath& path) {
+    std::vector<Container> out;
+    for (int i = 0; i < in.size(); ++i) {
+      const v1::Container& c = in[i];
+      FieldPath at = path.Index(i);
+      Container k{.name = c.name(),
+                  .image = c.image(),
+                  .command = ToStrings(c.command()),
+                  .args = ToStrings(c.args()),
+                  .ports = FromPorts(c.ports(), at.Child("ports")),
+                  .env = FromEnv(c.env()),
+                  .resources = ToResources(c.resources(), at.Child("resources")),
+                  .probes = FromProbes(c.probes(), at.Child("probes")),
+                  .config = ToStrings(c.config())};
+      for (const v1::VolumeMount& m : c.volume_mounts()) {
+        k.volume_mounts.push_back(
+            VolumeMount{.name = m.name(), .mount_path = m.mount_path(), .read_only = m.read_only()});
+      }
+      out.push_back(std::move(k));
+    }
     return out;
   }
 
@@ -476,7 +508,7 @@ class Converter {
   std::vector<EnvVar> FromEnv(const google::protobuf::RepeatedPtrField<v1::EnvVar>& env) {
     std::vector<EnvVar> out;
     for (const v1::EnvVar& e : env) {
-      EnvVar v{.name = e.name(), .value = e.value()};
+      EnvVar v{.name = e.name(), .value = e.value(), .field = e.field()};
       if (e.has_secret()) v.secret = SecretKeyRef{.name = e.secret().name(), .key = e.secret().key()};
       out.push_back(std::move(v));
     }
@@ -519,6 +551,8 @@ class Converter {
     for (const v1::MemberReplace& m : r.replace()) {
       out.replace.push_back(MemberReplace{.member = m.member(), .token = m.token()});
     }
+    out.containers = FromContainers(r.containers(), path.Child("containers"));
+    out.init_containers = FromContainers(r.init_containers(), path.Child("initContainers"));
     return out;
   }
 
@@ -611,6 +645,7 @@ void ToEnv(const std::vector<EnvVar>& in,
     v1::EnvVar* v = out->Add();
     v->set_name(e.name);
     v->set_value(e.value);
+    v->set_field(e.field);
     if (e.secret) {
       v->mutable_secret()->set_name(e.secret->name);
       v->mutable_secret()->set_key(e.secret->key);
@@ -628,6 +663,45 @@ void ToPod(const PodSettings& pod, R* out) {
   ToStringKeyValues(pod.annotations, out->mutable_pod_annotations());
 }
 
+void ToPorts(const std::vector<Port>& in, google::protobuf::RepeatedPtrField<v1::Port>* out) {
+  for (const Port& p : in) {
+    v1::Port* port = out->Add();
+    port->set_name(p.name);
+    port->set_port(p.port);
+    if (p.protocol != "TCP") port->set_protocol(p.protocol);
+  }
+}
+
+void ToProbes(const Probes& in, v1::Probes* out) {
+  if (in.readiness) ToProbe(*in.readiness, out->mutable_readiness());
+  if (in.liveness) ToProbe(*in.liveness, out->mutable_liveness());
+  if (in.startup) ToProbe(*in.startup, out->mutable_startup());
+}
+
+void ToContainers(const std::vector<Container>& in,
+                  google::protobuf::RepeatedPtrField<v1::Container>* out) {
+  for (const Container& c : in) {
+    v1::Container* k = out->Add();
+    k->set_name(c.name);
+    k->set_image(c.image);
+    for (const std::string& s : c.command) k->add_command(s);
+    for (const std::string& s : c.args) k->add_args(s);
+    ToPorts(c.ports, k->mutable_ports());
+    ToEnv(c.env, k->mutable_env());
+    ToResources(c.resources, k->mutable_resources());
+    if (k->resources().ByteSizeLong() == 0) k->clear_resources();
+    ToProbes(c.probes, k->mutable_probes());
+    if (k->probes().ByteSizeLong() == 0) k->clear_probes();
+    for (const VolumeMount& m : c.volume_mounts) {
+      v1::VolumeMount* vm = k->add_volume_mounts();
+      vm->set_name(m.name);
+      vm->set_mount_path(m.mount_path);
+      vm->set_read_only(m.read_only);
+    }
+    for (const std::string& s : c.config) k->add_config(s);
+  }
+}
+
 void ToRole(const Role& r, v1::Role* out) {
   out->set_name(r.name);
   out->set_image(r.image);
@@ -635,12 +709,7 @@ void ToRole(const Role& r, v1::Role* out) {
   out->set_quorum(EnumToString(kQuorums, r.quorum));
   for (const std::string& c : r.command) out->add_command(c);
   for (const std::string& a : r.args) out->add_args(a);
-  for (const Port& p : r.ports) {
-    v1::Port* port = out->add_ports();
-    port->set_name(p.name);
-    port->set_port(p.port);
-    if (p.protocol != "TCP") port->set_protocol(p.protocol);
-  }
+  ToPorts(r.ports, out->mutable_ports());
   ToEnv(r.env, out->mutable_env());
   ToResources(r.resources, out->mutable_resources());
   for (const auto& [k, v] : r.min_resources.requests) {
@@ -664,9 +733,7 @@ void ToRole(const Role& r, v1::Role* out) {
     st->set_after_leave(EnumToString(kAfterLeaves, s.after_leave));
     st->set_storage_class_name(s.storage_class_name);
   }
-  if (r.probes.readiness) ToProbe(*r.probes.readiness, out->mutable_probes()->mutable_readiness());
-  if (r.probes.liveness) ToProbe(*r.probes.liveness, out->mutable_probes()->mutable_liveness());
-  if (r.probes.startup) ToProbe(*r.probes.startup, out->mutable_probes()->mutable_startup());
+  ToProbes(r.probes, out->mutable_probes());
   for (const ConfigFile& c : r.config) {
     v1::ConfigFile* cf = out->add_config();
     cf->set_path(c.path);
@@ -729,6 +796,8 @@ void ToRole(const Role& r, v1::Role* out) {
   pl->set_mode(EnumToString(kModes, r.placement.mode));
   if (pl->ByteSizeLong() == 0) out->clear_placement();
   ToPod(r.pod, out);
+  ToContainers(r.containers, out->mutable_containers());
+  ToContainers(r.init_containers, out->mutable_init_containers());
   if (out->resources().ByteSizeLong() == 0) out->clear_resources();
   if (out->min_resources().ByteSizeLong() == 0) out->clear_min_resources();
   if (out->probes().ByteSizeLong() == 0) out->clear_probes();
@@ -855,6 +924,8 @@ v1::Cluster ToProto(const Cluster& cluster) {
       mp->set_member(m.member);
       mp->set_token(m.token);
     }
+    ToContainers(r.containers, ro->mutable_containers());
+    ToContainers(r.init_containers, ro->mutable_init_containers());
   }
   for (const Connection& conn : cluster.connections) {
     v1::Connection* cp = spec->add_connections();

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -187,6 +188,34 @@ void WarnScaleRestarts(Reporter& r, const FieldPath& role_path, const FieldPath&
                     "`onChange: none` that the process reads at start"));
 }
 
+// Calls `visit` with every template of a sidecar or init container at `path`:
+// command, args, env values and exec probe commands.
+void ForEachContainerTemplate(
+    const Container& c, const FieldPath& path,
+    const std::function<void(const FieldPath&, const std::string&)>& visit) {
+  for (size_t k = 0; k < c.command.size(); ++k) {
+    visit(path.Child("command").Index(static_cast<int>(k)), c.command[k]);
+  }
+  for (size_t k = 0; k < c.args.size(); ++k) {
+    visit(path.Child("args").Index(static_cast<int>(k)), c.args[k]);
+  }
+  for (size_t k = 0; k < c.env.size(); ++k) {
+    visit(path.Child("env").Index(static_cast<int>(k)).Child("value"), c.env[k].value);
+  }
+  const std::pair<const char*, const std::optional<Probe>*> probes[] = {
+      {"readiness", &c.probes.readiness},
+      {"liveness", &c.probes.liveness},
+      {"startup", &c.probes.startup}};
+  for (const auto& [name, probe] : probes) {
+    if (!probe->has_value() || (*probe)->handler.kind != Handler::Kind::kExec) continue;
+    const std::vector<std::string>& command = (*probe)->handler.command;
+    for (size_t k = 0; k < command.size(); ++k) {
+      visit(path.Child("probes").Child(name).Child("exec").Child("command").Index(static_cast<int>(k)),
+            command[k]);
+    }
+  }
+}
+
 // Calls `visit` with every template of `role` (SPEC §3: config data values,
 // template bodies, env values, command, args; and exec commands).
 void ForEachTemplate(const Role& role, const FieldPath& path,
@@ -224,6 +253,12 @@ void ForEachTemplate(const Role& role, const FieldPath& path,
     exec(*role.lifecycle.member_leave, lifecycle.Child("memberLeave"));
   }
   if (role.lifecycle.member_join) exec(*role.lifecycle.member_join, lifecycle.Child("memberJoin"));
+  for (const auto& [field, list] : {std::pair{"containers", &role.containers},
+                                    std::pair{"initContainers", &role.init_containers}}) {
+    for (size_t j = 0; j < list->size(); ++j) {
+      ForEachContainerTemplate((*list)[j], path.Child(field).Index(static_cast<int>(j)), visit);
+    }
+  }
 }
 
 const char* HandlerField(Handler::Kind kind) {
@@ -322,6 +357,21 @@ void CheckProbe(Reporter& r, const FieldPath& path, const Probe& p, const Role& 
   }
 }
 
+// The pod fields Kubernetes accepts in an env var's fieldRef.
+bool IsDownwardApiField(const std::string& field) {
+  static const std::set<std::string> kFields = {
+      "metadata.name",  "metadata.namespace", "metadata.uid",  "spec.nodeName",
+      "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
+      "status.podIPs"};
+  if (kFields.count(field)) return true;
+  for (absl::string_view prefix : {"metadata.labels['", "metadata.annotations['"}) {
+    if (!absl::StartsWith(field, prefix) || !absl::EndsWith(field, "']")) continue;
+    std::string key = field.substr(prefix.size(), field.size() - prefix.size() - 2);
+    return IsLabelKey(key);
+  }
+  return false;
+}
+
 void CheckEnv(Reporter& r, const FieldPath& path, const std::vector<EnvVar>& env) {
   std::vector<std::pair<FieldPath, std::string>> names;
   for (size_t k = 0; k < env.size(); ++k) {
@@ -337,6 +387,17 @@ void CheckEnv(Reporter& r, const FieldPath& path, const std::vector<EnvVar>& env
                                              "variables strata sets"));
     }
     names.emplace_back(at.Child("name"), e.name);
+    if (!e.field.empty()) {
+      if (!e.value.empty() || e.secret) r.Error(at, "only one of value, secret and field may be set");
+      if (!IsDownwardApiField(e.field)) {
+        r.Error(at.Child("field"),
+                absl::StrCat("invalid field ", Quote(e.field),
+                             ": must be one of metadata.name, metadata.namespace, metadata.uid, "
+                             "metadata.labels['KEY'], metadata.annotations['KEY'], spec.nodeName, "
+                             "spec.serviceAccountName, status.hostIP, status.hostIPs, "
+                             "status.podIP, status.podIPs"));
+      }
+    }
     if (e.secret) {
       if (!e.value.empty()) r.Error(at, "only one of value and secret may be set");
       CheckName(r, at.Child("secret").Child("name"), e.secret->name, IsDns1123Subdomain,
@@ -511,20 +572,22 @@ void CheckSecurity(Reporter& r, const FieldPath& path, const Security& s) {
   CheckUnique(r, caps, "capability");
 }
 
-void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& app,
-               const TemplateScope& scope) {
-  CheckName(r, path.Child("name"), role.name, IsDns1035Label, kDns1035Rule);
-  if (role.image.empty()) {
-    r.Error(path.Child("image"), "required field is missing");
-  } else if (role.image.find_first_of(" \t\n") != std::string::npos) {
-    r.Error(path.Child("image"), absl::StrCat("invalid image ", Quote(role.image),
-                                              ": must not contain whitespace"));
+void CheckImage(Reporter& r, const FieldPath& path, const std::string& image) {
+  if (image.empty()) {
+    r.Error(path, "required field is missing");
+  } else if (image.find_first_of(" \t\n") != std::string::npos) {
+    r.Error(path, absl::StrCat("invalid image ", Quote(image), ": must not contain whitespace"));
   }
-  // Ports.
-  std::vector<std::pair<FieldPath, std::string>> port_names, port_numbers;
-  for (size_t j = 0; j < role.ports.size(); ++j) {
-    const Port& p = role.ports[j];
-    FieldPath at = path.Child("ports").Index(static_cast<int>(j));
+}
+
+// Checks `ports` (at `path`) and adds their names and number/protocols to
+// `names` and `numbers`, for the caller's uniqueness check over the pod.
+void CheckPorts(Reporter& r, const FieldPath& path, const std::vector<Port>& ports,
+                std::vector<std::pair<FieldPath, std::string>>& port_names,
+                std::vector<std::pair<FieldPath, std::string>>& port_numbers) {
+  for (size_t j = 0; j < ports.size(); ++j) {
+    const Port& p = ports[j];
+    FieldPath at = path.Index(static_cast<int>(j));
     CheckName(r, at.Child("name"), p.name, IsIanaServiceName, kIanaRule);
     port_names.emplace_back(at.Child("name"), p.name);
     if (p.port < 1 || p.port > 65535) {
@@ -539,6 +602,96 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
                                                  ": must be one of TCP, UDP, SCTP"));
     }
   }
+}
+
+// One sidecar (`init` false) or init container at `path` in the pods of
+// `role`: its fields, and its mounts of the role's storage and config files.
+void CheckContainer(Reporter& r, const FieldPath& path, const Container& c, const Role& role,
+                    bool init, std::vector<std::pair<FieldPath, std::string>>& port_names,
+                    std::vector<std::pair<FieldPath, std::string>>& port_numbers) {
+  CheckName(r, path.Child("name"), c.name, IsDns1123Label, kDns1123Rule);
+  if (!c.name.empty() && c.name == role.name) {
+    r.Error(path.Child("name"), absl::StrCat("invalid name ", Quote(c.name),
+                                             ": the role's own container has this name"));
+  }
+  CheckImage(r, path.Child("image"), c.image);
+  CheckPorts(r, path.Child("ports"), c.ports, port_names, port_numbers);
+  CheckEnv(r, path.Child("env"), c.env);
+  CheckResources(r, path.Child("resources"), c.resources);
+  FieldPath probes = path.Child("probes");
+  if (init && (c.probes.readiness || c.probes.liveness || c.probes.startup)) {
+    r.Error(probes, "not allowed here: init containers run to completion and take no probes");
+  } else {
+    // A probe's named port is one of this container's.
+    Role view;
+    view.name = c.name;
+    view.ports = c.ports;
+    if (c.probes.readiness) CheckProbe(r, probes.Child("readiness"), *c.probes.readiness, view, false);
+    if (c.probes.liveness) CheckProbe(r, probes.Child("liveness"), *c.probes.liveness, view, true);
+    if (c.probes.startup) CheckProbe(r, probes.Child("startup"), *c.probes.startup, view, true);
+  }
+  std::vector<std::pair<FieldPath, std::string>> mounts;
+  for (size_t k = 0; k < c.volume_mounts.size(); ++k) {
+    const VolumeMount& m = c.volume_mounts[k];
+    FieldPath at = path.Child("volumeMounts").Index(static_cast<int>(k));
+    if (m.name.empty()) {
+      r.Error(at.Child("name"), "required field is missing");
+    } else if (std::none_of(role.storage.begin(), role.storage.end(),
+                            [&](const Storage& st) { return st.name == m.name; })) {
+      std::vector<std::string> names;
+      for (const Storage& st : role.storage) names.push_back(st.name);
+      r.Error(at.Child("name"),
+              absl::StrCat("unknown storage ", Quote(m.name), " (role ", Quote(role.name),
+                           names.empty() ? " has no storage)"
+                                         : absl::StrCat(" has storage: ", absl::StrJoin(names, ", "), ")")));
+    }
+    if (m.mount_path.empty()) {
+      r.Error(at.Child("mountPath"), "required field is missing");
+    } else if (m.mount_path.front() != '/') {
+      r.Error(at.Child("mountPath"),
+              absl::StrCat("invalid path ", Quote(m.mount_path), ": must be absolute"));
+    }
+    mounts.emplace_back(at.Child("mountPath"), m.mount_path);
+  }
+  for (size_t k = 0; k < c.config.size(); ++k) {
+    FieldPath at = path.Child("config").Index(static_cast<int>(k));
+    const std::string& file = c.config[k];
+    if (std::none_of(role.config.begin(), role.config.end(),
+                     [&](const ConfigFile& f) { return f.path == file; })) {
+      r.Error(at, absl::StrCat("unknown config file ", Quote(file), " (not a config path of role ",
+                               Quote(role.name), ")"));
+    }
+    mounts.emplace_back(at, file);
+  }
+  CheckUnique(r, mounts, "mount path");
+}
+
+// The sidecars and init containers of `role` (at `path`), adding their names
+// and ports to the pod-wide lists.
+void CheckContainers(Reporter& r, const FieldPath& path, const Role& role,
+                     std::vector<std::pair<FieldPath, std::string>>& container_names,
+                     std::vector<std::pair<FieldPath, std::string>>& port_names,
+                     std::vector<std::pair<FieldPath, std::string>>& port_numbers) {
+  for (const auto& [field, list, init] :
+       {std::tuple{"containers", &role.containers, false},
+        std::tuple{"initContainers", &role.init_containers, true}}) {
+    for (size_t j = 0; j < list->size(); ++j) {
+      FieldPath at = path.Child(field).Index(static_cast<int>(j));
+      CheckContainer(r, at, (*list)[j], role, init, port_names, port_numbers);
+      container_names.emplace_back(at.Child("name"), (*list)[j].name);
+    }
+  }
+}
+
+void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& app,
+               const TemplateScope& scope) {
+  CheckName(r, path.Child("name"), role.name, IsDns1035Label, kDns1035Rule);
+  CheckImage(r, path.Child("image"), role.image);
+  // Ports, unique over the pod's containers.
+  std::vector<std::pair<FieldPath, std::string>> port_names, port_numbers, container_names;
+  CheckPorts(r, path.Child("ports"), role.ports, port_names, port_numbers);
+  CheckContainers(r, path, role, container_names, port_names, port_numbers);
+  CheckUnique(r, container_names, "container name");
   CheckUnique(r, port_names, "port name");
   CheckUnique(r, port_numbers, "port");
   CheckEnv(r, path.Child("env"), role.env);
@@ -933,6 +1086,77 @@ void CheckLength(Reporter& r, const FieldPath& path, absl::string_view what,
                              " characters; at most ", max, " are allowed", why));
 }
 
+// The sidecars and init containers of override `o` (at `at`) of `role`: each
+// against the App role, and the pod they make with the App role's containers
+// (replaced by name): names and ports unique, reported at the override.
+void CheckOverrideContainers(Reporter& r, const FieldPath& at, const RoleOverride& o,
+                             const Role& role, const TemplateScope& scope) {
+  if (o.containers.empty() && o.init_containers.empty()) return;
+  Role pod = role;
+  OverrideContainers(pod.containers, o.containers);
+  OverrideContainers(pod.init_containers, o.init_containers);
+  std::vector<std::pair<FieldPath, std::string>> names, port_names, port_numbers;
+  Role only = role;  // The override's containers, checked in the App role's pod.
+  only.containers = o.containers;
+  only.init_containers = o.init_containers;
+  CheckContainers(r, at, only, names, port_names, port_numbers);
+  for (const auto& [field, list] : {std::pair{"containers", &o.containers},
+                                    std::pair{"initContainers", &o.init_containers}}) {
+    for (size_t j = 0; j < list->size(); ++j) {
+      ForEachContainerTemplate((*list)[j], at.Child(field).Index(static_cast<int>(j)),
+                               [&](const FieldPath& p, const std::string& text) {
+                                 CheckTemplateText(r, p, text, scope);
+                               });
+    }
+  }
+  // What the App role contributes and the override does not replace.
+  std::set<std::string> app_port_names, app_port_numbers;
+  for (const Port& p : role.ports) {
+    app_port_names.insert(p.name);
+    app_port_numbers.insert(absl::StrCat(p.port, "/", p.protocol));
+  }
+  for (const std::vector<Container>* list : {&pod.containers, &pod.init_containers}) {
+    for (const Container& k : *list) {
+      bool overridden =
+          std::any_of(o.containers.begin(), o.containers.end(),
+                      [&](const Container& x) { return x.name == k.name; }) ||
+          std::any_of(o.init_containers.begin(), o.init_containers.end(),
+                      [&](const Container& x) { return x.name == k.name; });
+      if (overridden) continue;
+      for (const Port& p : k.ports) {
+        app_port_names.insert(p.name);
+        app_port_numbers.insert(absl::StrCat(p.port, "/", p.protocol));
+      }
+    }
+  }
+  auto unique = [&](const std::vector<std::pair<FieldPath, std::string>>& list,
+                    const std::set<std::string>& app_side, absl::string_view what) {
+    for (const auto& [path, value] : list) {
+      if (app_side.count(value)) {
+        r.Error(path, absl::StrCat("duplicate ", what, " ", Quote(value), " (the App role ",
+                                   Quote(role.name), " has it)"));
+      }
+    }
+    CheckUnique(r, list, what);
+  };
+  // An override's container replaces the App's of its name in its own list;
+  // a name twice in the pod that results is the override's doing.
+  std::map<std::string, int> in_pod = {{role.name, 1}};
+  for (const std::vector<Container>* list : {&pod.containers, &pod.init_containers}) {
+    for (const Container& k : *list) ++in_pod[k.name];
+  }
+  CheckUnique(r, names, "container name");
+  std::set<std::string> reported;
+  for (const auto& [path, name] : names) {
+    if (!name.empty() && in_pod[name] > 1 && reported.insert(name).second) {
+      r.Error(path, absl::StrCat("duplicate container name ", Quote(name),
+                                 " in the pods of role ", Quote(role.name)));
+    }
+  }
+  unique(port_names, app_port_names, "port name");
+  unique(port_numbers, app_port_numbers, "port");
+}
+
 void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
   FieldPath spec("spec");
   if (c.app != app.name) {
@@ -1045,6 +1269,7 @@ void CheckClusterWithApp(Reporter& r, const Cluster& c, const App& app) {
       FieldPath value = at.Child("env").Index(static_cast<int>(k)).Child("value");
       CheckTemplateText(r, value, o.env[k].value, scope);
     }
+    CheckOverrideContainers(r, at, o, *role, scope);
     for (const auto& [path, data] : o.config) {
       FieldPath cp = at.Child("config").Key(path);
       // Named copy: clang 14 (the sanitizer tree) cannot capture a binding.

@@ -205,6 +205,87 @@ TEST(CompileTest, ServiceAnnotationsRestartNobody) {
   EXPECT_EQ(after.FindRole("broker")->spec_hash, before.FindRole("broker")->spec_hash);
 }
 
+// SPEC-2 §8: sidecars and init containers join the pod template with the
+// role's security context and STRATA_* env, mount the role's storage and
+// config files, and restart only their own role when they change.
+TEST(CompileTest, SidecarsAndInitContainersJoinThePodAndRestartOnlyTheirRole) {
+  Topology base = KafkaTopology();
+  CompiledCluster before = MustCompile(base);
+  Topology t = base;
+  Role* zk = nullptr;
+  for (Role& r : t.app.roles) {
+    if (r.name == "zookeeper") zk = &r;
+  }
+  ASSERT_NE(zk, nullptr);
+  Probe ready;
+  ready.handler.kind = Handler::Kind::kHttp;
+  ready.handler.port = PortRef{.name = "metrics"};
+  ready.handler.path = "/metrics";
+  zk->containers = {Container{
+      .name = "jmx",
+      .image = "bitnami/jmx-exporter:1.0.1",
+      .args = {"5556", "/conf/zoo.cfg", "{{cluster.name}}"},
+      .ports = {{.name = "metrics", .port = 5556}},
+      .env = {{.name = "POD_IP", .field = "status.podIP"}},
+      .resources = {.requests = {{"cpu", Q("50m")}}},
+      .probes = {.readiness = ready},
+      .config = {"/conf/zoo.cfg", "/conf/ensemble/servers.txt"}}};
+  zk->init_containers = {Container{
+      .name = "init-data",
+      .image = "busybox:1.36",
+      .command = {"sh", "-c", "test -f /data/myid || echo $STRATA_ORDINAL > /data/myid"},
+      .volume_mounts = {{.name = "data", .mount_path = "/data"}}}};
+  zk->env.push_back(EnvVar{.name = "HOST_IP", .field = "status.hostIP"});
+  CompiledCluster after = MustCompile(t);
+  const Object* sts = Find(after, "StatefulSet", "events-zookeeper");
+  ASSERT_NE(sts, nullptr);
+  const Json& pod = sts->body["spec"]["template"]["spec"];
+  ASSERT_EQ(pod["containers"].size(), 2u);
+  const Json& main = pod["containers"][0];
+  const Json& jmx = pod["containers"][1];
+  EXPECT_EQ(main["name"], "zookeeper");
+  EXPECT_EQ(main["env"].back(),
+            (Json{{"name", "HOST_IP"},
+                  {"valueFrom", {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", "status.hostIP"}}}}}}));
+  EXPECT_EQ(jmx["name"], "jmx");
+  EXPECT_EQ(jmx["image"], "bitnami/jmx-exporter:1.0.1");
+  EXPECT_EQ(jmx["args"], (Json{"5556", "/conf/zoo.cfg", "events"}));  // Rendered.
+  EXPECT_EQ(jmx["ports"], (Json::array({{{"name", "metrics"}, {"containerPort", 5556},
+                                          {"protocol", "TCP"}}})));
+  EXPECT_EQ(jmx["env"][0]["name"], "STRATA_CLUSTER");
+  EXPECT_EQ(jmx["env"].back()["valueFrom"]["fieldRef"]["fieldPath"], "status.podIP");
+  EXPECT_EQ(jmx["resources"]["requests"]["cpu"], "50m");
+  // Its probe's named port is its own.
+  EXPECT_EQ(jmx["readinessProbe"]["httpGet"]["port"], 5556);
+  EXPECT_EQ(jmx["securityContext"], main["securityContext"]);
+  // The restart file by subPath (as the role's container has it), the live
+  // file with its whole directory.
+  EXPECT_EQ(jmx["volumeMounts"][0], main["volumeMounts"][1]);
+  EXPECT_EQ(jmx["volumeMounts"][0]["subPath"], "conf-zoo.cfg");
+  EXPECT_EQ(jmx["volumeMounts"][1]["mountPath"], "/conf/ensemble");
+  EXPECT_FALSE(jmx["volumeMounts"][1].contains("subPath"));
+  ASSERT_EQ(pod["initContainers"].size(), 1u);
+  const Json& init = pod["initContainers"][0];
+  EXPECT_EQ(init["name"], "init-data");
+  EXPECT_EQ(init["volumeMounts"], (Json::array({{{"name", "data"}, {"mountPath", "/data"}}})));
+  EXPECT_FALSE(init.contains("readinessProbe"));
+  EXPECT_NE(after.FindRole("zookeeper")->spec_hash, before.FindRole("zookeeper")->spec_hash);
+  EXPECT_EQ(after.FindRole("broker")->spec_hash, before.FindRole("broker")->spec_hash);
+
+  // A new sidecar image restarts the role; a Cluster role replaces the
+  // App's sidecar of its name.
+  Topology t2 = t;
+  ASSERT_EQ(t2.cluster.roles[0].name, "zookeeper");
+  RoleOverride& zo = t2.cluster.roles[0];
+  zo.containers = {t.app.FindRole("zookeeper")->containers[0]};
+  zo.containers[0].image = "bitnami/jmx-exporter:1.0.2";
+  CompiledCluster after2 = MustCompile(t2);
+  const Json& pod2 = Find(after2, "StatefulSet", "events-zookeeper")->body["spec"]["template"]["spec"];
+  ASSERT_EQ(pod2["containers"].size(), 2u);
+  EXPECT_EQ(pod2["containers"][1]["image"], "bitnami/jmx-exporter:1.0.2");
+  EXPECT_NE(after2.FindRole("zookeeper")->spec_hash, after.FindRole("zookeeper")->spec_hash);
+}
+
 TEST(CompileTest, RendersTemplates) {
   CompiledCluster c = MustCompile(KafkaTopology());
   const Object* cm = Find(c, "ConfigMap", c.roles[0].config_map);

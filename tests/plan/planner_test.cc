@@ -14,6 +14,8 @@
 #include "sim/kube_model.h"
 #include "strata/observed_state.h"
 #include "strata/plan.h"
+#include "strata/compile.h"
+#include "tests/compile/test_topologies.h"
 #include "tests/plan/fixtures.h"
 #include "tests/testing/status_matchers.h"
 
@@ -1025,6 +1027,46 @@ TEST(PlannerTest, IsDeterministic) {
   Plan b = MustPlan(desired, observed);
   EXPECT_EQ(a, b);
   EXPECT_EQ(PlanToJson(a).dump(), PlanToJson(b).dump());
+}
+
+// SPEC-2 §8, end to end through Compile: a sidecar, init container or pod
+// setting changes the pod template and restarts exactly its role's members;
+// Service annotations change only the Service and restart nobody.
+TEST(PlannerTest, PodTemplateFieldsRestartTheirRoleServiceAnnotationsNobody) {
+  Topology base = testing::KafkaTopology();
+  absl::StatusOr<CompiledCluster> running = Compile(base, CompileOptions{});
+  ASSERT_THAT(running, IsOk());
+  ObservedState observed = Converged(*running);
+  auto plan_for = [&](const Topology& desired) {
+    absl::StatusOr<CompiledCluster> compiled = Compile(desired, CompileOptions{});
+    EXPECT_THAT(compiled, IsOk());
+    absl::StatusOr<Plan> plan = PlanRollout(*compiled, observed, PlanOptions{.now = Now()});
+    EXPECT_THAT(plan, IsOk());
+    return plan.ok() ? *plan : Plan();
+  };
+  Role& zk = base.app.roles[1];
+  Role& broker = base.app.roles[0];
+  ASSERT_EQ(zk.name, "zookeeper");
+  ASSERT_EQ(broker.name, "broker");
+
+  Topology sidecar = base;
+  sidecar.app.roles[1].containers = {Container{.name = "jmx", .image = "jmx-exporter:1"}};
+  EXPECT_THAT(Restarts(plan_for(sidecar)),
+              ElementsAre("events-zookeeper-2", "events-zookeeper-1", "events-zookeeper-0"));
+
+  Topology init = base;
+  init.app.roles[0].init_containers = {
+      Container{.name = "wait", .image = "busybox:1", .command = {"true"}}};
+  init.app.roles[0].env.push_back(EnvVar{.name = "POD_IP", .field = "status.podIP"});
+  std::vector<std::string> restarts = Restarts(plan_for(init));
+  EXPECT_EQ(restarts.size(), 3u);
+  for (const std::string& name : restarts) EXPECT_THAT(name, HasSubstr("events-broker-"));
+
+  Topology annotated = base;
+  annotated.app.roles[0].services[0].annotations = {{"example.com/lb", "internal"}};
+  Plan plan = plan_for(annotated);
+  EXPECT_THAT(Restarts(plan), IsEmpty());
+  EXPECT_FALSE(plan.steps.empty()) << "the Service must still be updated";
 }
 
 }  // namespace

@@ -137,6 +137,56 @@ INSTANTIATE_TEST_SUITE_P(
                   "prefix",
                   "spec.roles[1].priorityClassName: invalid name \"High\": must be a DNS-1123 "
                   "subdomain (lowercase DNS-1123 labels separated by '.', at most 253 characters)"}},
+        // Sidecars, init containers and downward-API env (SPEC-2 §8).
+        RuleCase{"ContainersValid",
+                 [](App& a, Cluster& c) {
+                   Probe ready;
+                   ready.handler.kind = Handler::Kind::kTcp;
+                   ready.handler.port = PortRef{.name = "metrics"};
+                   Broker(a).containers = {
+                       Container{.name = "jmx",
+                                 .image = "bitnami/jmx-exporter:1.0.1",
+                                 .args = {"5556", "{{roles.broker.ports.kafka}}"},
+                                 .ports = {{.name = "metrics", .port = 5556}},
+                                 .env = {{.name = "POD_IP", .field = "status.podIP"}},
+                                 .probes = {.readiness = ready},
+                                 .volume_mounts = {{.name = "data", .mount_path = "/data",
+                                                    .read_only = true}}}};
+                   Broker(a).init_containers = {
+                       Container{.name = "format",
+                                 .image = "apache/kafka:3.7.0",
+                                 .command = {"sh", "-c", "echo {{cluster.name}}"},
+                                 .volume_mounts = {{.name = "data", .mount_path = "/data"}}}};
+                   Broker(a).env.push_back(EnvVar{.name = "ZONE",
+                                                  .field = "metadata.labels['topology.kubernetes.io/zone']"});
+                   Zk(a).containers = {Container{.name = "jmx", .image = "jmx:1",
+                                                 .config = {"/conf/zoo.cfg"}}};
+                   // The Cluster replaces the sidecar of its name and adds one.
+                   c.roles[1].containers = {Container{.name = "jmx", .image = "jmx:2"},
+                                            Container{.name = "log", .image = "busybox:1"}};
+                 },
+                 {}},
+        RuleCase{"ContainersInvalid",
+                 [](App& a, Cluster& c) {
+                   Probe ready;
+                   ready.handler.kind = Handler::Kind::kTcp;
+                   ready.handler.port = PortRef{.name = "kafka"};
+                   Broker(a).containers = {
+                       Container{.name = "broker",
+                                 .image = "x:1",
+                                 .command = {"{{nope}}"},
+                                 .ports = {{.name = "kafka", .port = 9093}},
+                                 .env = {{.name = "IP", .value = "x", .field = "status.podIP"},
+                                         {.name = "BAD", .field = "status.phase"}},
+                                 .probes = {.readiness = ready},
+                                 .volume_mounts = {{.name = "logs", .mount_path = "/data"}},
+                                 .config = {"/conf/zoo.cfg"}}};
+                   Broker(a).init_containers = {
+                       Container{.name = "init", .image = "x:1", .probes = {.readiness = ready}}};
+                   c.roles[1].containers = {Container{.name = "metrics", .image = "x:1",
+                                                      .ports = {{.name = "m", .port = 9092}}}};
+                 },
+                 {}},
         // Names.
         RuleCase{"AppNameDns1035", [](App& a, Cluster& c) { a.name = c.app = "1kafka"; },
                  {"metadata.name: invalid name \"1kafka\": must be a DNS-1035 label (lowercase "
