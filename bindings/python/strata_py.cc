@@ -354,6 +354,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("template", &ConfigFile::template_text, "text format: the whole file as a template.");
 
   // ------------------------------------------------ strata/rollout_policy.h
+  py::enum_<InitialRollout>(m, "InitialRollout", "parallel or serial bring-up of a new role.")
+      .value("PARALLEL", InitialRollout::kParallel)
+      .value("SERIAL", InitialRollout::kSerial);
   py::enum_<RolloutStrategy>(m, "RolloutStrategy", "serial, bestEffortParallel or parallel.")
       .value("SERIAL", RolloutStrategy::kSerial)
       .value("BEST_EFFORT_PARALLEL", RolloutStrategy::kBestEffortParallel)
@@ -379,6 +382,7 @@ PYBIND11_MODULE(_strata, m) {
       .Field("zone_parallel", &RolloutPolicy::zone_parallel, "Members of one zone restart together.")
       .Field("ready_timeout_seconds", &RolloutPolicy::ready_timeout_seconds,
              "Optional; replaces the computed Ready timeout.")
+      .Field("initial", &RolloutPolicy::initial, "An InitialRollout: how a new role comes up.")
       .def("resolve_max_unavailable", &RolloutPolicy::ResolveMaxUnavailable, py::arg("members"),
            "The members that may be unavailable at once for a role of `members` members.");
 

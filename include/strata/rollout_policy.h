@@ -26,6 +26,9 @@ enum class RolloutStrategy { kSerial, kBestEffortParallel, kParallel };
 enum class RolloutOrder { kOrdinalDescending, kOrdinalAscending, kFollowersFirst };
 // Who needs a person's approval before being disrupted (SPEC-2 §9).
 enum class Approval { kNone, kLeader, kEvery };
+// How a new role's members come up: all at once, or one at a time, each
+// Ready before the next (Cassandra rings; SPEC-2 §8).
+enum class InitialRollout { kParallel, kSerial };
 
 // An integer >= 1, or a percentage 1..100 when `percent` is true.
 struct IntOrPercent {
@@ -56,6 +59,9 @@ struct RolloutPolicy {
   // minReadySeconds (plan_internal::ReadyTimeoutSeconds). >= 1 when set.
   std::optional<int32_t> ready_timeout_seconds;
   Approval approval = Approval::kNone;  // Default none.
+  // kSerial: a new role starts with one member and adds one at a time, each
+  // Ready before the next; so does every later scale-out.
+  InitialRollout initial = InitialRollout::kParallel;
 
   // Returns the number of members that may be unavailable at once for a role
   // of `members` members: the integer, or the percentage rounded down with a

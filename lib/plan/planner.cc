@@ -312,6 +312,9 @@ class RolePlanner {
     s.timeout_seconds = ready_timeout_;
     return s;
   }
+  // A new role (no StatefulSet yet) of several members that comes up one
+  // member at a time (rollout.initial: serial).
+  bool SerialBringUp() const { return serial_start_ && observed_sts_ == nullptr && n_ > 1; }
   std::string PodName(int32_t ordinal) const {
     return absl::StrCat(role_.stateful_set, "-", ordinal);
   }
@@ -396,6 +399,7 @@ class RolePlanner {
   int32_t n_ = 0;        // Desired members.
   int32_t r_obs_ = 0;    // Observed StatefulSet replicas (0 when absent).
   bool stepped_ = false; // Replicas change one at a time.
+  bool serial_start_ = false;  // rollout.initial: serial.
   bool stepping_active_ = false;
   bool prep_needed_ = false;  // PVCs to wipe or unmark before scale-out.
   // The ordinal whose memberJoin the observed StatefulSet says is still to
@@ -441,8 +445,10 @@ void RolePlanner::AnalyzeStatefulSet() {
     const Json* r = Find(*observed_sts_, {"spec", "replicas"});
     r_obs_ = r != nullptr && r->is_number_integer() ? r->get<int32_t>() : 1;
   }
+  serial_start_ = spec_.rollout.initial == InitialRollout::kSerial;
   stepped_ = spec_.lifecycle.member_leave.has_value() ||
-             spec_.lifecycle.member_join.has_value() || spec_.quorum == Quorum::kMajority;
+             spec_.lifecycle.member_join.has_value() || spec_.quorum == Quorum::kMajority ||
+             serial_start_;
   stepping_active_ = stepped_ && r_obs_ > 0 && r_obs_ != n_;
   if (observed_sts_ != nullptr && spec_.lifecycle.member_join.has_value()) {
     int32_t j = -1;
@@ -594,6 +600,9 @@ void RolePlanner::AnalyzeStatefulSet() {
 
 void RolePlanner::Objects(Chain& chain) {
   int32_t replicas_first = (stepping_active_ || prep_needed_) ? r_obs_ : n_;
+  // rollout.initial: serial: a new role starts with its first member (or
+  // none while ordinals are prepared); Membership adds the rest one by one.
+  if (SerialBringUp()) replicas_first = prep_needed_ ? 0 : 1;
   for (const Object& o : desired_.objects) {
     if (o.role != role_.name) continue;
     if (o.kind == "StatefulSet") {
@@ -616,7 +625,11 @@ void RolePlanner::Objects(Chain& chain) {
       if (observed_sts_ == nullptr) {
         std::string reason = absl::StrCat(
             "create StatefulSet ", o.name, " with ", Plural(replicas_first, "member"));
-        if (stepped_ && replicas_first == n_ && n_ > 1) {
+        if (SerialBringUp()) {
+          absl::StrAppend(&reason, " of ", n_,
+                          " (rollout.initial: serial: members come up one at a time, each "
+                          "Ready before the next)");
+        } else if (stepped_ && replicas_first == n_ && n_ > 1) {
           absl::StrAppend(&reason,
                           " at once: initial members form the cluster together, so no "
                           "stepping and no memberJoin");
@@ -1061,6 +1074,28 @@ void RolePlanner::Replace(Chain& chain) {
 }
 
 void RolePlanner::Membership(Chain& chain) {
+  if (SerialBringUp()) {
+    int32_t first = prep_needed_ ? 0 : 1;
+    if (first == 1) {
+      b_.Then(chain, PodWait(0, Phase::kMembership,
+                             absl::StrCat("wait for the first member ", PodName(0),
+                                          " to be Ready before the next is created "
+                                          "(rollout.initial: serial)")));
+      ++member_steps_;
+    }
+    for (int32_t k = first; k < n_; ++k) {
+      PrepareOrdinal(chain, k);
+      b_.Then(chain, StsApply(k + 1, Phase::kMembership,
+                              absl::StrCat("bring up one member at a time (rollout.initial: "
+                                           "serial): replicas ", k, " -> ", k + 1, " adds ",
+                                           PodName(k))));
+      b_.Then(chain, PodWait(k, Phase::kMembership,
+                             absl::StrCat("wait for the new member ", PodName(k),
+                                          " to be Ready before the next change")));
+      member_steps_ += 2;
+    }
+    return;
+  }
   if (observed_sts_ == nullptr && !prep_needed_) return;
   if (join_pending_.has_value() && n_ >= r_obs_) {
     // A scale-out stopped between adding the member and its memberJoin

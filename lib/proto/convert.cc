@@ -51,6 +51,8 @@ constexpr EnumName<RolloutOrder> kOrders[] = {
     {"followersFirst", RolloutOrder::kFollowersFirst}};
 constexpr EnumName<Approval> kApprovals[] = {
     {"none", Approval::kNone}, {"leader", Approval::kLeader}, {"every", Approval::kEvery}};
+constexpr EnumName<InitialRollout> kInitialRollouts[] = {
+    {"parallel", InitialRollout::kParallel}, {"serial", InitialRollout::kSerial}};
 constexpr EnumName<ServiceType> kServiceTypes[] = {
     {"ClusterIP", ServiceType::kClusterIP},
     {"NodePort", ServiceType::kNodePort},
@@ -366,6 +368,7 @@ class Converter {
     }
     out.zone_parallel = r.zone_parallel();
     if (r.has_ready_timeout_seconds()) out.ready_timeout_seconds = r.ready_timeout_seconds();
+    out.initial = ParseEnum(r.initial(), path.Child("initial"), kInitialRollouts);
     return out;
   }
 
@@ -773,6 +776,9 @@ void ToRole(const Role& r, v1::Role* out) {
   rp->set_zone_parallel(ro.zone_parallel);
   if (ro.ready_timeout_seconds) rp->set_ready_timeout_seconds(*ro.ready_timeout_seconds);
   rp->set_approval(EnumToString(kApprovals, ro.approval));
+  if (ro.initial != InitialRollout::kParallel) {
+    rp->set_initial(EnumToString(kInitialRollouts, ro.initial));
+  }
   if (rp->ByteSizeLong() == 0) out->clear_rollout();
   const Lifecycle& l = r.lifecycle;
   v1::Lifecycle* lp = out->mutable_lifecycle();

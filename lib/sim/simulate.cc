@@ -525,6 +525,11 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
       if (want > 0) {
         CheckDependencies(*role, absl::StrCat("create StatefulSet ", role->stateful_set));
       }
+      if (want > 1 && role->role.rollout.initial == InitialRollout::kSerial) {
+        Violation(absl::StrCat("create StatefulSet ", role->stateful_set, " with ", want,
+                               " replicas: role ", role->name,
+                               " (rollout.initial: serial) must start with one member"));
+      }
       return;
     }
     auto orphaned = orphaned_replicas_.find(role->stateful_set);
@@ -551,12 +556,19 @@ void Simulator::CheckStatefulSetApply(const Step& step) {
     CheckDependencies(*role, absl::StrCat("start StatefulSet ", role->stateful_set));
   }
   const Role& spec = role->role;
+  const bool serial_start = spec.rollout.initial == InitialRollout::kSerial;
   bool stepped = spec.quorum == Quorum::kMajority || spec.lifecycle.member_leave.has_value() ||
-                 spec.lifecycle.member_join.has_value();
+                 spec.lifecycle.member_join.has_value() || serial_start;
   if (stepped && std::abs(want - have) > 1 && have > 0) {
     Violation(absl::StrCat("StatefulSet ", role->stateful_set, " replicas ", have, " -> ", want,
                            ": role ", role->name,
-                           " (quorum or member hooks) must change by one at a time"));
+                           " (quorum, member hooks or rollout.initial: serial) must change by "
+                           "one at a time"));
+  }
+  if (serial_start && have == 0 && want > 1) {
+    Violation(absl::StrCat("StatefulSet ", role->stateful_set, " replicas 0 -> ", want,
+                           ": role ", role->name,
+                           " (rollout.initial: serial) must start with one member"));
   }
   std::map<int32_t, Member> members = MembersOf(*role);
   if (want < have) {

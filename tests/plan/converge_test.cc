@@ -110,6 +110,45 @@ INSTANTIATE_TEST_SUITE_P(
     });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ConvergeTest);
 
+// rollout.initial: serial on every role of every example: bring-up and
+// scale-out through the simulator keep every rule (it flags a serial role
+// created with more than one member or grown by more than one at a time).
+TEST(ConvergeTest, SerialBringUpOfEveryExampleConvergesWithoutViolations) {
+  for (const std::string& example : Examples()) {
+    SCOPED_TRACE(example);
+    absl::StatusOr<Topology> base = LoadExample(example);
+    ASSERT_THAT(base, IsOk());
+    for (Role& r : base->app.roles) r.rollout.initial = InitialRollout::kSerial;
+    absl::StatusOr<CompiledCluster> compiled = Compile(*base, CompileOptions{});
+    ASSERT_THAT(compiled, IsOk());
+    for (const char* scenario : {"fresh", "scale_out"}) {
+      SCOPED_TRACE(scenario);
+      absl::StatusOr<Case> c = MakeCase(*base, *compiled, scenario);
+      if (!c.ok()) continue;
+      absl::StatusOr<CompiledCluster> before = Compile(c->observed, CompileOptions{});
+      absl::StatusOr<CompiledCluster> after = Compile(c->desired, CompileOptions{});
+      ASSERT_THAT(before, IsOk());
+      ASSERT_THAT(after, IsOk());
+      ObservedState initial = c->fresh ? ObservedState{} : ConvergedState(*before, kNow);
+      SimulateOptions options;
+      options.start = kNow;
+      absl::StatusOr<Timeline> t = Simulate(*after, initial, options);
+      ASSERT_THAT(t, IsOk());
+      EXPECT_TRUE(t->converged) << TimelineToText(*t);
+      EXPECT_TRUE(t->violations.empty()) << absl::StrJoin(t->violations, "\n");
+      if (c->fresh) {
+        // Every role of several members grew 1 -> 2 -> ... one step at a time.
+        std::string text = TimelineToText(*t);
+        for (const CompiledRole& r : after->roles) {
+          if (r.members < 2) continue;
+          EXPECT_THAT(text, HasSubstr(absl::StrCat("replicas 1 -> 2 adds ", r.stateful_set, "-1")))
+              << r.name;
+        }
+      }
+    }
+  }
+}
+
 TEST(ConvergeTest, NeverReadyMemberBlocksThePlanThere) {
   using plan_testing::MakeCluster;
   using plan_testing::RoleSpec;

@@ -208,6 +208,38 @@ TEST(PlannerTest, FreshDeployCreatesRolesInDependsOnOrder) {
   EXPECT_FALSE(plan.converged);
 }
 
+// SPEC-2 §8 rollout.initial: serial: a new role comes up one member at a
+// time, each Ready before the next; an interrupted bring-up resumes so.
+TEST(PlannerTest, SerialInitialBringsMembersUpOneAtATime) {
+  CompiledCluster c = MakeCluster({RoleSpec{.name = "ring", .members = 3}});
+  c.roles[0].role.rollout.initial = InitialRollout::kSerial;
+  Plan plan = MustPlan(c, ObservedState{});
+  ExpectWellFormed(plan);
+  EXPECT_THAT(Summary(plan),
+              ElementsAre("apply Service/events-ring", "apply StatefulSet/events-ring replicas=1",
+                          "apply PodDisruptionBudget/events-ring", "wait podReady events-ring-0",
+                          "apply StatefulSet/events-ring replicas=2", "wait podReady events-ring-1",
+                          "apply StatefulSet/events-ring replicas=3", "wait podReady events-ring-2",
+                          "wait roleReady ring 3/3"));
+  EXPECT_THAT(plan.steps[1].reason, HasSubstr("rollout.initial: serial"));
+
+  // Stopped after the first member: the rest still come one at a time.
+  ObservedState partial = Converged(MakeCluster({RoleSpec{.name = "ring", .members = 1}}));
+  Plan resumed = MustPlan(c, partial);
+  ExpectWellFormed(resumed);
+  std::vector<std::string> applies;
+  for (const std::string& s : Summary(resumed)) {
+    if (s.find("StatefulSet/events-ring replicas=") != std::string::npos) applies.push_back(s);
+  }
+  EXPECT_THAT(applies, ElementsAre("apply StatefulSet/events-ring replicas=2",
+                                   "apply StatefulSet/events-ring replicas=3"));
+
+  // parallel (the default) creates every member at once.
+  c.roles[0].role.rollout.initial = InitialRollout::kParallel;
+  EXPECT_THAT(Summary(MustPlan(c, ObservedState{})),
+              ::testing::Contains("apply StatefulSet/events-ring replicas=3"));
+}
+
 TEST(PlannerTest, IndependentRolesStartTogether) {
   CompiledCluster c = MakeCluster({RoleSpec{.name = "a", .members = 1},
                                    RoleSpec{.name = "b", .members = 1}});

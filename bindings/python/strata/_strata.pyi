@@ -214,6 +214,10 @@ class ConfigFile(_Value):
     def __init__(self, **fields: Any) -> None: ...
 
 # strata/rollout_policy.h
+class InitialRollout(enum.Enum):
+    PARALLEL = 0
+    SERIAL = 1
+
 class RolloutStrategy(enum.Enum):
     SERIAL = 0
     BEST_EFFORT_PARALLEL = 1
@@ -244,6 +248,7 @@ class RolloutPolicy(_Value):
     gate: Optional[Gate]
     zone_parallel: bool
     ready_timeout_seconds: Optional[int]
+    initial: InitialRollout
     def __init__(self, **fields: Any) -> None: ...
     def resolve_max_unavailable(self, members: int) -> int: ...
 
