@@ -158,6 +158,15 @@ struct Container {
 // appended: how a Cluster role's containers apply over the App role's.
 void OverrideContainers(std::vector<Container>& base, const std::vector<Container>& overrides);
 
+// Where Prometheus scrapes a role's members (SPEC-2 §8): becomes the pod
+// annotations prometheus.io/scrape, /port and /path.
+struct Metrics {
+  PortRef port;                   // Required. A port of the pod (by name) or a number.
+  std::string path = "/metrics";  // Must start with '/'.
+
+  bool operator==(const Metrics&) const = default;
+};
+
 struct Role {
   std::string name;       // Required. DNS-1035 label, unique in the app.
   std::string image;      // Required.
@@ -181,6 +190,7 @@ struct Role {
   PodSettings pod;  // serviceAccountName, imagePullSecrets, ..., podAnnotations.
   std::vector<Container> containers;       // Sidecars, after the role's own.
   std::vector<Container> init_containers;  // Run in order before the others.
+  std::optional<Metrics> metrics;          // Prometheus scrape annotations.
 
   // Returns the port named `name`, or nullptr.
   const Port* FindPort(const std::string& name) const;

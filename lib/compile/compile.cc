@@ -1031,6 +1031,17 @@ class RoleCompiler {
     return spec;
   }
 
+  // The number of metrics.port: a number, or a port of the role or a sidecar.
+  absl::StatusOr<int32_t> MetricsPort() const {
+    const PortRef& ref = r_.metrics->port;
+    if (ref.name.empty()) return ref.number;
+    if (const Port* p = r_.FindPort(ref.name)) return p->port;
+    for (const Container& c : r_.containers) {
+      if (const Port* p = c.FindPort(ref.name)) return p->port;
+    }
+    return FieldError(where_ + ".metrics.port", absl::StrCat("no port named \"", ref.name, "\""));
+  }
+
   const char* Retention(bool scaled) const {
     // Retain unless every storage says delete: a PVC is never deleted unless
     // its storage's policy says so. A stopped Cluster keeps every PVC.
@@ -1063,6 +1074,13 @@ class RoleCompiler {
     Json pod_annotations =
         Obj(kSpecHashAnnotation, spec_hash_, kConfigHashAnnotation, config_hash_);
     for (const auto& [k, v] : r_.pod.annotations) Put(pod_annotations, k, v);
+    // Prometheus' scrape annotations: outside the spec-hash, they restart nobody.
+    if (r_.metrics) {
+      STRATA_ASSIGN_OR_RETURN(int32_t port, MetricsPort());
+      pod_annotations["prometheus.io/scrape"] = "true";
+      pod_annotations["prometheus.io/port"] = absl::StrCat(port);
+      pod_annotations["prometheus.io/path"] = r_.metrics->path;
+    }
     Json tmd = Obj("labels", std::move(pod_labels), "annotations", std::move(pod_annotations));
     if (!m_.restart_token.empty()) {
       Put(tmd["annotations"], kRestartTokenAnnotation, m_.restart_token);

@@ -449,6 +449,12 @@ class Converter {
     out.pod = FromPod(r, path);
     out.containers = FromContainers(r.containers(), path.Child("containers"));
     out.init_containers = FromContainers(r.init_containers(), path.Child("initContainers"));
+    if (r.has_metrics()) {
+      Metrics m;
+      m.port = ParsePortRef(r.metrics().port(), path.Child("metrics").Child("port"));
+      if (!r.metrics().path().empty()) m.path = r.metrics().path();
+      out.metrics = m;
+    }
     return out;
   }
 
@@ -804,6 +810,10 @@ void ToRole(const Role& r, v1::Role* out) {
   ToPod(r.pod, out);
   ToContainers(r.containers, out->mutable_containers());
   ToContainers(r.init_containers, out->mutable_init_containers());
+  if (r.metrics) {
+    out->mutable_metrics()->set_port(PortRefToString(r.metrics->port));
+    if (r.metrics->path != Metrics().path) out->mutable_metrics()->set_path(r.metrics->path);
+  }
   if (out->resources().ByteSizeLong() == 0) out->clear_resources();
   if (out->min_resources().ByteSizeLong() == 0) out->clear_min_resources();
   if (out->probes().ByteSizeLong() == 0) out->clear_probes();

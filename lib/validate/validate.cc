@@ -683,6 +683,28 @@ void CheckContainers(Reporter& r, const FieldPath& path, const Role& role,
   }
 }
 
+// metrics: a port of the pod (the role's or a sidecar's) and a path; its
+// annotations are strata's to write.
+void CheckMetrics(Reporter& r, const FieldPath& path, const Role& role) {
+  if (!role.metrics) return;
+  FieldPath at = path.Child("metrics");
+  Role pod = role;  // Every port of the pod, for the lookup by name.
+  for (const Container& c : role.containers) {
+    pod.ports.insert(pod.ports.end(), c.ports.begin(), c.ports.end());
+  }
+  CheckPortRef(r, at.Child("port"), role.metrics->port, pod);
+  if (role.metrics->path.empty() || role.metrics->path.front() != '/') {
+    r.Error(at.Child("path"),
+            absl::StrCat("invalid path ", Quote(role.metrics->path), ": must start with '/'"));
+  }
+  for (const char* key : {"prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path"}) {
+    if (role.pod.annotations.count(key)) {
+      r.Error(path.Child("podAnnotations").Key(key),
+              absl::StrCat("annotation ", Quote(key), " is set by metrics: remove one of them"));
+    }
+  }
+}
+
 void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& app,
                const TemplateScope& scope) {
   CheckName(r, path.Child("name"), role.name, IsDns1035Label, kDns1035Rule);
@@ -694,6 +716,7 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
   CheckUnique(r, container_names, "container name");
   CheckUnique(r, port_names, "port name");
   CheckUnique(r, port_numbers, "port");
+  CheckMetrics(r, path, role);
   CheckEnv(r, path.Child("env"), role.env);
   // Resources: the App's own requests within limits and above its floor.
   CheckResources(r, path.Child("resources"), role.resources);

@@ -286,6 +286,32 @@ TEST(CompileTest, SidecarsAndInitContainersJoinThePodAndRestartOnlyTheirRole) {
   EXPECT_NE(after2.FindRole("zookeeper")->spec_hash, after.FindRole("zookeeper")->spec_hash);
 }
 
+// SPEC-2 §8 metrics: prometheus.io/* pod annotations with the port's number
+// (a sidecar's port by name too), outside the spec-hash.
+TEST(CompileTest, MetricsAnnotateThePodsAndRestartNobody) {
+  Topology base = KafkaTopology();
+  Role& zk = base.app.roles[1];
+  ASSERT_EQ(zk.name, "zookeeper");
+  zk.containers = {Container{.name = "jmx", .image = "jmx:1",
+                             .ports = {{.name = "metrics", .port = 5556}}}};
+  CompiledCluster before = MustCompile(base);
+  Topology t = base;
+  t.app.roles[1].metrics = Metrics{.port = PortRef{.name = "metrics"}};
+  t.app.roles[0].metrics = Metrics{.port = PortRef{.number = 9404}, .path = "/prom"};
+  CompiledCluster after = MustCompile(t);
+  const Json& zk_meta =
+      Find(after, "StatefulSet", "events-zookeeper")->body["spec"]["template"]["metadata"];
+  EXPECT_EQ(zk_meta["annotations"]["prometheus.io/scrape"], "true");
+  EXPECT_EQ(zk_meta["annotations"]["prometheus.io/port"], "5556");
+  EXPECT_EQ(zk_meta["annotations"]["prometheus.io/path"], "/metrics");
+  const Json& broker_meta =
+      Find(after, "StatefulSet", "events-broker")->body["spec"]["template"]["metadata"];
+  EXPECT_EQ(broker_meta["annotations"]["prometheus.io/port"], "9404");
+  EXPECT_EQ(broker_meta["annotations"]["prometheus.io/path"], "/prom");
+  EXPECT_EQ(after.FindRole("zookeeper")->spec_hash, before.FindRole("zookeeper")->spec_hash);
+  EXPECT_EQ(after.FindRole("broker")->spec_hash, before.FindRole("broker")->spec_hash);
+}
+
 TEST(CompileTest, RendersTemplates) {
   CompiledCluster c = MustCompile(KafkaTopology());
   const Object* cm = Find(c, "ConfigMap", c.roles[0].config_map);

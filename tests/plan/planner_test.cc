@@ -1094,6 +1094,12 @@ TEST(PlannerTest, PodTemplateFieldsRestartTheirRoleServiceAnnotationsNobody) {
   EXPECT_EQ(restarts.size(), 3u);
   for (const std::string& name : restarts) EXPECT_THAT(name, HasSubstr("events-broker-"));
 
+  Topology metrics = base;
+  metrics.app.roles[0].metrics = Metrics{.port = PortRef{.name = "kafka"}};
+  Plan metrics_plan = plan_for(metrics);
+  EXPECT_THAT(Restarts(metrics_plan), IsEmpty());
+  EXPECT_FALSE(metrics_plan.steps.empty()) << "the StatefulSet must still be updated";
+
   Topology annotated = base;
   annotated.app.roles[0].services[0].annotations = {{"example.com/lb", "internal"}};
   Plan plan = plan_for(annotated);

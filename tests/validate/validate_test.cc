@@ -187,6 +187,13 @@ INSTANTIATE_TEST_SUITE_P(
                                                       .ports = {{.name = "m", .port = 9092}}}};
                  },
                  {}},
+        RuleCase{"MetricsValidAndInvalid",
+                 [](App& a, Cluster&) {
+                   Zk(a).metrics = Metrics{.port = PortRef{.name = "client"}};
+                   Broker(a).metrics = Metrics{.port = PortRef{.name = "prom"}, .path = "metrics"};
+                   Broker(a).pod.annotations = {{"prometheus.io/port", "1"}};
+                 },
+                 {}},
         // Names.
         RuleCase{"AppNameDns1035", [](App& a, Cluster& c) { a.name = c.app = "1kafka"; },
                  {"metadata.name: invalid name \"1kafka\": must be a DNS-1035 label (lowercase "
