@@ -305,7 +305,7 @@ class RoleCompiler {
     for (auto [field, list] : {std::pair{"containers", &r_.containers},
                                std::pair{"initContainers", &r_.init_containers}}) {
       for (size_t j = 0; j < list->size(); ++j) {
-        Container& c = (*list)[j];
+        strata::Container& c = (*list)[j];
         std::string at = absl::StrCat(where_, ".", field, "[", j, "]");
         STRATA_RETURN_IF_ERROR(RenderList(c.command, at + ".command"));
         STRATA_RETURN_IF_ERROR(RenderList(c.args, at + ".args"));
@@ -495,7 +495,7 @@ class RoleCompiler {
   }
 
   // A sidecar or init container: everything it is started with.
-  absl::Status HashContainer(CanonicalWriter& w, const Container& c,
+  absl::Status HashContainer(CanonicalWriter& w, const strata::Container& c,
                              const std::string& where) const {
     w.Begin("container");
     w.Field("name", c.name);
@@ -896,7 +896,7 @@ class RoleCompiler {
   }
 
   // A sidecar or init container at `where`.
-  absl::StatusOr<Json> ExtraContainer(const Container& k, const std::string& where,
+  absl::StatusOr<Json> ExtraContainer(const strata::Container& k, const std::string& where,
                                       bool init) const {
     Json c = Obj("name", k.name, "image", k.image);
     if (!k.command.empty()) Put(c, "command", k.command);
@@ -1036,7 +1036,7 @@ class RoleCompiler {
     const PortRef& ref = r_.metrics->port;
     if (ref.name.empty()) return ref.number;
     if (const Port* p = r_.FindPort(ref.name)) return p->port;
-    for (const Container& c : r_.containers) {
+    for (const strata::Container& c : r_.containers) {
       if (const Port* p = c.FindPort(ref.name)) return p->port;
     }
     return FieldError(where_ + ".metrics.port", absl::StrCat("no port named \"", ref.name, "\""));

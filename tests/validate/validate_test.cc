@@ -174,7 +174,7 @@ INSTANTIATE_TEST_SUITE_P(
                    Broker(a).containers = {
                        Container{.name = "broker",
                                  .image = "x:1",
-                                 .command = {"{{nope}}"},
+                                 .command = {"{{/x}}"},
                                  .ports = {{.name = "kafka", .port = 9093}},
                                  .env = {{.name = "IP", .value = "x", .field = "status.podIP"},
                                          {.name = "BAD", .field = "status.phase"}},
@@ -186,14 +186,34 @@ INSTANTIATE_TEST_SUITE_P(
                    c.roles[1].containers = {Container{.name = "metrics", .image = "x:1",
                                                       .ports = {{.name = "m", .port = 9092}}}};
                  },
-                 {}},
+                 {"spec.roles[1].containers[0].command[0]: \"{{/x}}\" closes no open section",
+                  "spec.roles[1].containers[0].config[0]: unknown config file \"/conf/zoo.cfg\" "
+                  "(not a config path of role \"broker\")",
+                  "spec.roles[1].containers[0].env[0]: only one of value, secret and field may be set",
+                  "spec.roles[1].containers[0].env[1].field: invalid field \"status.phase\": must be "
+                  "one of metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], "
+                  "metadata.annotations['KEY'], spec.nodeName, spec.serviceAccountName, "
+                  "status.hostIP, status.hostIPs, status.podIP, status.podIPs",
+                  "spec.roles[1].containers[0].name: invalid name \"broker\": the role's own "
+                  "container has this name",
+                  "spec.roles[1].containers[0].ports[0].name: duplicate port name \"kafka\"",
+                  "spec.roles[1].containers[0].volumeMounts[0].name: unknown storage \"logs\" (role "
+                  "\"broker\" has storage: data)",
+                  "spec.roles[1].initContainers[0].probes: not allowed here: init containers run to "
+                  "completion and take no probes",
+                  "spec.roles[1].containers[0].ports[0].port: duplicate port \"9092/TCP\" (the App "
+                  "role \"broker\" has it)"}},
         RuleCase{"MetricsValidAndInvalid",
                  [](App& a, Cluster&) {
                    Zk(a).metrics = Metrics{.port = PortRef{.name = "client"}};
                    Broker(a).metrics = Metrics{.port = PortRef{.name = "prom"}, .path = "metrics"};
                    Broker(a).pod.annotations = {{"prometheus.io/port", "1"}};
                  },
-                 {}},
+                 {"spec.roles[1].metrics.path: invalid path \"metrics\": must start with '/'",
+                  "spec.roles[1].metrics.port: unknown port \"prom\" (role \"broker\" has ports: "
+                  "kafka)",
+                  "spec.roles[1].podAnnotations[\"prometheus.io/port\"]: annotation "
+                  "\"prometheus.io/port\" is set by metrics: remove one of them"}},
         // Names.
         RuleCase{"AppNameDns1035", [](App& a, Cluster& c) { a.name = c.app = "1kafka"; },
                  {"metadata.name: invalid name \"1kafka\": must be a DNS-1035 label (lowercase "
