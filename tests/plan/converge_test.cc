@@ -141,7 +141,11 @@ TEST(ConvergeTest, SerialBringUpOfEveryExampleConvergesWithoutViolations) {
         std::string text = TimelineToText(*t);
         for (const CompiledRole& r : after->roles) {
           if (r.members < 2) continue;
-          EXPECT_THAT(text, HasSubstr(absl::StrCat("replicas 1 -> 2 adds ", r.stateful_set, "-1")))
+          EXPECT_THAT(text, HasSubstr(absl::StrCat("apply StatefulSet ", r.stateful_set,
+                                                   " (replicas 1)")))
+              << r.name;
+          EXPECT_THAT(text, HasSubstr(absl::StrCat("apply StatefulSet ", r.stateful_set,
+                                                   " (replicas 2)")))
               << r.name;
         }
       }
