@@ -494,20 +494,21 @@ class RoleCompiler {
     return absl::OkStatus();
   }
 
-  // A sidecar or init container: everything it is started with.
-  absl::Status HashContainer(CanonicalWriter& w, const strata::Container& c,
-                             const std::string& where) const {
-    w.Begin("container");
-    w.Field("name", c.name);
-    w.Field("image", c.image);
+  // What a container (the role's own or a sidecar) is started with, in the
+  // order scheme v1 fixes: image, command, args, ports, env, resources.
+  static void HashProcess(CanonicalWriter& w, const std::string& image,
+                          const std::vector<std::string>& command,
+                          const std::vector<std::string>& args, const std::vector<Port>& ports,
+                          const std::vector<EnvVar>& env, const Resources& resources) {
+    w.Field("image", image);
     w.Begin("command");
-    for (const std::string& a : c.command) w.Field("arg", a);
+    for (const std::string& a : command) w.Field("arg", a);
     w.End();
     w.Begin("args");
-    for (const std::string& a : c.args) w.Field("arg", a);
+    for (const std::string& a : args) w.Field("arg", a);
     w.End();
     w.Begin("ports");
-    for (const Port& p : c.ports) {
+    for (const Port& p : ports) {
       w.Begin("port");
       w.Field("name", p.name);
       w.Field("port", p.port);
@@ -515,8 +516,16 @@ class RoleCompiler {
       w.End();
     }
     w.End();
-    HashEnv(w, c.env);
-    HashResources(w, c.resources);
+    HashEnv(w, env);
+    HashResources(w, resources);
+  }
+
+  // A sidecar or init container: everything it is started with.
+  absl::Status HashContainer(CanonicalWriter& w, const strata::Container& c,
+                             const std::string& where) const {
+    w.Begin("container");
+    w.Field("name", c.name);
+    HashProcess(w, c.image, c.command, c.args, c.ports, c.env, c.resources);
     STRATA_RETURN_IF_ERROR(HashProbes(w, c.probes, where + ".probes", &c.ports));
     w.Begin("mounts");
     for (const VolumeMount& m : c.volume_mounts) {
@@ -542,24 +551,7 @@ class RoleCompiler {
     w.Field("domain", names_.domain);
     w.Field("role", r_.name);
     w.End();
-    w.Field("image", r_.image);
-    w.Begin("command");
-    for (const std::string& c : r_.command) w.Field("arg", c);
-    w.End();
-    w.Begin("args");
-    for (const std::string& c : r_.args) w.Field("arg", c);
-    w.End();
-    w.Begin("ports");
-    for (const Port& p : r_.ports) {
-      w.Begin("port");
-      w.Field("name", p.name);
-      w.Field("port", p.port);
-      w.Field("protocol", p.protocol);
-      w.End();
-    }
-    w.End();
-    HashEnv(w, r_.env);
-    HashResources(w, r_.resources);
+    HashProcess(w, r_.image, r_.command, r_.args, r_.ports, r_.env, r_.resources);
     STRATA_RETURN_IF_ERROR(HashProbes(w, r_.probes, where_ + ".probes", nullptr));
     w.Begin("mounts");
     for (const Storage& s : r_.storage) {

@@ -370,6 +370,15 @@ class RolePlanner {
   // (strata.dev/member-left), so that a later plan never runs it twice.
   // `scale_in`: the member is being removed (not replaced).
   void MarkLeft(Chain& chain, int32_t ordinal, bool scale_in);
+  // The partial PVC an apply step sends to set strata.dev/member-left.
+  Json MemberLeftMark(const std::string& pvc_name, const char* value) const {
+    return Json{{"apiVersion", "v1"},
+                {"kind", "PersistentVolumeClaim"},
+                {"metadata",
+                 {{"name", pvc_name},
+                  {"namespace", desired_.namespace_},
+                  {"annotations", {{plan_internal::kMemberLeftAnnotation, value}}}}}};
+  }
   // Whether every current member exists, is at the desired spec and is
   // Available (nothing of the role is out).
   bool AllAvailable() const;
@@ -837,12 +846,7 @@ void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
                         absl::StrCat(PodName(k), " comes back with the data it left with "
                                      "(afterLeave: keep): clear its ",
                                      plan_internal::kMemberLeftAnnotation, " mark"));
-      a.object = Json{{"apiVersion", "v1"},
-                      {"kind", "PersistentVolumeClaim"},
-                      {"metadata",
-                       {{"name", pvc_name},
-                        {"namespace", desired_.namespace_},
-                        {"annotations", {{plan_internal::kMemberLeftAnnotation, "false"}}}}}};
+      a.object = MemberLeftMark(pvc_name, "false");
       b_.Then(chain, std::move(a));
     }
     ++member_steps_;
@@ -898,12 +902,7 @@ void RolePlanner::MarkLeft(Chain& chain, int32_t k, bool scale_in) {
                                    : s.after_leave == AfterLeave::kWipe
                                        ? " and wipes the PVC before the ordinal returns"
                                        : ""));
-    a.object = Json{{"apiVersion", "v1"},
-                    {"kind", "PersistentVolumeClaim"},
-                    {"metadata",
-                     {{"name", pvc_name},
-                      {"namespace", desired_.namespace_},
-                      {"annotations", {{plan_internal::kMemberLeftAnnotation, "true"}}}}}};
+    a.object = MemberLeftMark(pvc_name, "true");
     b_.Then(chain, std::move(a));
     ++member_steps_;
   }
