@@ -48,6 +48,9 @@ PYBIND11_MAKE_OPAQUE(std::vector<strata::StorageOverride>);
 PYBIND11_MAKE_OPAQUE(std::vector<strata::ConfigFile>);
 PYBIND11_MAKE_OPAQUE(std::vector<strata::ServiceSpec>);
 PYBIND11_MAKE_OPAQUE(std::vector<strata::Connection>);
+PYBIND11_MAKE_OPAQUE(std::vector<strata::Container>);
+PYBIND11_MAKE_OPAQUE(std::vector<strata::VolumeMount>);
+PYBIND11_MAKE_OPAQUE(std::vector<strata::MemberReplace>);
 PYBIND11_MAKE_OPAQUE(std::vector<strata::AppDocument>);
 PYBIND11_MAKE_OPAQUE(std::vector<strata::ClusterDocument>);
 PYBIND11_MAKE_OPAQUE(std::map<std::string, strata::Quantity>);
@@ -142,6 +145,18 @@ class ValueClass : public py::class_<T> {
     return *this;
   }
 
+  // A read-write property `name` for `outer.*inner`, a field of a nested
+  // struct, under the format's flat name (role.pod.labels is also
+  // role.pod_labels, as in YAML). Not in `_fields`: `outer` is, and repr
+  // shows it once. Lists and dicts bound to C++ storage stay live.
+  template <typename S, typename D>
+  ValueClass& Alias(const char* name, S T::*outer, D S::*inner, const char* doc) {
+    this->def_property(
+        name, [outer, inner](T& self) -> D& { return self.*outer.*inner; },
+        [outer, inner](T& self, const D& value) { self.*outer.*inner = value; }, doc);
+    return *this;
+  }
+
  private:
   py::list fields_;
 };
@@ -231,6 +246,9 @@ PYBIND11_MODULE(_strata, m) {
   BindList<ConfigFile>(m, "ConfigFileList");
   BindList<ServiceSpec>(m, "ServiceSpecList");
   BindList<Connection>(m, "ConnectionList");
+  BindList<Container>(m, "ContainerList");
+  BindList<VolumeMount>(m, "VolumeMountList");
+  BindList<MemberReplace>(m, "MemberReplaceList");
   BindList<AppDocument>(m, "AppDocumentList");
   BindList<ClusterDocument>(m, "ClusterDocumentList");
   BindMap<Quantity>(m, "QuantityMap");
@@ -357,6 +375,12 @@ PYBIND11_MODULE(_strata, m) {
   py::enum_<InitialRollout>(m, "InitialRollout", "parallel or serial bring-up of a new role.")
       .value("PARALLEL", InitialRollout::kParallel)
       .value("SERIAL", InitialRollout::kSerial);
+  py::enum_<Approval>(m, "Approval",
+                      "Who waits for a person's approval before being disrupted: none, "
+                      "the leader, or every member (SPEC-2 §9).")
+      .value("NONE", Approval::kNone)
+      .value("LEADER", Approval::kLeader)
+      .value("EVERY", Approval::kEvery);
   py::enum_<RolloutStrategy>(m, "RolloutStrategy", "serial, bestEffortParallel or parallel.")
       .value("SERIAL", RolloutStrategy::kSerial)
       .value("BEST_EFFORT_PARALLEL", RolloutStrategy::kBestEffortParallel)
@@ -382,6 +406,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("zone_parallel", &RolloutPolicy::zone_parallel, "Members of one zone restart together.")
       .Field("ready_timeout_seconds", &RolloutPolicy::ready_timeout_seconds,
              "Optional; replaces the computed Ready timeout.")
+      .Field("approval", &RolloutPolicy::approval,
+             "An Approval: the plan waits for `strata apply --approve TOKEN` (or the "
+             "Cluster annotation strata.dev/approve) before disrupting the leader or every member.")
       .Field("initial", &RolloutPolicy::initial, "An InitialRollout: how a new role comes up.")
       .def("resolve_max_unavailable", &RolloutPolicy::ResolveMaxUnavailable, py::arg("members"),
            "The members that may be unavailable at once for a role of `members` members.");
@@ -397,10 +424,14 @@ PYBIND11_MODULE(_strata, m) {
   ValueClass<SecretKeyRef>(m, "SecretKeyRef", "A key of a Secret.")
       .Field("name", &SecretKeyRef::name, "The Secret's name.")
       .Field("key", &SecretKeyRef::key, "The key within it.");
-  ValueClass<EnvVar>(m, "EnvVar", "An environment variable: a literal template or a Secret reference.")
+  ValueClass<EnvVar>(m, "EnvVar",
+                     "An environment variable: a literal template, a Secret reference or a "
+                     "field of the pod (the downward API).")
       .Field("name", &EnvVar::name, "The variable name.")
-      .Field("value", &EnvVar::value, "A template; empty when `secret` is set.")
-      .Field("secret", &EnvVar::secret, "Optional SecretKeyRef -> valueFrom.secretKeyRef.");
+      .Field("value", &EnvVar::value, "A template; empty when `secret` or `field` is set.")
+      .Field("secret", &EnvVar::secret, "Optional SecretKeyRef -> valueFrom.secretKeyRef.")
+      .Field("field", &EnvVar::field,
+             "A pod field (status.podIP, metadata.name, ...) -> valueFrom.fieldRef; empty: none.");
   ValueClass<Resources>(m, "Resources", "Kubernetes resource requests and limits by resource name.")
       .Field("requests", &Resources::requests, "Resource name -> Quantity (str values convert).")
       .Field("limits", &Resources::limits, "Resource name -> Quantity (str values convert).");
@@ -413,7 +444,9 @@ PYBIND11_MODULE(_strata, m) {
       .Field("ports", &ServiceSpec::ports, "Role port names.")
       .Field("type", &ServiceSpec::type, "A ServiceType.")
       .Field("per_member", &ServiceSpec::per_member, "Also one Service per member.")
-      .Field("dashboard", &ServiceSpec::dashboard, "Annotated strata.dev/dashboard=true.");
+      .Field("dashboard", &ServiceSpec::dashboard, "Annotated strata.dev/dashboard=true.")
+      .Field("annotations", &ServiceSpec::annotations,
+             "StringMap: the Service's annotations (not strata.dev/*); changing them restarts nobody.");
   ValueClass<Lifecycle>(m, "Lifecycle", "preStop, grace period and membership hooks.")
       .Field("pre_stop", &Lifecycle::pre_stop, "Optional Handler.")
       .Field("termination_grace_period_seconds", &Lifecycle::termination_grace_period_seconds,
@@ -436,6 +469,45 @@ PYBIND11_MODULE(_strata, m) {
   ValueClass<Placement>(m, "Placement", "How members spread over nodes or zones.")
       .Field("spread", &Placement::spread, "A Spread.")
       .Field("mode", &Placement::mode, "A PlacementMode.");
+  ValueClass<PodSettings>(m, "PodSettings",
+                          "Pod-level settings of a role's members (SPEC-2 §8). On a Role and a "
+                          "RoleOverride also as the flat names service_account_name, "
+                          "image_pull_secrets, priority_class_name, pod_labels, pod_annotations.")
+      .Field("service_account_name", &PodSettings::service_account_name,
+             "The pods' ServiceAccount; empty: the namespace default.")
+      .Field("image_pull_secrets", &PodSettings::image_pull_secrets,
+             "Names of registry-credential Secrets. Assign a new list to change.")
+      .Field("priority_class_name", &PodSettings::priority_class_name, "A PriorityClass; empty: none.")
+      .Field("labels", &PodSettings::labels, "StringMap added to the pod template's labels.")
+      .Field("annotations", &PodSettings::annotations,
+             "StringMap added to the pod template's annotations.");
+  ValueClass<VolumeMount>(m, "VolumeMount",
+                          "A mount of one of the role's storage volumes into a sidecar or init container.")
+      .Field("name", &VolumeMount::name, "A storage name of the role.")
+      .Field("mount_path", &VolumeMount::mount_path, "An absolute path in the container.")
+      .Field("read_only", &VolumeMount::read_only, "Default False.");
+  ValueClass<Container>(m, "Container",
+                        "A sidecar or init container of a role's pods; it runs with the role's "
+                        "security settings and STRATA_* variables.")
+      .Field("name", &Container::name, "DNS-1123 label, unique among the pod's containers.")
+      .Field("image", &Container::image, "The container image.")
+      .Field("command", &Container::command,
+             "Templates; empty = image entrypoint. Assign a new list to change.")
+      .Field("args", &Container::args, "Templates. Assign a new list to change.")
+      .Field("ports", &Container::ports, "PortList; names and numbers unique in the pod.")
+      .Field("env", &Container::env, "EnvVarList.")
+      .Field("resources", &Container::resources, "Resources.")
+      .Field("probes", &Container::probes, "Probes (sidecars only); named ports are the container's own.")
+      .Field("volume_mounts", &Container::volume_mounts, "VolumeMountList: the role's storage.")
+      .Field("config", &Container::config,
+             "Paths of the role's config files, mounted there. Assign a new list to change.")
+      .def("find_port", &Container::FindPort, py::arg("name"),
+           py::return_value_policy::reference_internal, "The port named `name`, or None.");
+  ValueClass<Metrics>(m, "Metrics",
+                      "Where Prometheus scrapes a role's members: the pod annotations "
+                      "prometheus.io/scrape, /port and /path.")
+      .Field("port", &Metrics::port, "A PortRef: a port of the pod by name, or a number.")
+      .Field("path", &Metrics::path, "Default \"/metrics\"; starts with '/'.");
   ValueClass<Role>(m, "Role", "One kind of member of an App (broker, namenode, ...).")
       .Field("name", &Role::name, "DNS-1035 label, unique in the app.")
       .Field("image", &Role::image, "The container image.")
@@ -456,6 +528,22 @@ PYBIND11_MODULE(_strata, m) {
       .Field("lifecycle", &Role::lifecycle, "Lifecycle.")
       .Field("security", &Role::security, "Security.")
       .Field("placement", &Role::placement, "Placement.")
+      .Field("pod", &Role::pod, "PodSettings (also as the flat names below).")
+      .Alias("service_account_name", &Role::pod, &PodSettings::service_account_name,
+             "pod.service_account_name: the pods' ServiceAccount.")
+      .Alias("image_pull_secrets", &Role::pod, &PodSettings::image_pull_secrets,
+             "pod.image_pull_secrets. Assign a new list to change.")
+      .Alias("priority_class_name", &Role::pod, &PodSettings::priority_class_name,
+             "pod.priority_class_name.")
+      .Alias("pod_labels", &Role::pod, &PodSettings::labels, "pod.labels (a live StringMap).")
+      .Alias("pod_annotations", &Role::pod, &PodSettings::annotations,
+             "pod.annotations (a live StringMap).")
+      .Field("containers", &Role::containers,
+             "ContainerList: sidecars, after the role's own container. Changing them restarts members.")
+      .Field("init_containers", &Role::init_containers,
+             "ContainerList: run in order before the others. Changing them restarts members.")
+      .Field("metrics", &Role::metrics,
+             "Optional Metrics: prometheus.io/* pod annotations (outside the spec-hash).")
       .def("find_port", &Role::FindPort, py::arg("name"), py::return_value_policy::reference_internal,
            "The port named `name`, or None.");
 
@@ -473,6 +561,11 @@ PYBIND11_MODULE(_strata, m) {
       .Field("name", &StorageOverride::name, "A storage name of the role.")
       .Field("size", &StorageOverride::size, "Optional Quantity; not below the App's minSize.")
       .Field("storage_class_name", &StorageOverride::storage_class_name, "Empty: keep the App's.");
+  ValueClass<MemberReplace>(m, "MemberReplace",
+                            "Rebuild one member on empty storage, once per token (SPEC-2 §9).")
+      .Field("member", &MemberReplace::member, "\"<cluster>-<role>-<ordinal>\", a current member.")
+      .Field("token", &MemberReplace::token,
+             "1..63 of [A-Za-z0-9._-]; a new token replaces the member again.");
   ValueClass<RoleOverride>(m, "RoleOverride", "A Cluster's settings for one role.")
       .Field("name", &RoleOverride::name, "A role of the App.")
       .Field("members", &RoleOverride::members, "None: the cardinality's minimum.")
@@ -484,7 +577,29 @@ PYBIND11_MODULE(_strata, m) {
              "File path -> [(key, template)] overriding that file's data. Assign a new dict to change.")
       .Field("node_selector", &RoleOverride::node_selector, "StringMap.")
       .Field("tolerations", &RoleOverride::tolerations,
-             "Kubernetes tolerations (a list of dicts). Assign a new list to change.");
+             "Kubernetes tolerations (a list of dicts). Assign a new list to change.")
+      .Field("pod", &RoleOverride::pod,
+             "PodSettings over the App role's: non-empty strings and lists replace, labels and "
+             "annotations merge per key (also as the flat names below).")
+      .Alias("service_account_name", &RoleOverride::pod, &PodSettings::service_account_name,
+             "pod.service_account_name; empty: the App role's.")
+      .Alias("image_pull_secrets", &RoleOverride::pod, &PodSettings::image_pull_secrets,
+             "pod.image_pull_secrets; replaces the App role's when non-empty. Assign a new list to change.")
+      .Alias("priority_class_name", &RoleOverride::pod, &PodSettings::priority_class_name,
+             "pod.priority_class_name; empty: the App role's.")
+      .Alias("pod_labels", &RoleOverride::pod, &PodSettings::labels,
+             "pod.labels, merged per key over the App role's (a live StringMap).")
+      .Alias("pod_annotations", &RoleOverride::pod, &PodSettings::annotations,
+             "pod.annotations, merged per key over the App role's (a live StringMap).")
+      .Field("restart_token", &RoleOverride::restart_token,
+             "Pod annotation strata.dev/restart-token, in the spec-hash: a new value restarts "
+             "every member in rollout order.")
+      .Field("replace", &RoleOverride::replace,
+             "MemberReplaceList: members to rebuild on empty storage, each once per token.")
+      .Field("containers", &RoleOverride::containers,
+             "ContainerList: each replaces the App role's sidecar of its name or is added after them.")
+      .Field("init_containers", &RoleOverride::init_containers,
+             "ContainerList: each replaces the App role's init container of its name or is added.");
   ValueClass<Connection>(m, "Connection", "A named endpoint usable in templates.")
       .Field("name", &Connection::name, "DNS-1123 label.")
       .Field("endpoint", &Connection::endpoint, "\"host:port\" or a URL.");
@@ -496,6 +611,8 @@ PYBIND11_MODULE(_strata, m) {
       .Field("domain", &Cluster::domain, "Default cluster.local.")
       .Field("roles", &Cluster::roles, "RoleOverrideList (edits apply in place).")
       .Field("connections", &Cluster::connections, "ConnectionList.")
+      .Field("stopped", &Cluster::stopped,
+             "True scales every role to 0 keeping the PVCs; False brings them back (SPEC-2 §9).")
       .def("find_role", &Cluster::FindRole, py::arg("name"),
            py::return_value_policy::reference_internal,
            "The override for role `name` (editable in place), or None.");

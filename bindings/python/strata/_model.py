@@ -36,6 +36,9 @@ _LIST_TYPES = (
     _strata.ConfigFileList,
     _strata.ServiceSpecList,
     _strata.ConnectionList,
+    _strata.ContainerList,
+    _strata.VolumeMountList,
+    _strata.MemberReplaceList,
     _strata.AppDocumentList,
     _strata.ClusterDocumentList,
 )

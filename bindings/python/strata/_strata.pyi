@@ -91,6 +91,9 @@ class StorageOverrideList(_List[StorageOverride]): ...
 class ConfigFileList(_List[ConfigFile]): ...
 class ServiceSpecList(_List[ServiceSpec]): ...
 class ConnectionList(_List[Connection]): ...
+class ContainerList(_List[Container]): ...
+class VolumeMountList(_List[VolumeMount]): ...
+class MemberReplaceList(_List[MemberReplace]): ...
 class AppDocumentList(_List[AppDocument]): ...
 class ClusterDocumentList(_List[ClusterDocument]): ...
 class QuantityMap(_Map[Quantity]): ...
@@ -214,6 +217,11 @@ class ConfigFile(_Value):
     def __init__(self, **fields: Any) -> None: ...
 
 # strata/rollout_policy.h
+class Approval(enum.Enum):
+    NONE = 0
+    LEADER = 1
+    EVERY = 2
+
 class InitialRollout(enum.Enum):
     PARALLEL = 0
     SERIAL = 1
@@ -248,6 +256,7 @@ class RolloutPolicy(_Value):
     gate: Optional[Gate]
     zone_parallel: bool
     ready_timeout_seconds: Optional[int]
+    approval: Approval
     initial: InitialRollout
     def __init__(self, **fields: Any) -> None: ...
     def resolve_max_unavailable(self, members: int) -> int: ...
@@ -272,7 +281,8 @@ class EnvVar(_Value):
     name: str
     value: str
     secret: Optional[SecretKeyRef]
-    def __init__(self, *, name: str = ..., value: str = ..., secret: Optional[SecretKeyRef] = ...) -> None: ...
+    field: str
+    def __init__(self, *, name: str = ..., value: str = ..., secret: Optional[SecretKeyRef] = ..., field: str = ...) -> None: ...
 
 class Resources(_Value):
     requests: QuantityMap
@@ -290,6 +300,7 @@ class ServiceSpec(_Value):
     type: ServiceType
     per_member: bool
     dashboard: bool
+    annotations: StringMap
     def __init__(self, **fields: Any) -> None: ...
 
 class Lifecycle(_Value):
@@ -321,6 +332,39 @@ class Placement(_Value):
     mode: PlacementMode
     def __init__(self, *, spread: Spread = ..., mode: PlacementMode = ...) -> None: ...
 
+class PodSettings(_Value):
+    service_account_name: str
+    image_pull_secrets: list[str]
+    priority_class_name: str
+    labels: StringMap
+    annotations: StringMap
+    def __init__(self, **fields: Any) -> None: ...
+
+class VolumeMount(_Value):
+    name: str
+    mount_path: str
+    read_only: bool
+    def __init__(self, *, name: str = ..., mount_path: str = ..., read_only: bool = ...) -> None: ...
+
+class Container(_Value):
+    name: str
+    image: str
+    command: list[str]
+    args: list[str]
+    ports: PortList
+    env: EnvVarList
+    resources: Resources
+    probes: Probes
+    volume_mounts: VolumeMountList
+    config: list[str]
+    def __init__(self, *, name: str = ..., image: str = ..., **fields: Any) -> None: ...
+    def find_port(self, name: str) -> Optional[Port]: ...
+
+class Metrics(_Value):
+    port: PortRef
+    path: str
+    def __init__(self, *, port: PortRef = ..., path: str = ...) -> None: ...
+
 class Role(_Value):
     name: str
     image: str
@@ -341,6 +385,15 @@ class Role(_Value):
     lifecycle: Lifecycle
     security: Security
     placement: Placement
+    pod: PodSettings
+    service_account_name: str
+    image_pull_secrets: list[str]
+    priority_class_name: str
+    pod_labels: StringMap
+    pod_annotations: StringMap
+    containers: ContainerList
+    init_containers: ContainerList
+    metrics: Optional[Metrics]
     def __init__(self, **fields: Any) -> None: ...
     def find_port(self, name: str) -> Optional[Port]: ...
 
@@ -362,6 +415,11 @@ class StorageOverride(_Value):
     storage_class_name: str
     def __init__(self, **fields: Any) -> None: ...
 
+class MemberReplace(_Value):
+    member: str
+    token: str
+    def __init__(self, *, member: str = ..., token: str = ...) -> None: ...
+
 class RoleOverride(_Value):
     name: str
     members: Optional[int]
@@ -372,6 +430,16 @@ class RoleOverride(_Value):
     config: dict[str, list[tuple[str, str]]]
     node_selector: StringMap
     tolerations: JSON
+    pod: PodSettings
+    service_account_name: str
+    image_pull_secrets: list[str]
+    priority_class_name: str
+    pod_labels: StringMap
+    pod_annotations: StringMap
+    restart_token: str
+    replace: MemberReplaceList
+    containers: ContainerList
+    init_containers: ContainerList
     def __init__(self, *, name: str = ..., members: Optional[int] = ..., image: str = ..., **fields: Any) -> None: ...
 
 class Connection(_Value):
@@ -387,6 +455,7 @@ class Cluster(_Value):
     domain: str
     roles: RoleOverrideList
     connections: ConnectionList
+    stopped: bool
     def __init__(self, *, name: str = ..., namespace: str = ..., app: str = ..., roles: Iterable[RoleOverride] = ..., **fields: Any) -> None: ...
     def find_role(self, name: str) -> Optional[RoleOverride]: ...
     def role(self, name: str) -> RoleOverride:
