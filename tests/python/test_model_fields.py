@@ -261,3 +261,10 @@ def test_invalid_new_fields_raise_validation_errors_naming_them():
     with pytest.raises(strata.ValidationError) as e:
         strata.compile(docs)
     assert "replace" in str(e.value)
+
+
+def test_container_find_port_returns_the_live_port_or_none():
+    c = strata.Container(name="exporter", ports=[strata.Port(name="metrics", port=9404)])
+    assert c.find_port("metrics").port == 9404 and c.find_port("nope") is None
+    c.find_port("metrics").port = 9405  # live, like Role.find_port
+    assert c.ports[0].port == 9405
