@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "plan/adoptable.h"
 #include "plan/predicates.h"
 #include "strata/diagnostic.h"
 #include "strata/observed_state.h"
@@ -426,5 +428,75 @@ Json ObservedStateToList(const ObservedState& state) {
               {"metadata", {{"resourceVersion", ""}}}};
 }
 
+
+ObservedState UnlabelledStatefulSets(const std::vector<Json>& stateful_sets,
+                                     const std::vector<Json>& pods,
+                                     const std::vector<Json>& persistent_volume_claims) {
+  // Objects as the API returns them, not yet checked: every access is guarded.
+  auto object_at = [](const Json& o, std::initializer_list<const char*> path) -> const Json* {
+    const Json* at = &o;
+    for (const char* key : path) {
+      if (!at->is_object()) return nullptr;
+      auto it = at->find(key);
+      if (it == at->end()) return nullptr;
+      at = &*it;
+    }
+    return at;
+  };
+  auto name_of = [&](const Json& o) -> std::string {
+    const Json* name = object_at(o, {"metadata", "name"});
+    return name != nullptr && name->is_string() ? name->get<std::string>() : "";
+  };
+  auto unlabelled = [&](const Json& o) {
+    const Json* labels = object_at(o, {"metadata", "labels"});
+    return labels == nullptr || !labels->is_object() ||
+           !labels->contains(plan_internal::kInstanceLabel);
+  };
+  ObservedState out;
+  std::set<std::string> pods_kept, pvcs_kept;
+  for (const Json& sts : stateful_sets) {
+    const std::string sts_name = name_of(sts);
+    if (!unlabelled(sts) || sts_name.empty()) continue;
+    out.stateful_sets.push_back(sts);
+    // Members: <sts>-<ordinal>, selected by the StatefulSet (a missing or
+    // empty matchLabels selects nothing, as for the controller).
+    const Json* match = object_at(sts, {"spec", "selector", "matchLabels"});
+    if (match != nullptr && match->is_object() && !match->empty()) {
+      for (const Json& pod : pods) {
+        std::string name = name_of(pod);
+        if (!unlabelled(pod) || pods_kept.count(name) ||
+            !plan_internal::OrdinalOf(name, sts_name).has_value()) {
+          continue;
+        }
+        const Json* labels = object_at(pod, {"metadata", "labels"});
+        bool selected = labels != nullptr && labels->is_object();
+        for (auto it = match->begin(); selected && it != match->end(); ++it) {
+          auto have = labels->find(it.key());
+          selected = have != labels->end() && *have == it.value();
+        }
+        if (selected) {
+          pods_kept.insert(name);
+          out.pods.push_back(pod);
+        }
+      }
+    }
+    const Json* templates = object_at(sts, {"spec", "volumeClaimTemplates"});
+    if (templates == nullptr || !templates->is_array()) continue;
+    for (const Json& t : *templates) {
+      std::string claim = name_of(t);
+      if (claim.empty()) continue;
+      std::string prefix = absl::StrCat(claim, "-", sts_name);
+      for (const Json& pvc : persistent_volume_claims) {
+        std::string name = name_of(pvc);
+        if (unlabelled(pvc) && !pvcs_kept.count(name) &&
+            plan_internal::OrdinalOf(name, prefix).has_value()) {
+          pvcs_kept.insert(name);
+          out.persistent_volume_claims.push_back(pvc);
+        }
+      }
+    }
+  }
+  return out;
+}
 
 }  // namespace strata

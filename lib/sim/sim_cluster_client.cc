@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "plan/adoptable.h"
 
 namespace strata {
 namespace {
@@ -20,9 +22,18 @@ std::string InstanceOf(const Json& object) {
   return labels->value("app.kubernetes.io/instance", "");
 }
 
-void KeepCluster(std::vector<Json>& list, const std::string& cluster) {
+std::string NameOf(const Json& object) {
+  auto md = object.find("metadata");
+  return md == object.end() || !md->is_object() ? "" : md->value("name", "");
+}
+
+// Keeps the objects of `cluster` and those named in `also`.
+void KeepCluster(std::vector<Json>& list, const std::string& cluster,
+                 const std::set<std::string>& also) {
   list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](const Json& o) { return InstanceOf(o) != cluster; }),
+                            [&](const Json& o) {
+                              return InstanceOf(o) != cluster && !also.count(NameOf(o));
+                            }),
              list.end());
 }
 
@@ -39,12 +50,15 @@ absl::StatusOr<ObservedState> SimClusterClient::Observe(const ObserveRequest& re
   ObservedState state;
   if (request.namespace_ != kube_.namespace_()) return state;
   state = kube_.ToObservedState();
-  KeepCluster(state.stateful_sets, request.cluster);
-  KeepCluster(state.pods, request.cluster);
-  KeepCluster(state.services, request.cluster);
-  KeepCluster(state.config_maps, request.cluster);
-  KeepCluster(state.pod_disruption_budgets, request.cluster);
-  KeepCluster(state.persistent_volume_claims, request.cluster);
+  // As KubeClient::Observe: the Cluster's labelled objects, and StatefulSets
+  // without an instance label with their members and claims (SPEC-2 §10).
+  ObservedState adoptable = UnlabelledStatefulSets(state.stateful_sets, state.pods,
+                                                   state.persistent_volume_claims);
+  for (const char* kind : kClusterObjectKinds) {
+    std::set<std::string> extra;
+    for (const Json& o : *adoptable.ObjectsOf(kind)) extra.insert(NameOf(o));
+    KeepCluster(*state.ObjectsOf(kind), request.cluster, extra);
+  }
   if (!request.nodes) state.nodes.clear();
   if (!request.secrets) state.secrets.clear();
   return state;

@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "kube/client/exec_plugin.h"
+#include "plan/adoptable.h"
 #include "kube/client/transport.h"
 #include "util/status_macros.h"
 
@@ -972,6 +973,31 @@ absl::StatusOr<ObservedState> KubeClient::Observe(const ObserveRequest& request)
     points.push_back({src.kind, src.namespace_, src.selector,
                       list["metadata"].value("resourceVersion", "")});
     for (Json& item : list["items"]) all["items"].push_back(std::move(item));
+  }
+  // Adoption (SPEC-2 §10): StatefulSets written by hand or by Helm carry no
+  // instance label; the planner decides which of them a role takes over, so
+  // they come with their members and claims (UnlabelledStatefulSets).
+  const std::string unlabelled = "!app.kubernetes.io/instance";
+  STRATA_ASSIGN_OR_RETURN(Json bare_sets, ListObjects(*impl_, "StatefulSet", request.namespace_,
+                                                      unlabelled, "application/json"));
+  points.push_back({"StatefulSet", request.namespace_, unlabelled,
+                    bare_sets["metadata"].value("resourceVersion", "")});
+  if (!bare_sets["items"].empty()) {
+    std::map<std::string, std::vector<Json>> bare;
+    for (const char* kind : {"Pod", "PersistentVolumeClaim"}) {
+      STRATA_ASSIGN_OR_RETURN(Json list, ListObjects(*impl_, kind, request.namespace_, unlabelled,
+                                                     "application/json"));
+      points.push_back({kind, request.namespace_, unlabelled,
+                        list["metadata"].value("resourceVersion", "")});
+      for (Json& item : list["items"]) bare[kind].push_back(std::move(item));
+    }
+    std::vector<Json> sets;
+    for (Json& item : bare_sets["items"]) sets.push_back(std::move(item));
+    ObservedState adoptable =
+        UnlabelledStatefulSets(sets, bare["Pod"], bare["PersistentVolumeClaim"]);
+    for (const char* kind : {"StatefulSet", "Pod", "PersistentVolumeClaim"}) {
+      for (Json& item : *adoptable.ObjectsOf(kind)) all["items"].push_back(std::move(item));
+    }
   }
   STRATA_ASSIGN_OR_RETURN(
       ObservedState state,
