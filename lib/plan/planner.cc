@@ -384,6 +384,20 @@ class RolePlanner {
   bool AllAvailable() const;
   void Update(Chain& chain);
   void Cleanup(Chain& chain);
+  // Adoption (SPEC-2 §10): the role's StatefulSet exists but was not written
+  // by strata (no app.kubernetes.io/instance label: by hand, by Helm).
+  bool Adopting() const {
+    return observed_sts_ != nullptr &&
+           LabelOf(*observed_sts_, plan_internal::kInstanceLabel).empty();
+  }
+  // Steps putting strata's selector labels on the adopted StatefulSet's pods
+  // and PVCs that lack them, before the StatefulSet is replaced, so that
+  // strata's StatefulSet takes its members over with their volumes.
+  void AdoptMembers(Chain& chain);
+  // Errors for a StatefulSet not written by strata whose claims have the
+  // name of one of the role's storage entries but whose name is not the
+  // role's StatefulSet's: its data would not follow (SPEC-2 §10).
+  void RefuseUnfollowableClaims();
   // rollout.approval (SPEC-2 §9): the token for disrupting member `ordinal`
   // (`what` says how, for the reason). Unless PlanOptions::approve holds it,
   // appends a wait of condition approval to `chain`; either way a note says
@@ -616,6 +630,7 @@ void RolePlanner::Objects(Chain& chain) {
     if (o.role != role_.name) continue;
     if (o.kind == "StatefulSet") {
       Target t{.kind = "StatefulSet", .name = o.name, .role = role_.name};
+      if (Adopting()) AdoptMembers(chain);
       if (!immutable_changes_.empty()) {
         Step del = MakeStep(
             Action::kDelete, t, Phase::kObjects,
@@ -695,6 +710,144 @@ void RolePlanner::Objects(Chain& chain) {
     Step s = MakeStep(Action::kApply, t, Phase::kObjects, std::move(reason));
     s.object = o.body;
     b_.Then(chain, std::move(s));
+  }
+}
+
+void RolePlanner::AdoptMembers(Chain& chain) {
+  const Json* selector = Find(*desired_sts_, {"spec", "selector", "matchLabels"});
+  if (selector == nullptr || !selector->is_object()) return;
+  // What strata's StatefulSet selects its pods by, and (as the controller
+  // labels the claims it creates) its claims' template labels.
+  std::map<std::string, std::string> pod_labels;
+  for (auto it = selector->begin(); it != selector->end(); ++it) {
+    if (it.value().is_string()) pod_labels[it.key()] = it.value().get<std::string>();
+  }
+  pod_labels[plan_internal::kInstanceLabel] = desired_.cluster;
+  pod_labels[plan_internal::kComponentLabel] = role_.name;
+  std::map<std::string, std::map<std::string, std::string>> claim_labels;
+  if (const Json* vcts = Find(*desired_sts_, {"spec", "volumeClaimTemplates"});
+      vcts != nullptr && vcts->is_array()) {
+    for (const Json& t : *vcts) {
+      std::map<std::string, std::string> labels = pod_labels;
+      if (const Json* l = Find(t, {"metadata", "labels"}); l != nullptr && l->is_object()) {
+        for (auto it = l->begin(); it != l->end(); ++it) {
+          if (it.value().is_string()) labels[it.key()] = it.value().get<std::string>();
+        }
+      }
+      claim_labels[NameOf(t)] = std::move(labels);
+    }
+  }
+  auto missing = [](const Json& object, const std::map<std::string, std::string>& labels) {
+    for (const auto& [k, v] : labels) {
+      if (LabelOf(object, k) != v) return true;
+    }
+    return false;
+  };
+  auto partial = [&](const char* kind, const std::string& name,
+                     const std::map<std::string, std::string>& labels) {
+    Json l = Json::object();
+    for (const auto& [k, v] : labels) l[k] = v;
+    return Json{{"apiVersion", "v1"},
+                {"kind", kind},
+                {"metadata",
+                 {{"name", name}, {"namespace", desired_.namespace_}, {"labels", std::move(l)}}}};
+  };
+  const std::string adopt =
+      absl::StrCat("adopt StatefulSet ", role_.stateful_set,
+                   " (SPEC-2 §10: not written by strata, no ", plan_internal::kInstanceLabel,
+                   " label): label ");
+  std::vector<int32_t> labelled;
+  for (const Json& pod : observed_.pods) {
+    std::optional<int32_t> k = plan_internal::OrdinalOf(NameOf(pod), role_.stateful_set);
+    if (!k.has_value() || !missing(pod, pod_labels)) continue;
+    Step s = MakeStep(Action::kApply, PodTarget(role_.stateful_set, role_.name, *k),
+                      Phase::kObjects,
+                      absl::StrCat(adopt, "pod ", NameOf(pod),
+                                   " with strata's selector so the new StatefulSet takes it "
+                                   "over with its data"));
+    s.object = partial("Pod", NameOf(pod), pod_labels);
+    labelled.push_back(b_.Add(std::move(s), chain.frontier));
+  }
+  for (const Storage& st : role_.storage) {
+    auto labels = claim_labels.find(st.name);
+    if (labels == claim_labels.end()) continue;
+    for (const auto& [k, pvc] : ClaimPvcs(st.name)) {
+      if (!missing(*pvc, labels->second)) continue;
+      Step s = MakeStep(
+          Action::kApply,
+          Target{.kind = "PersistentVolumeClaim", .name = NameOf(*pvc), .role = role_.name,
+                 .ordinal = k},
+          Phase::kObjects,
+          absl::StrCat(adopt, "PVC ", NameOf(*pvc),
+                       " as role ", role_.name, "'s claim (storage ", st.name,
+                       "); the claim and its volume stay as they are"));
+      s.object = partial("PersistentVolumeClaim", NameOf(*pvc), labels->second);
+      labelled.push_back(b_.Add(std::move(s), chain.frontier));
+    }
+  }
+  if (!labelled.empty()) chain.frontier = labelled;
+}
+
+// The images of a StatefulSet's containers without tag or digest
+// ("gcr.io/google-samples/cassandra").
+std::set<std::string> ImageRepositories(const Json& sts) {
+  std::set<std::string> out;
+  const Json* containers = Find(sts, {"spec", "template", "spec", "containers"});
+  if (containers == nullptr || !containers->is_array()) return out;
+  for (const Json& c : *containers) {
+    std::string image = StringAt(c, {"image"});
+    image = image.substr(0, image.find('@'));
+    size_t colon = image.rfind(':');
+    if (colon != std::string::npos && image.find('/', colon) == std::string::npos) {
+      image.resize(colon);
+    }
+    if (!image.empty()) out.insert(image);
+  }
+  return out;
+}
+
+void RolePlanner::RefuseUnfollowableClaims() {
+  std::set<std::string> roles_sets;  // Every role's own StatefulSet.
+  for (const CompiledRole& r : desired_.roles) roles_sets.insert(r.stateful_set);
+  const std::set<std::string> images = ImageRepositories(*desired_sts_);
+  for (const Json& sts : observed_.stateful_sets) {
+    const std::string name = NameOf(sts);
+    if (roles_sets.count(name) || !LabelOf(sts, plan_internal::kInstanceLabel).empty()) continue;
+    // The same software (an image in common): what the role was imported
+    // from, not another application that happens to use the claim's name.
+    bool same_software = false;
+    for (const std::string& i : ImageRepositories(sts)) same_software |= images.count(i) > 0;
+    if (!same_software) continue;
+    const Json* vcts = Find(sts, {"spec", "volumeClaimTemplates"});
+    if (vcts == nullptr || !vcts->is_array()) continue;
+    for (const Json& t : *vcts) {
+      const std::string claim = NameOf(t);
+      bool ours = false;
+      for (const Storage& s : role_.storage) ours |= s.name == claim;
+      // The role's own claims exist already: it runs (or ran, or was given
+      // copies) on volumes of its own.
+      if (!ours || !ClaimPvcs(claim).empty()) continue;
+      std::vector<std::string> held;
+      const std::string prefix = absl::StrCat(claim, "-", name);
+      for (const Json& pvc : observed_.persistent_volume_claims) {
+        if (plan_internal::OrdinalOf(NameOf(pvc), prefix).has_value()) {
+          held.push_back(NameOf(pvc));
+        }
+      }
+      if (held.empty()) continue;
+      errors_.push_back(absl::StrCat(
+          "role ", role_.name, ": storage ", claim, ": refusing to plan (SPEC-2 §10): ",
+          "StatefulSet ", name, " (not strata's: no ", plan_internal::kInstanceLabel,
+          " label) keeps its members' data on ", absl::StrJoin(held, ", "),
+          ", but strata's StatefulSet for role ", role_.name, " is ", role_.stateful_set,
+          ", whose members mount ", PvcName(claim, role_.stateful_set, 0),
+          ", ...: the data would not follow, and the role would start on empty volumes "
+          "beside the running members. A StatefulSet's claims cannot be renamed: copy each "
+          "volume to the claim strata's member mounts (", prefix, "-0 -> ",
+          PvcName(claim, role_.stateful_set, 0),
+          ", ...; e.g. a PVC restored from a VolumeSnapshot), or delete StatefulSet ", name,
+          " and its claims if their data is not needed (docs/migrating.md)"));
+    }
   }
 }
 
@@ -1474,6 +1627,7 @@ RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
                                    ": the compiled objects have no StatefulSet"));
     return result;
   }
+  RefuseUnfollowableClaims();
   Chain chain{start};
   size_t first_step = b_.plan().steps.size();
   Objects(chain);

@@ -317,6 +317,49 @@ inline std::vector<std::string> Summary(const Plan& plan) {
   return out;
 }
 
+// Makes StatefulSet `sts` of `s` look written by hand (SPEC-2 §10): no
+// app.kubernetes.io/* labels on it, its pods and its claims, its own
+// selector and pod labels {app: <app_label>}, OrderedReady, and pods without
+// strata's spec-hash (so each is outdated).
+inline void HandWritten(ObservedState& s, const std::string& sts,
+                        const std::string& app_label) {
+  auto strip = [&](Json& o) {
+    Json labels = Json::object();
+    if (o["metadata"].contains("labels")) {
+      for (auto it = o["metadata"]["labels"].begin(); it != o["metadata"]["labels"].end(); ++it) {
+        if (it.key().rfind("app.kubernetes.io/", 0) != 0) labels[it.key()] = it.value();
+      }
+    }
+    o["metadata"]["labels"] = labels;
+  };
+  for (Json& o : s.stateful_sets) {
+    if (plan_internal::NameOf(o) != sts) continue;
+    strip(o);
+    o["metadata"]["labels"]["app"] = app_label;
+    o["spec"]["selector"] = {{"matchLabels", {{"app", app_label}}}};
+    o["spec"]["template"]["metadata"]["labels"] = {{"app", app_label}};
+    o["spec"]["template"]["metadata"].erase("annotations");
+    o["spec"]["podManagementPolicy"] = "OrderedReady";
+    if (o["spec"].contains("volumeClaimTemplates")) {
+      for (Json& t : o["spec"]["volumeClaimTemplates"]) t["metadata"].erase("labels");
+    }
+  }
+  for (Json& o : s.pods) {
+    if (!plan_internal::OrdinalOf(plan_internal::NameOf(o), sts).has_value()) continue;
+    strip(o);
+    o["metadata"]["labels"]["app"] = app_label;
+    if (o["metadata"].contains("annotations")) {
+      o["metadata"]["annotations"].erase(plan_internal::kSpecHashAnnotation);
+    }
+  }
+  for (Json& o : s.persistent_volume_claims) {
+    std::string name = plan_internal::NameOf(o);
+    if (name.find(absl::StrCat("-", sts, "-")) == std::string::npos) continue;
+    strip(o);
+    o["metadata"]["labels"]["app"] = app_label;
+  }
+}
+
 }  // namespace strata::plan_testing
 
 #endif  // STRATA_TESTS_PLAN_FIXTURES_H_

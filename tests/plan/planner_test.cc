@@ -39,6 +39,7 @@ using ::strata::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 Plan MustPlan(const CompiledCluster& desired, const ObservedState& observed,
               absl::Time now = Now()) {
@@ -1105,6 +1106,143 @@ TEST(PlannerTest, PodTemplateFieldsRestartTheirRoleServiceAnnotationsNobody) {
   Plan plan = plan_for(annotated);
   EXPECT_THAT(Restarts(plan), IsEmpty());
   EXPECT_FALSE(plan.steps.empty()) << "the Service must still be updated";
+}
+
+// ---------------------------------------------------------------- adoption (SPEC-2 §10)
+
+TEST(PlannerAdoptionTest, LabelsPodsAndPvcsThenOrphanDeletesAndRollsOneAtATime) {
+  RoleSpec spec{.name = "db", .members = 3, .storage_size = "10Gi", .storage_class = "fast"};
+  CompiledCluster desired = MakeCluster({spec});
+  ObservedState observed = Converged(desired);
+  plan_testing::HandWritten(observed, "events-db", "db");
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  std::vector<std::string> summary = Summary(plan);
+  ASSERT_GE(summary.size(), 8u) << Dump(plan);
+  EXPECT_THAT(std::vector<std::string>(summary.begin(), summary.begin() + 8),
+              ElementsAre("apply Pod/events-db-0", "apply Pod/events-db-1",
+                          "apply Pod/events-db-2",
+                          "apply PersistentVolumeClaim/data-events-db-0",
+                          "apply PersistentVolumeClaim/data-events-db-1",
+                          "apply PersistentVolumeClaim/data-events-db-2",
+                          "delete StatefulSet/events-db orphan",
+                          "apply StatefulSet/events-db replicas=3"))
+      << Dump(plan);
+  // The labels go on in parallel, all before the orphan delete.
+  for (int i = 0; i < 6; ++i) EXPECT_THAT(plan.steps[i].after, IsEmpty()) << i;
+  EXPECT_THAT(plan.steps[6].after, ElementsAre(1, 2, 3, 4, 5, 6));
+  EXPECT_THAT(plan.steps[0].reason,
+              HasSubstr("adopt StatefulSet events-db (SPEC-2 §10: not written by strata"));
+  EXPECT_THAT(plan.steps[0].reason,
+              HasSubstr("label pod events-db-0 with strata's selector so the new StatefulSet "
+                        "takes it over with its data"));
+  EXPECT_THAT(plan.steps[3].reason, HasSubstr("label PVC data-events-db-0 as role db's claim"));
+  // Partial objects: name, namespace and labels only, strata's selector.
+  const Json& pod = plan.steps[0].object;
+  EXPECT_EQ(pod["kind"], "Pod");
+  EXPECT_EQ(pod.size(), 3u) << pod.dump();
+  EXPECT_EQ(pod["metadata"].size(), 3u) << pod.dump();
+  EXPECT_EQ(pod["metadata"]["namespace"], plan_testing::kNamespace);
+  EXPECT_EQ(pod["metadata"]["labels"]["app.kubernetes.io/instance"], plan_testing::kCluster);
+  EXPECT_EQ(pod["metadata"]["labels"]["app.kubernetes.io/component"], "db");
+  const Json& pvc = plan.steps[3].object;
+  EXPECT_EQ(pvc["kind"], "PersistentVolumeClaim");
+  EXPECT_EQ(pvc["metadata"]["labels"]["app.kubernetes.io/instance"], plan_testing::kCluster);
+  EXPECT_FALSE(pvc.contains("spec"));
+  // Then every member onto strata's template, one at a time, no PVC lost.
+  std::vector<std::string> restarts;
+  for (const std::string& line : summary) {
+    if (line.rfind("restart ", 0) == 0) restarts.push_back(line);
+  }
+  EXPECT_THAT(restarts, ElementsAre("restart events-db-2", "restart events-db-1",
+                                    "restart events-db-0"))
+      << Dump(plan);
+  ExpectNoPvcDeleted(plan);
+}
+
+TEST(PlannerAdoptionTest, LabelsOnlyWhatStillLacksThem) {
+  RoleSpec spec{.name = "db", .members = 2, .storage_size = "10Gi"};
+  CompiledCluster desired = MakeCluster({spec});
+  ObservedState observed = Converged(desired);
+  plan_testing::HandWritten(observed, "events-db", "db");
+  // A pass labelled pod 0 and its claim, then stopped.
+  for (Json* o : {FindPod(observed, "events-db-0"), FindPvc(observed, "data-events-db-0")}) {
+    ASSERT_NE(o, nullptr);
+    (*o)["metadata"]["labels"]["app.kubernetes.io/instance"] = plan_testing::kCluster;
+    (*o)["metadata"]["labels"]["app.kubernetes.io/component"] = "db";
+  }
+  Plan plan = MustPlan(desired, observed);
+  ExpectWellFormed(plan);
+  std::vector<std::string> summary = Summary(plan);
+  ASSERT_GE(summary.size(), 3u);
+  EXPECT_THAT(std::vector<std::string>(summary.begin(), summary.begin() + 3),
+              ElementsAre("apply Pod/events-db-1", "apply PersistentVolumeClaim/data-events-db-1",
+                          "delete StatefulSet/events-db orphan"))
+      << Dump(plan);
+}
+
+TEST(PlannerAdoptionTest, StrataOwnStatefulSetIsNotAdopted) {
+  RoleSpec old_spec{.name = "db", .members = 3, .storage_size = "10Gi"};
+  RoleSpec new_spec = old_spec;
+  new_spec.service_name = "events-db-peers";
+  Plan plan = MustPlan(MakeCluster({new_spec}), Converged(MakeCluster({old_spec})));
+  for (const Step& s : plan.steps) {
+    EXPECT_NE(s.target.kind, "Pod") << Dump(plan);
+    EXPECT_THAT(s.reason, Not(HasSubstr("SPEC-2 §10"))) << Dump(plan);
+  }
+}
+
+// The seed's Cassandra case: the running StatefulSet is called `db-old`,
+// strata's would be `events-db`, so data-db-old-N would never be mounted.
+ObservedState RunningUnderAnotherName(const RoleSpec& spec) {
+  CompiledCluster as_old = MakeCluster({spec});
+  ObservedState observed = Converged(as_old);
+  plan_testing::HandWritten(observed, "events-db", "db");
+  auto rename = [](Json& o, const std::string& from, const std::string& to) {
+    std::string name = plan_internal::NameOf(o);
+    size_t at = name.find(from);
+    if (at != std::string::npos) o["metadata"]["name"] = name.replace(at, from.size(), to);
+  };
+  for (Json& o : observed.stateful_sets) rename(o, "events-db", "db-old");
+  for (Json& o : observed.pods) rename(o, "events-db", "db-old");
+  for (Json& o : observed.persistent_volume_claims) rename(o, "events-db", "db-old");
+  observed.services.clear();
+  observed.config_maps.clear();
+  observed.pod_disruption_budgets.clear();
+  return observed;
+}
+
+TEST(PlannerAdoptionTest, RefusesWhenTheClaimsCannotFollowTheName) {
+  RoleSpec spec{.name = "db", .members = 3, .storage_size = "10Gi"};
+  absl::StatusOr<Plan> plan =
+      PlanRollout(MakeCluster({spec}), RunningUnderAnotherName(spec), PlanOptions{.now = Now()});
+  EXPECT_THAT(plan, StatusIs(absl::StatusCode::kFailedPrecondition,
+                             HasSubstr("role db: storage data: refusing to plan (SPEC-2 §10): "
+                                       "StatefulSet db-old (not strata's")));
+  ASSERT_FALSE(plan.ok());
+  const std::string message(plan.status().message());
+  EXPECT_THAT(message, HasSubstr("data-db-old-0, data-db-old-1, data-db-old-2"));
+  EXPECT_THAT(message, HasSubstr("strata's StatefulSet for role db is events-db"));
+  EXPECT_THAT(message, HasSubstr("data-db-old-0 -> data-events-db-0"));
+  EXPECT_THAT(message, HasSubstr("docs/migrating.md"));
+}
+
+TEST(PlannerAdoptionTest, AnotherApplicationsClaimOfTheSameNameIsNoReasonToRefuse) {
+  RoleSpec spec{.name = "db", .members = 3, .storage_size = "10Gi"};
+  ObservedState observed = RunningUnderAnotherName(spec);
+  for (Json& sts : observed.stateful_sets) {
+    for (Json& c : sts["spec"]["template"]["spec"]["containers"]) c["image"] = "postgres:16";
+  }
+  Plan plan = MustPlan(MakeCluster({spec}), observed);
+  ExpectWellFormed(plan);
+  ASSERT_FALSE(plan.steps.empty());
+  EXPECT_EQ(Summary(plan)[0].rfind("apply", 0), 0u) << Dump(plan);
+  // Nor once the role's own claims exist (the data was copied to them).
+  ObservedState copied = RunningUnderAnotherName(spec);
+  Json pvc = copied.persistent_volume_claims.front();
+  pvc["metadata"]["name"] = "data-events-db-0";
+  copied.persistent_volume_claims.push_back(pvc);
+  EXPECT_THAT(PlanRollout(MakeCluster({spec}), copied, PlanOptions{.now = Now()}), IsOk());
 }
 
 }  // namespace

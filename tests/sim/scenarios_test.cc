@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "strata/documents.h"
 #include "strata/simulate.h"
 #include "strata/validate.h"
+#include "tests/plan/fixtures.h"
 #include "tests/testing/status_matchers.h"
 
 namespace strata {
@@ -388,6 +391,77 @@ TEST(CassandraMembershipTest, ScaleInLeavesThenAReturningOrdinalGetsAFreshVolume
     EXPECT_FALSE(pvc["metadata"].contains("annotations") &&
                  pvc["metadata"]["annotations"].contains("strata.dev/member-left"))
         << pvc.dump();
+  }
+}
+
+// --- adoption of a hand-written StatefulSet (SPEC-2 §10) --------------------
+
+TEST(AdoptionScenarioTest, HandWrittenStatefulSetIsTakenOverKeepingEveryPvc) {
+  absl::StatusOr<Topology> base = LoadExample("cassandra");
+  ASSERT_THAT(base, IsOk());
+  absl::StatusOr<CompiledCluster> compiled = Compile(*base, CompileOptions{});
+  ASSERT_THAT(compiled, IsOk());
+  const CompiledRole* role = nullptr;
+  for (const CompiledRole& r : compiled->roles) {
+    if (!r.storage.empty() && r.members > 1) role = &r;
+  }
+  ASSERT_NE(role, nullptr);
+  // What `kubectl apply` of the old manifests left: the StatefulSet strata
+  // would name the same, without strata's labels, on its own selector.
+  ObservedState initial = ConvergedState(*compiled, kNow);
+  plan_testing::HandWritten(initial, role->stateful_set, "legacy");
+  std::map<std::string, std::string> pvc_uids, pod_uids;
+  for (const Json& pvc : initial.persistent_volume_claims) {
+    pvc_uids[pvc["metadata"]["name"]] = pvc["metadata"]["uid"];
+  }
+  for (const Json& pod : initial.pods) {
+    if (plan_internal::OrdinalOf(pod["metadata"]["name"].get<std::string>(),
+                                 role->stateful_set)) {
+      pod_uids[pod["metadata"]["name"]] = pod["metadata"]["uid"];
+    }
+  }
+  ASSERT_EQ(pod_uids.size(), static_cast<size_t>(role->members));
+  SimulateOptions options;
+  options.start = kNow;
+  options.max_plans = 500;
+  absl::StatusOr<Timeline> t = Simulate(*compiled, initial, options);
+  ASSERT_THAT(t, IsOk());
+  EXPECT_TRUE(t->converged) << TimelineToText(*t);
+  EXPECT_THAT(t->violations, IsEmpty()) << TimelineToText(*t);
+  // Every claim kept (same uid), none added.
+  std::map<std::string, std::string> after;
+  for (const Json& pvc : t->final_state.persistent_volume_claims) {
+    after[pvc["metadata"]["name"]] = pvc["metadata"]["uid"];
+  }
+  EXPECT_EQ(after, pvc_uids) << TimelineToText(*t);
+  // Labels first, then the orphan delete; each member restarted once, one at
+  // a time (a restart only after the one before it is Ready: the
+  // simulator's budget check), onto strata's template and labels.
+  std::vector<std::string> whats, restarts;
+  for (const TimelineEvent& e : t->events) {
+    whats.push_back(e.what);
+    if (e.what.rfind("restart ", 0) == 0) restarts.push_back(e.what.substr(8));
+  }
+  auto first = [&](const std::string& prefix) {
+    return std::find_if(whats.begin(), whats.end(),
+                        [&](const std::string& w) { return w.rfind(prefix, 0) == 0; }) -
+           whats.begin();
+  };
+  EXPECT_LT(first("apply Pod " + role->stateful_set + "-0"),
+            first("delete StatefulSet " + role->stateful_set))
+      << TimelineToText(*t);
+  EXPECT_EQ(restarts.size(), pod_uids.size()) << TimelineToText(*t);
+  std::set<std::string> distinct(restarts.begin(), restarts.end());
+  EXPECT_EQ(distinct.size(), restarts.size()) << TimelineToText(*t);
+  for (const Json& pod : t->final_state.pods) {
+    std::string name = pod["metadata"]["name"];
+    if (!pod_uids.count(name)) continue;
+    EXPECT_NE(pod["metadata"]["uid"], pod_uids[name]) << name << " was not rolled";
+    EXPECT_EQ(pod["metadata"]["labels"]["app.kubernetes.io/instance"], compiled->cluster);
+  }
+  for (const Json& sts : t->final_state.stateful_sets) {
+    EXPECT_EQ(sts["metadata"]["labels"]["app.kubernetes.io/instance"], compiled->cluster)
+        << sts.dump();
   }
 }
 
