@@ -2,6 +2,7 @@
 
 #include "operator/cleanup.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -37,12 +38,27 @@ std::string TemplateOf(absl::string_view pvc, const Json& sts) {
   return "";
 }
 
+// Whether `o` is labelled app.kubernetes.io/instance=`cluster`.
+bool OfCluster(const Json& o, const std::string& cluster) {
+  const Json& labels = o["metadata"].value("labels", Json::object());
+  return labels.is_object() && labels.value("app.kubernetes.io/instance", "") == cluster;
+}
+
 }  // namespace
 
 absl::StatusOr<CleanupResult> CleanupCluster(ClusterClient& client, const ObserveRequest& scope,
                                              const CompiledCluster* desired) {
   absl::StatusOr<ObservedState> observed = client.Observe(scope);
   if (!observed.ok()) return observed.status();
+  // Only the Cluster's own objects: an observation also holds StatefulSets
+  // without the instance label (and their pods and claims) for adoption
+  // (SPEC-2 §10), and deleting a Cluster must never touch those.
+  for (const char* kind : kClusterObjectKinds) {
+    std::vector<Json>& list = *observed->ObjectsOf(kind);
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const Json& o) { return !OfCluster(o, scope.cluster); }),
+               list.end());
+  }
   CleanupResult result;
 
   // What the spec says, per StatefulSet and claim template.

@@ -24,16 +24,19 @@ CompiledCluster Kafka() {
   return *c;
 }
 
+// What observing selects a Cluster's objects by.
+const Json kEvents = {{"app.kubernetes.io/instance", "events"}};
+
 Json Sts(const std::string& name, const std::string& when_deleted) {
   return Json{{"kind", "StatefulSet"},
-              {"metadata", {{"name", name}}},
+              {"metadata", {{"name", name}, {"labels", kEvents}}},
               {"spec",
                {{"persistentVolumeClaimRetentionPolicy", {{"whenDeleted", when_deleted}}},
                 {"volumeClaimTemplates", Json::array({Json{{"metadata", {{"name", "data"}}}}})}}}};
 }
 
 Json Named(const std::string& kind, const std::string& name) {
-  return Json{{"kind", kind}, {"metadata", {{"name", name}}}};
+  return Json{{"kind", kind}, {"metadata", {{"name", name}, {"labels", kEvents}}}};
 }
 
 // examples/kafka's objects as they run: brokers say whenDeleted `delete`.
@@ -73,6 +76,27 @@ TEST(CleanupTest, RetainKeepsEveryClaim) {
   EXPECT_EQ(kube.Get("Pod", "events-broker-0"), nullptr);
   EXPECT_EQ(kube.Get("StatefulSet", "events-broker"), nullptr);
   EXPECT_THAT(r->message, HasSubstr("kept 5 PersistentVolumeClaim(s) (onClusterDelete: retain)"));
+}
+
+// An observation also holds StatefulSets without the instance label, with
+// their pods and claims, for adoption (SPEC-2 §10): never the Cluster's to
+// delete.
+TEST(CleanupTest, UnlabelledStatefulSetsPodsAndClaimsStay) {
+  strata::testing::FakeClusterClient kube;
+  Populate(kube, "Delete");
+  Json legacy = Sts("legacy", "Delete");
+  legacy["metadata"].erase("labels");
+  kube.Put(legacy);
+  kube.Put(Json{{"kind", "Pod"}, {"metadata", {{"name", "legacy-0"}}}});
+  kube.Put(Json{{"kind", "PersistentVolumeClaim"}, {"metadata", {{"name", "data-legacy-0"}}}});
+  CompiledCluster kafka = Kafka();
+  absl::StatusOr<CleanupResult> r = CleanupCluster(kube, kScope, &kafka);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->deleted_objects, 8);
+  EXPECT_NE(kube.Get("StatefulSet", "legacy"), nullptr);
+  EXPECT_NE(kube.Get("Pod", "legacy-0"), nullptr);
+  EXPECT_NE(kube.Get("PersistentVolumeClaim", "data-legacy-0"), nullptr);
+  EXPECT_THAT(r->kept_pvcs, Not(Contains("data-legacy-0")));
 }
 
 TEST(CleanupTest, DeleteOnlyWhereSpecAndStatefulSetAgree) {
