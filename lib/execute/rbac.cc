@@ -18,7 +18,9 @@ namespace {
 // What the Clusters of one namespace need beyond the basics.
 struct Needs {
   bool exec = false;        // Gates, member hooks, leader probes.
-  bool patch_pods = false;  // Leader labels, hook records.
+  // Leader labels, hook records; and adoption (SPEC-2 §10) labels the pods
+  // of a StatefulSet strata takes over, which any role may meet.
+  bool patch_pods = true;
   bool pvcs = false;        // Any storage: resize and member marks.
   bool delete_pvcs = false; // afterLeave: wipe.
   bool nodes = false;       // zoneParallel.
@@ -31,7 +33,6 @@ void Add(Needs& n, const CompiledCluster& c) {
                         r.rollout.leader_probe.has_value();
     bool hooks = r.lifecycle.member_leave.has_value() || r.lifecycle.member_join.has_value();
     n.exec |= r.rollout.gate.has_value() || hooks || leader_probe;
-    n.patch_pods |= hooks || leader_probe;
     n.nodes |= r.rollout.zone_parallel;
     for (const Storage& s : role.storage) {
       n.pvcs = true;

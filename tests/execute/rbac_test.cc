@@ -67,7 +67,8 @@ TEST(ApplyRbacTest, NoHooksNoExec) {
   }
   std::vector<Object> rbac = ApplyRbac({c}, RbacOptions{});
   EXPECT_THAT(Verbs(rbac[0], "pods/exec"), ElementsAre());
-  EXPECT_THAT(Verbs(rbac[0], "pods"), Not(Contains("patch")));
+  // Pods are still patched: adopting a StatefulSet labels its pods (SPEC-2 §10).
+  EXPECT_THAT(Verbs(rbac[0], "pods"), ElementsAre("list", "watch", "delete", "patch"));
   EXPECT_THAT(Verbs(rbac[0], "persistentvolumeclaims"), ElementsAre("list", "watch"));
 }
 
