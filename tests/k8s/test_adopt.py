@@ -13,20 +13,13 @@ events); the cluster is
 converged afterwards (`plan --observed cluster` empty, `status` exit 0, a
 second apply runs nothing).
 
-Two parts of §10 are not done by strata yet, so their tests are strict
-xfails that turn into failures the day they pass (then drop the mark):
-  * strata observes a cluster by its `app.kubernetes.io/instance` label, so
-    objects written by hand or by Helm are invisible to it: `plan` neither
-    labels the running pods and claims nor sees the old StatefulSet. The
-    adoption test therefore runs twice: once with that labelling done by
-    `kubectl label` first (what §10 says the plan should do; the rest, orphan
-    delete, re-create and the one-at-a-time roll, is strata's and passes), and
-    once as deployed (xfail: the apply is refused with HTTP 422, since it
-    applies over a StatefulSet it cannot see).
-  * the seed's StatefulSet is called `cassandra`, which no Cluster can name
-    (strata's is always <cluster>-<role>), so its claims cannot follow the
-    import; §10 says `plan` must then refuse naming the claim. Today it plans
-    a second, empty ring beside the running one (xfail).
+The running StatefulSet carries none of strata's labels: `plan` finds it
+by name (strata observes a namespace's StatefulSets without an
+`app.kubernetes.io/instance` label, with their pods and claims), labels the
+pods and claims with strata's selector, orphan-deletes it and re-creates it.
+The vendored file as it is (StatefulSet `cassandra`, which no
+<cluster>-<role> can keep) must be refused by `plan`, naming the claim, and
+by `apply`, which then changes nothing.
 
 Waits are on conditions with generous bounded deadlines; kwok makes pods
 Ready at once, so the whole module takes seconds of apply time."""
@@ -51,17 +44,8 @@ APP, CLUSTER, ROLE, CLAIM = "cassandra", "k8demo", "cassandra", "cassandra-data"
 MEMBERS = 5
 MARKER = "strata.test/data"
 # The labels strata selects a role's objects by (what §10's adoption puts on
-# the running pods and claims).
+# the running pods and claims, and the vendored manifests lack).
 SELECTOR = {"app.kubernetes.io/instance": CLUSTER, "app.kubernetes.io/component": ROLE}
-
-NOT_ADOPTED = ("SPEC-2 §10 not implemented: strata observes only objects labelled "
-               "app.kubernetes.io/instance=<cluster>, so plan neither sees nor labels a "
-               "hand-written StatefulSet, its pods and claims (no orphan delete; apply then "
-               "fails with HTTP 422 on the StatefulSet's immutable fields)")
-NOT_REFUSED = ("SPEC-2 §10 not implemented: a StatefulSet whose claims cannot follow the "
-               "import (named other than <cluster>-<role>) is invisible to plan, which "
-               "plans a new, empty ring beside it instead of refusing naming the claim")
-
 
 @pytest.fixture
 def strata(control_plane, strata_bin, strata_commands) -> Strata:
@@ -163,14 +147,8 @@ def _restarts_one_per_pass(res: Applied, order: list[str]) -> None:
             f"{name} and the next member restarted in one pass:\n{res.describe()}"
 
 
-@pytest.mark.parametrize("labelled", [
-    pytest.param(True, id="labelled-by-hand"),
-    pytest.param(False, id="as-deployed",
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError,
-                                         reason=NOT_ADOPTED)),
-])
 def test_imported_cassandra_is_adopted_one_member_at_a_time_keeping_every_pvc(
-        control_plane, strata, namespace, tmp, labelled):
+        control_plane, strata, namespace, tmp):
     cp = control_plane
     # Named as `helm template k8demo` names it (<release>-<component>), so the
     # import keeps the StatefulSet's name and with it the claims'.
@@ -178,18 +156,18 @@ def test_imported_cassandra_is_adopted_one_member_at_a_time_keeping_every_pvc(
     seed = Seed(cp, strata, namespace, tmp, sts)
     files = seed.imported()
     assert "not reused" not in seed.import_warnings, seed.import_warnings
-    if labelled:
-        # What §10 says the plan does first: strata's selector labels on the
-        # running StatefulSet, pods and claims (the commands of
-        # docs/migrating.md; the claims carry the StatefulSet's selector).
-        labels = [f"{k}={v}" for k, v in SELECTOR.items()]
-        cp.kubectl("label", "-n", namespace, f"statefulset/{sts}", *labels)
-        cp.kubectl("label", "-n", namespace, "pods,pvc", "-l", "app=cassandra", *labels)
-        assert len(cp.list("persistentvolumeclaims", namespace,
-                           ",".join(f"{k}={v}" for k, v in SELECTOR.items()))) == MEMBERS
+    selector = ",".join(f"{k}={v}" for k, v in SELECTOR.items())
+    assert not cp.list("pods", namespace, selector), "the seed already carries strata's labels"
 
     plan = strata.plan_json(files)
     steps = plan["steps"]
+    # §10: label every running pod and claim first, then the orphan delete.
+    labelled = [s for s in steps if s["action"] == "apply"
+                and s["target"]["kind"] in ("Pod", "PersistentVolumeClaim")]
+    assert sorted(s["target"]["name"] for s in labelled) == sorted(
+        seed.members + [f"{CLAIM}-{m}" for m in seed.members]), steps
+    delete = next(s for s in steps if s["action"] == "delete")
+    assert {s["id"] for s in labelled} <= set(delete.get("after", [])), steps
     assert not [s for s in steps if s["action"] == "delete" and not s.get("orphan")], steps
     assert [s["target"]["name"] for s in steps if s["action"] == "delete"] == [sts], steps
     assert sorted(s["target"]["name"] for s in steps if s["action"] == "restart") == \
@@ -235,7 +213,6 @@ def test_imported_cassandra_is_adopted_one_member_at_a_time_keeping_every_pvc(
     seed.assert_claims_kept()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=NOT_REFUSED)
 def test_plan_refuses_the_seed_statefulset_whose_claims_cannot_follow(
         control_plane, strata, namespace, tmp):
     """The vendored file as it is: its StatefulSet `cassandra` becomes
@@ -248,9 +225,13 @@ def test_plan_refuses_the_seed_statefulset_whose_claims_cannot_follow(
     assert "volumes are not reused" in seed.import_warnings, seed.import_warnings
 
     r = strata.run("plan", files, "--observed", "cluster", "-o", "json")
-    assert r.returncode != 0, f"plan did not refuse:\n{r.stdout[:3000]}"
-    assert f"{CLAIM}-cassandra-0" in r.stderr, r.stderr
+    assert r.returncode == 1, f"plan did not refuse:\n{r.stdout[:3000]}"
+    for what in (f"{CLAIM}-cassandra-0", "StatefulSet cassandra", f"{CLUSTER}-{ROLE}",
+                 "docs/migrating.md"):
+        assert what in r.stderr, r.stderr
     res = strata.apply(files)
     assert res.code == 3, res.describe()
+    assert f"{CLAIM}-cassandra-0" in res.stdout + res.stderr, res.describe()
+    assert not res.of("stepStarted"), res.describe()
     seed.assert_claims_kept()
     assert sorted(seed.pod_map()) == sorted(seed.members)

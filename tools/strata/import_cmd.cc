@@ -48,8 +48,10 @@ Command AddImportCommand(CLI::App& app) {
   CLI::App* mf = cmd->add_subcommand(
       "manifests",
       "StatefulSets with their Services, ConfigMaps and PDBs (Helm output or hand-written) "
-      "-> one App and one Cluster, a role per StatefulSet, keeping StatefulSet and claim "
-      "names so planning adopts the running pods and volumes.");
+      "-> one App and one Cluster, a role per StatefulSet, keeping claim names and, for a "
+      "StatefulSet named <cluster>-<role>, its name: planning then adopts the running pods "
+      "and volumes (labels them, replaces the StatefulSet, rolls members one at a time); for "
+      "a StatefulSet of another name, whose claims cannot follow, plan refuses.");
   auto mf_files = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<ManifestImportOptions>();
   mf->add_option("FILE", *mf_files, "YAML or JSON files; '-' reads standard input")->required();

@@ -23,6 +23,7 @@ namespace {
 
 using ::strata::testing::FakeHttpServer;
 using ::strata::testing::Reply;
+using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::strata::testing::IsOk;
 using ::strata::testing::StatusIs;
@@ -419,12 +420,56 @@ TEST(KubeClusterClientTest, ObserveListsTheClusterAndSecretMetadataOnly) {
                                    "/apis/policy/v1/namespaces/data/poddisruptionbudgets" + sel,
                                    "/api/v1/namespaces/data/persistentvolumeclaims" + sel,
                                    "/api/v1/nodes?limit=500",
-                                   "/api/v1/namespaces/data/secrets?limit=500"));
-  EXPECT_THAT(reqs.back().headers["accept"], HasSubstr("as=PartialObjectMetadataList"));
+                                   "/api/v1/namespaces/data/secrets?limit=500",
+                                   "/apis/apps/v1/namespaces/data/statefulsets"
+                                   "?limit=500&labelSelector=%21app.kubernetes.io%2Finstance"));
+  EXPECT_THAT(reqs[7].headers["accept"], HasSubstr("as=PartialObjectMetadataList"));
+}
+
+// Adoption (SPEC-2 §10): a StatefulSet without the instance label comes with
+// its members (by name and its selector) and its claims (by template name).
+TEST(KubeClusterClientTest, ObserveAddsUnlabelledStatefulSetsWithTheirPodsAndClaims) {
+  const std::string empty = R"({"metadata":{"resourceVersion":"5"},"items":[]})";
+  std::vector<Reply> script(6, Reply{.body = empty});
+  script.push_back(Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[
+      {"metadata":{"name":"legacy-db","labels":{"app":"db"}},
+       "spec":{"selector":{"matchLabels":{"app":"db"}},
+               "volumeClaimTemplates":[{"metadata":{"name":"data"}}]}}]})"});
+  script.push_back(Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[
+      {"metadata":{"name":"legacy-db-0","labels":{"app":"db"}}},
+      {"metadata":{"name":"legacy-db-1","labels":{"app":"other"}}},
+      {"metadata":{"name":"other-0","labels":{"app":"db"}}}]})"});
+  script.push_back(Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[
+      {"metadata":{"name":"data-legacy-db-0"},"spec":{}},
+      {"metadata":{"name":"data-legacy-db-1"},"spec":{}},
+      {"metadata":{"name":"logs-legacy-db-0"},"spec":{}},
+      {"metadata":{"name":"data-other-0"},"spec":{}}]})"});
+  FakeHttpServer server(script);
+  Harness h;
+  auto client = h.Client(server.url());
+  ClusterClient& cc = *client;
+  absl::StatusOr<ObservedState> st = cc.Observe({.namespace_ = "data", .cluster = "events"});
+  ASSERT_THAT(st.status(), IsOk());
+  auto names = [](const std::vector<Json>& list) {
+    std::vector<std::string> out;
+    for (const Json& o : list) out.push_back(o["metadata"]["name"]);
+    return out;
+  };
+  EXPECT_THAT(names(st->stateful_sets), ElementsAre("legacy-db"));
+  EXPECT_THAT(names(st->pods), ElementsAre("legacy-db-0"));
+  EXPECT_THAT(names(st->persistent_volume_claims),
+              ElementsAre("data-legacy-db-0", "data-legacy-db-1"));
+  EXPECT_EQ(st->pods[0]["kind"], "Pod");
+  auto reqs = server.requests();
+  ASSERT_THAT(reqs, SizeIs(9));
+  const std::string unlabelled = "?limit=500&labelSelector=%21app.kubernetes.io%2Finstance";
+  EXPECT_EQ(reqs[7].target, "/api/v1/namespaces/data/pods" + unlabelled);
+  EXPECT_EQ(reqs[8].target, "/api/v1/namespaces/data/persistentvolumeclaims" + unlabelled);
 }
 
 TEST(KubeClusterClientTest, WaitForChangeWatchesFromTheObservedVersions) {
   FakeHttpServer server({Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
+                         Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
                          Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
                          Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
                          Reply{.body = R"({"metadata":{"resourceVersion":"5"},"items":[]})"},
@@ -444,10 +489,13 @@ TEST(KubeClusterClientTest, WaitForChangeWatchesFromTheObservedVersions) {
   ASSERT_THAT(changed.status(), IsOk());
   EXPECT_TRUE(*changed);
   auto reqs = server.requests();
-  ASSERT_GE(reqs.size(), 7u);
-  for (size_t i = 6; i < reqs.size(); ++i) {
+  ASSERT_GE(reqs.size(), 8u);
+  for (size_t i = 7; i < reqs.size(); ++i) {
     EXPECT_THAT(reqs[i].target, HasSubstr("watch=1"));
-    EXPECT_THAT(reqs[i].target, HasSubstr("resourceVersion=5&labelSelector=app.kubernetes.io%2Finstance%3Devents"));
+    // The Cluster's objects, and the StatefulSets without the label (SPEC-2 §10).
+    EXPECT_THAT(reqs[i].target,
+                AnyOf(HasSubstr("resourceVersion=5&labelSelector=app.kubernetes.io%2Finstance%3Devents"),
+                      HasSubstr("resourceVersion=5&labelSelector=%21app.kubernetes.io%2Finstance")));
   }
 }
 
