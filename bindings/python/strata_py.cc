@@ -410,6 +410,8 @@ PYBIND11_MODULE(_strata, m) {
              "An Approval: the plan waits for `strata apply --approve TOKEN` (or the "
              "Cluster annotation strata.dev/approve) before disrupting the leader or every member.")
       .Field("initial", &RolloutPolicy::initial, "An InitialRollout: how a new role comes up.")
+      .Field("min_interval_seconds", &RolloutPolicy::min_interval_seconds,
+             "Seconds between two restarts of the role; default 0.")
       .def("resolve_max_unavailable", &RolloutPolicy::ResolveMaxUnavailable, py::arg("members"),
            "The members that may be unavailable at once for a role of `members` members.");
 
@@ -603,6 +605,14 @@ PYBIND11_MODULE(_strata, m) {
   ValueClass<Connection>(m, "Connection", "A named endpoint usable in templates.")
       .Field("name", &Connection::name, "DNS-1123 label.")
       .Field("endpoint", &Connection::endpoint, "\"host:port\" or a URL.");
+  ValueClass<MaintenanceWindow>(m, "MaintenanceWindow", "A weekly window, in UTC (SPEC-2 §9).")
+      .Field("days", &MaintenanceWindow::days, "\"Mon\" .. \"Sun\": the days it opens.")
+      .Field("start", &MaintenanceWindow::start, "\"HH:MM\": when it opens.")
+      .Field("end", &MaintenanceWindow::end,
+             "\"HH:MM\" (up to \"24:00\"): when it closes; the next day when not after start.");
+  ValueClass<Maintenance>(m, "Maintenance", "When a Cluster's members may be restarted.")
+      .Field("windows", &Maintenance::windows,
+             "List of MaintenanceWindow; empty: any time. Assign a new list to change.");
   ValueClass<Cluster>(m, "Cluster", "An instance of an App (kind: Cluster).")
       .Field("name", &Cluster::name, "DNS-1035 label.")
       .Field("namespace", &Cluster::namespace_, "Default \"default\".")
@@ -613,6 +623,8 @@ PYBIND11_MODULE(_strata, m) {
       .Field("connections", &Cluster::connections, "ConnectionList.")
       .Field("stopped", &Cluster::stopped,
              "True scales every role to 0 keeping the PVCs; False brings them back (SPEC-2 §9).")
+      .Field("maintenance", &Cluster::maintenance,
+             "Maintenance: restarts only inside its windows. Assign to change.")
       .def("find_role", &Cluster::FindRole, py::arg("name"),
            py::return_value_policy::reference_internal,
            "The override for role `name` (editable in place), or None.");
@@ -850,7 +862,9 @@ PYBIND11_MODULE(_strata, m) {
       .value("ROLE_READY", WaitCondition::Kind::kRoleReady)
       .value("PVC_CAPACITY", WaitCondition::Kind::kPvcCapacity)
       .value("ROLE_STOPPED", WaitCondition::Kind::kRoleStopped)
-      .value("APPROVAL", WaitCondition::Kind::kApproval);
+      .value("APPROVAL", WaitCondition::Kind::kApproval)
+      .value("WINDOW", WaitCondition::Kind::kWindow)
+      .value("NOT_BEFORE", WaitCondition::Kind::kNotBefore);
   wait.Field("kind", &WaitCondition::kind, "A WaitCondition.Kind.")
       .Field("target", &WaitCondition::target, "The pod, the role or the PVC.")
       .Field("stateful_set", &WaitCondition::stateful_set,

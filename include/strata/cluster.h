@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "strata/maintenance.h"
+
 #include "strata/config_file.h"
 #include "strata/json.h"
 #include "strata/quantity.h"
@@ -82,6 +84,8 @@ struct Cluster {
   std::vector<Connection> connections;
   // Scale every role to 0 keeping the PVCs; false brings them back (SPEC-2 §9).
   bool stopped = false;
+  // Member restarts and replacements only inside these windows (SPEC-2 §9).
+  Maintenance maintenance;
 
   // Returns the override for role `name`, or nullptr.
   const RoleOverride* FindRole(const std::string& name) const;

@@ -93,6 +93,9 @@ struct CompiledCluster {
   // and whenScaled Retain; CompiledRole::members keeps the count a start
   // brings back.
   bool stopped = false;
+  // Cluster `maintenance` (SPEC-2 §9): the planner defers member restarts
+  // and replacements to these windows.
+  Maintenance maintenance;
 
   // Returns the compiled role named `name`, or nullptr.
   const CompiledRole* FindRole(const std::string& name) const;

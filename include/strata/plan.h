@@ -89,8 +89,13 @@ const char* HookName(Hook hook);
 //   approval <token>                    never holds by itself: a person
 //                                       approves with the token (PlanOptions::
 //                                       approve), and the next plan has no such
-//                                       wait (SPEC-2 §9 rollout.approval).
-// Issue 14 adds window, leaveComplete and leaderMoved.
+//                                       wait (SPEC-2 §9 rollout.approval);
+//   window <start>/<end>                now is inside this opening of a
+//                                       maintenance window (RFC 3339, UTC;
+//                                       SPEC-2 §9 Cluster maintenance);
+//   notBefore <time>                    now is at or after <time> (RFC 3339,
+//                                       UTC; rollout.minIntervalSeconds).
+// Issue 14 adds leaveComplete and leaderMoved.
 struct WaitCondition {
   enum class Kind {
     kPodReady,     // Pod `target` Ready (for min_ready_seconds).
@@ -98,10 +103,12 @@ struct WaitCondition {
     kPvcCapacity,  // PVC `target` has status.capacity.storage >= `size`.
     kRoleStopped,  // Pods `stateful_set`-0..count-1 of role `target` are gone.
     kApproval,     // Token `target` approved; never holds by itself.
+    kWindow,       // `target` "<start>/<end>": start <= now < end.
+    kNotBefore,    // `target` a time: now >= it.
   };
   Kind kind = Kind::kPodReady;
   // podReady: the pod; roleReady, roleStopped: the role; pvcCapacity: the
-  // PVC; approval: the token.
+  // PVC; approval: the token; window: "<start>/<end>"; notBefore: the time.
   std::string target;
   // roleReady: the role's StatefulSet, whose pods 0..count-1 must be Ready;
   // roleStopped: the StatefulSet whose pods 0..count-1 must be gone.
@@ -116,7 +123,8 @@ struct WaitCondition {
   bool operator==(const WaitCondition&) const = default;
 };
 
-// "podReady", "roleReady", "pvcCapacity", "roleStopped", "approval".
+// "podReady", "roleReady", "pvcCapacity", "roleStopped", "approval",
+// "window", "notBefore".
 const char* WaitKindName(WaitCondition::Kind kind);
 
 // Whether a WaitCondition holds, and if not, what is missing.

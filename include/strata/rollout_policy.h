@@ -62,6 +62,10 @@ struct RolloutPolicy {
   // kSerial: a new role starts with one member and adds one at a time, each
   // Ready before the next; so does every later scale-out.
   InitialRollout initial = InitialRollout::kParallel;
+  // At least this long between two restarts of the role's members (SPEC-2
+  // §9): the next starts no earlier than the newest updated pod's
+  // creationTimestamp plus this. Default 0. >= 0.
+  int32_t min_interval_seconds = 0;
 
   // Returns the number of members that may be unavailable at once for a role
   // of `members` members: the integer, or the percentage rounded down with a

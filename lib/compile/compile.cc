@@ -1168,6 +1168,7 @@ absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
   out.namespace_ = cluster.namespace_;
   out.app = app.name;
   out.stopped = cluster.stopped;
+  out.maintenance = cluster.maintenance;
   // Roles compile independently (each reads the shared context and writes
   // only its own slot); their objects are joined in dependsOn order, and the
   // first failing role in that order is the error, as in a serial run.

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "plan/plan_output.h"
 #include "plan/predicates.h"
+#include "util/rfc3339.h"
 
 namespace strata {
 namespace {
@@ -24,10 +25,6 @@ using plan_internal::NameOf;
 using plan_internal::OrdinalOf;
 using plan_internal::StepHeadline;
 using plan_internal::StuckReason;
-
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
 
 RoleStatus RoleOf(const std::string& name, const std::string& stateful_set, int32_t desired,
                   const std::string& spec_hash, const ObservedState& observed) {

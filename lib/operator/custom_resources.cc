@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "util/rfc3339.h"
 
 namespace strata::operator_internal {
 namespace {
@@ -137,9 +138,7 @@ Json FinalizersWith(const Json& cluster, bool present) {
   return out;
 }
 
-std::string FormatTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
+std::string FormatTime(absl::Time t) { return Rfc3339(t); }
 
 std::string FormatMicroTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());

@@ -44,6 +44,8 @@ Json WaitToJson(const WaitCondition& c) {
       j["statefulSet"] = c.stateful_set;
       break;
     case WaitCondition::Kind::kApproval:
+    case WaitCondition::Kind::kWindow:
+    case WaitCondition::Kind::kNotBefore:
       break;
   }
   if (c.min_ready_seconds > 0) j["minReadySeconds"] = c.min_ready_seconds;

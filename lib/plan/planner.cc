@@ -36,8 +36,10 @@
 #include "plan/object_diff.h"
 #include "plan/partition.h"
 #include "plan/predicates.h"
+#include "strata/maintenance.h"
 #include "strata/plan.h"
 #include "strata/quantity.h"
+#include "util/rfc3339.h"
 
 namespace strata {
 namespace {
@@ -80,10 +82,6 @@ const char* StrategyName(RolloutStrategy s) {
 
 std::string Plural(int64_t n, absl::string_view word) {
   return absl::StrCat(n, " ", word, n == 1 ? "" : "s");
-}
-
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
 std::optional<Quantity> ParseQuantity(const std::string& text) {
@@ -405,6 +403,15 @@ class RolePlanner {
   // the member's name, or a replacement).
   void AskApproval(Chain& chain, int32_t ordinal, const std::string& subject,
                 const std::string& what);
+  // Cluster maintenance (SPEC-2 §9): before a member restart or replacement
+  // (`what`), a wait of condition window on the opening that contains now
+  // (it holds, and is checked again when the step comes up) or on the next
+  // one. Nothing without windows.
+  void InWindow(Chain& chain, int32_t ordinal, const std::string& what);
+  // rollout.minIntervalSeconds (SPEC-2 §9): before the first restart of a
+  // plan, a wait of condition notBefore when the newest updated member
+  // started less than the interval ago.
+  void Paced(Chain& chain, int32_t ordinal, const std::string& what);
   int32_t Budget(std::string* why) const;
 
   const CompiledCluster& desired_;
@@ -1143,6 +1150,7 @@ void RolePlanner::Replace(Chain& chain) {
                  absl::StrCat("replacing ", m.member, leads ? " (the leader)" : "",
                               " on empty storage (token ", m.token, ")"));
       }
+      InWindow(chain, *k, absl::StrCat("replacing ", m.member));
       std::map<std::string, std::string> data = record;
       data[replacing_key] = m.token;
       data[uid_key] = uid;
@@ -1468,6 +1476,13 @@ void RolePlanner::Update(Chain& chain) {
   for (size_t w = 0; w < waves.size(); ++w) {
     std::vector<int32_t> ends;
     std::vector<std::string> names;
+    {
+      std::vector<std::string> wave;
+      for (const Candidate& c : waves[w]) wave.push_back(NameOf(*c.pod));
+      const std::string what = absl::StrCat("restarting ", absl::StrJoin(wave, ", "));
+      InWindow(chain, waves[w].front().ordinal, what);
+      if (w == 0) Paced(chain, waves[w].front().ordinal, what);
+    }
     for (const Candidate& c : waves[w]) {
       Chain m = chain;
       std::string name = NameOf(*c.pod);
@@ -1535,7 +1550,60 @@ void RolePlanner::Update(Chain& chain) {
                                   w + 1 < waves.size() ? " before the next wave"
                                                        : " before the plan moves on")));
     ++member_steps_;
+    if (p.min_interval_seconds > 0 && w + 1 < waves.size()) {
+      // The next wave's earliest start depends on when this one's restart
+      // happens, which only a later observation tells.
+      b_.plan().notes.push_back(absl::StrCat(
+          "role ", role_.name, ": rollout.minIntervalSeconds=", p.min_interval_seconds,
+          ": ", waves.size() - w - 1, " more ", waves.size() - w - 1 == 1 ? "wave" : "waves",
+          " of restarts are planned once this one is done"));
+      break;
+    }
   }
+}
+
+void RolePlanner::InWindow(Chain& chain, int32_t ordinal, const std::string& what) {
+  std::optional<WindowSpan> span = CurrentOrNextWindow(desired_.maintenance.windows, now_);
+  if (!span.has_value()) return;  // No windows (validate rejects ones that never open).
+  const bool open = span->start <= now_;
+  Step w = MakeStep(
+      Action::kWait, PodTarget(role_.stateful_set, role_.name, ordinal), Phase::kUpdate,
+      open ? absl::StrCat(what, " inside the maintenance window ", span->ToString(),
+                          ", open until ", Rfc3339(span->end),
+                          " (checked again when the restart comes up)")
+           : absl::StrCat(what, " waits for the next maintenance window, ", span->ToString(),
+                          ", which opens at ", Rfc3339(span->start),
+                          ": member restarts and replacements only run inside one"));
+  w.condition = WaitCondition{.kind = WaitCondition::Kind::kWindow,
+                              .target = absl::StrCat(Rfc3339(span->start), "/",
+                                                     Rfc3339(span->end))};
+  b_.Then(chain, std::move(w));
+  ++member_steps_;
+}
+
+void RolePlanner::Paced(Chain& chain, int32_t ordinal, const std::string& what) {
+  const int32_t interval = spec_.rollout.min_interval_seconds;
+  if (interval <= 0) return;
+  std::optional<absl::Time> newest;
+  std::string newest_pod;
+  for (const auto& [k, pod] : members_.by_ordinal) {
+    if (IsTerminating(*pod) || !IsAtDesiredSpec(*pod, role_.spec_hash)) continue;
+    std::optional<absl::Time> started = plan_internal::StartedAt(*pod);
+    if (started.has_value() && (!newest.has_value() || *started > *newest)) {
+      newest = started;
+      newest_pod = NameOf(*pod);
+    }
+  }
+  if (!newest.has_value() || now_ >= *newest + absl::Seconds(interval)) return;
+  const absl::Time at = *newest + absl::Seconds(interval);
+  Step w = MakeStep(Action::kWait, PodTarget(role_.stateful_set, role_.name, ordinal),
+                    Phase::kUpdate,
+                    absl::StrCat(what, " waits until ", Rfc3339(at), ": rollout.minIntervalSeconds=",
+                                 interval, " since the last restart (", newest_pod,
+                                 " started at ", Rfc3339(*newest), ")"));
+  w.condition = WaitCondition{.kind = WaitCondition::Kind::kNotBefore, .target = Rfc3339(at)};
+  b_.Then(chain, std::move(w));
+  ++member_steps_;
 }
 
 void RolePlanner::AskApproval(Chain& chain, int32_t ordinal, const std::string& subject,

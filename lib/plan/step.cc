@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "plan/predicates.h"
 #include "strata/plan.h"
 #include "strata/quantity.h"
@@ -56,6 +59,8 @@ const char* WaitKindName(WaitCondition::Kind kind) {
     case WaitCondition::Kind::kPvcCapacity: return "pvcCapacity";
     case WaitCondition::Kind::kRoleStopped: return "roleStopped";
     case WaitCondition::Kind::kApproval: return "approval";
+    case WaitCondition::Kind::kWindow: return "window";
+    case WaitCondition::Kind::kNotBefore: return "notBefore";
   }
   return "podReady";
 }
@@ -73,6 +78,8 @@ std::string WaitCondition::ToString() const {
       break;
     case Kind::kRoleStopped:
     case Kind::kApproval:
+    case Kind::kWindow:
+    case Kind::kNotBefore:
       break;
   }
   if ((kind == Kind::kPodReady || kind == Kind::kRoleReady) && min_ready_seconds > 0) {
@@ -156,6 +163,39 @@ WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
               .why = absl::StrCat("approval needed: strata apply --approve ", condition.target,
                                   " (or the Cluster annotation strata.dev/approve: ",
                                   condition.target, ")")};
+    case WaitCondition::Kind::kWindow: {
+      std::vector<std::string> ends = absl::StrSplit(condition.target, '/');
+      std::optional<absl::Time> from, to;
+      if (ends.size() == 2) {
+        from = plan_internal::ParseTimestamp(ends[0]);
+        to = plan_internal::ParseTimestamp(ends[1]);
+      }
+      if (!from.has_value() || !to.has_value()) {
+        return {.holds = false,
+                .why = absl::StrCat("malformed window ", condition.target,
+                                    ": want <start>/<end> in RFC 3339")};
+      }
+      if (*from <= now && now < *to) return {.holds = true};
+      if (now < *from) {
+        return {.holds = false,
+                .why = absl::StrCat("outside the maintenance window: it opens at ", ends[0]),
+                .holds_at = *from};
+      }
+      // Closed: the next plan names the next opening.
+      return {.holds = false,
+              .why = absl::StrCat("the maintenance window closed at ", ends[1])};
+    }
+    case WaitCondition::Kind::kNotBefore: {
+      std::optional<absl::Time> at = plan_internal::ParseTimestamp(condition.target);
+      if (!at.has_value()) {
+        return {.holds = false,
+                .why = absl::StrCat("malformed time ", condition.target, ": want RFC 3339")};
+      }
+      if (now >= *at) return {.holds = true};
+      return {.holds = false,
+              .why = absl::StrCat("rollout.minIntervalSeconds: not before ", condition.target),
+              .holds_at = *at};
+    }
   }
   return {.holds = false, .why = "unknown wait condition"};
 }

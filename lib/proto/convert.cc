@@ -369,6 +369,7 @@ class Converter {
     out.zone_parallel = r.zone_parallel();
     if (r.has_ready_timeout_seconds()) out.ready_timeout_seconds = r.ready_timeout_seconds();
     out.initial = ParseEnum(r.initial(), path.Child("initial"), kInitialRollouts);
+    if (r.has_min_interval_seconds()) out.min_interval_seconds = r.min_interval_seconds();
     return out;
   }
 
@@ -785,6 +786,7 @@ void ToRole(const Role& r, v1::Role* out) {
   if (ro.initial != InitialRollout::kParallel) {
     rp->set_initial(EnumToString(kInitialRollouts, ro.initial));
   }
+  if (ro.min_interval_seconds != 0) rp->set_min_interval_seconds(ro.min_interval_seconds);
   if (rp->ByteSizeLong() == 0) out->clear_rollout();
   const Lifecycle& l = r.lifecycle;
   v1::Lifecycle* lp = out->mutable_lifecycle();
@@ -876,6 +878,10 @@ Converted<Cluster> ConvertCluster(const v1::Cluster& proto, const ProtoSource& w
         Connection{.name = conn.name(), .endpoint = conn.endpoint()});
   }
   cluster.stopped = proto.spec().stopped();
+  for (const v1::MaintenanceWindow& w : proto.spec().maintenance().windows()) {
+    cluster.maintenance.windows.push_back(MaintenanceWindow{
+        .days = {w.days().begin(), w.days().end()}, .start = w.start(), .end = w.end()});
+  }
   absl::Status status = c.Finish();
   return Converted<Cluster>{.value = std::move(cluster), .status = std::move(status)};
 }
@@ -949,6 +955,12 @@ v1::Cluster ToProto(const Cluster& cluster) {
     cp->set_endpoint(conn.endpoint);
   }
   spec->set_stopped(cluster.stopped);
+  for (const MaintenanceWindow& w : cluster.maintenance.windows) {
+    v1::MaintenanceWindow* wp = spec->mutable_maintenance()->add_windows();
+    for (const std::string& d : w.days) wp->add_days(d);
+    wp->set_start(w.start);
+    wp->set_end(w.end);
+  }
   return out;
 }
 

@@ -77,6 +77,10 @@ v1::WaitCondition::Kind WaitKindToProto(WaitCondition::Kind kind) {
       return v1::WaitCondition::KIND_ROLE_STOPPED;
     case WaitCondition::Kind::kApproval:
       return v1::WaitCondition::KIND_APPROVAL;
+    case WaitCondition::Kind::kWindow:
+      return v1::WaitCondition::KIND_WINDOW;
+    case WaitCondition::Kind::kNotBefore:
+      return v1::WaitCondition::KIND_NOT_BEFORE;
   }
   return v1::WaitCondition::KIND_UNSPECIFIED;
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "strata/quantity.h"
+#include "util/rfc3339.h"
 
 namespace strata {
 namespace {
@@ -30,10 +31,6 @@ constexpr char kPodNameLabel[] = "statefulset.kubernetes.io/pod-name";
 constexpr char kPodIndexLabel[] = "apps.kubernetes.io/pod-index";
 constexpr char kRevisionLabel[] = "controller-revision-hash";
 constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
-
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
 
 std::optional<absl::Time> ParseTime(const Json& value) {
   if (!value.is_string()) return std::nullopt;

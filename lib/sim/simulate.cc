@@ -24,6 +24,8 @@
 #include "absl/strings/strip.h"
 #include "sim/kube_model.h"
 #include "strata/execute.h"
+#include "strata/maintenance.h"
+#include "util/rfc3339.h"
 #include "util/status_macros.h"
 
 namespace strata {
@@ -64,10 +66,6 @@ int64_t IntAt(const Json& object, std::initializer_list<const char*> path,
 std::string Offset(absl::Duration d) {
   int64_t s = absl::ToInt64Seconds(d);
   return absl::StrFormat("+%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
-}
-
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
 bool ParseCount(absl::string_view text, int32_t* out) {
@@ -187,6 +185,10 @@ class Simulator {
            (fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0);
   }
   void CheckDisruption(const CompiledRole& role, int32_t ordinal, const std::string& how);
+  // Cluster maintenance and rollout.minIntervalSeconds (SPEC-2 §9): no member
+  // restart outside a window; a role's rolling restarts at different moments
+  // at least minIntervalSeconds apart.
+  void CheckPacing(const CompiledRole& role, const Step& step);
   void CheckDependencies(const CompiledRole& role, const std::string& what);
   void CheckStatefulSetApply(const Step& step);
   // `member_left`: the PVC carried strata.dev/member-left: "true".
@@ -268,6 +270,8 @@ class Simulator {
   std::map<std::string, int32_t> gate_failures_;  // Target pod -> remaining.
   std::set<std::string> member_left_;             // Pods that ran memberLeave.
   std::set<std::string> wave_;                    // Pods restarted in one wave.
+  // Role -> when its last rolling restart ran (minIntervalSeconds).
+  std::map<std::string, absl::Time> last_restart_;
   std::map<std::string, std::string> deleted_sts_;  // sts name -> "orphan"/"cascade".
   std::map<std::string, int64_t> orphaned_replicas_;  // sts -> replicas when orphaned.
   Snapshot last_;  // As of the last Sync().
@@ -763,6 +767,32 @@ Simulator::Outcome Simulator::Exec(const Step& step) {
   return Outcome::kDone;
 }
 
+void Simulator::CheckPacing(const CompiledRole& role, const Step& step) {
+  const absl::Time now = kube_.now();
+  if (!desired_.maintenance.windows.empty()) {
+    std::optional<WindowSpan> span = CurrentOrNextWindow(desired_.maintenance.windows, now);
+    if (!span.has_value() || span->start > now) {
+      Violation(absl::StrCat("restart ", step.target.name, " at ", Rfc3339(now),
+                             " outside every maintenance window",
+                             span.has_value() ? absl::StrCat(" (the next is ", span->ToString(), ")")
+                                              : ""));
+    }
+  }
+  if (step.phase != Phase::kUpdate) return;
+  const int32_t interval = role.role.rollout.min_interval_seconds;
+  auto last = last_restart_.find(role.name);
+  // Members of one wave restart at the same moment; a later restart is the
+  // next wave.
+  if (interval > 0 && last != last_restart_.end() && now != last->second &&
+      now - last->second < absl::Seconds(interval)) {
+    Violation(absl::StrCat("restart ", step.target.name, " at ", Rfc3339(now), " only ",
+                           absl::FormatDuration(now - last->second),
+                           " after the role's last restart (rollout.minIntervalSeconds=",
+                           interval, ")"));
+  }
+  last_restart_[role.name] = now;
+}
+
 WaitStatus Simulator::Holds(const WaitCondition& condition) const {
   return CheckWait(
       condition,
@@ -788,6 +818,13 @@ Simulator::Outcome Simulator::Wait(const Step& step) {
       return Outcome::kDone;
     }
     std::optional<absl::Time> next = kube_.NextEventTime();
+    if (status.holds_at.has_value() && *status.holds_at > kube_.now() &&
+        (!next.has_value() || *status.holds_at < *next)) {
+      // It holds by time alone (a window opening, minReadySeconds, an
+      // interval passing): wait for that moment, not the step's timeout.
+      next = status.holds_at;
+      deadline = std::max(deadline, *status.holds_at);
+    }
     if (next.has_value() && *next <= deadline) {
       Advance(*next);
       continue;
@@ -851,7 +888,10 @@ Simulator::Outcome Simulator::RunStep(const Step& step) {
     case Action::kRestart: {
       int32_t ordinal = 0;
       const CompiledRole* role = RoleOfPod(t.name, &ordinal);
-      if (role != nullptr) CheckDisruption(*role, ordinal, "restart");
+      if (role != nullptr) {
+        CheckDisruption(*role, ordinal, "restart");
+        CheckPacing(*role, step);
+      }
       absl::Status s = kube_.DeletePod(t.name);
       Event(absl::StrCat("restart ", t.name, s.ok() ? "" : " (no such pod)"));
       if (never_ready_.count(t.name) == 0) fault_affected_.erase(t.name);

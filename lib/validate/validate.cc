@@ -6,6 +6,7 @@
 // reports through a Reporter that names the field path; Check() then locates
 // each diagnostic with the document's SourceMap and sorts them.
 
+#include "strata/maintenance.h"
 #include "strata/validate.h"
 
 #include <algorithm>
@@ -451,6 +452,10 @@ void CheckRollout(Reporter& r, const FieldPath& path, const RolloutPolicy& p, co
       r.Error(path.Child("gate").Child("timeoutSeconds"),
               absl::StrCat(p.gate->timeout_seconds, " is invalid: must be >= 1"));
     }
+  }
+  if (p.min_interval_seconds < 0) {
+    r.Error(path.Child("minIntervalSeconds"),
+            absl::StrCat(p.min_interval_seconds, " is invalid: must be >= 0"));
   }
   if (p.ready_timeout_seconds && *p.ready_timeout_seconds < 1) {
     r.Error(path.Child("readyTimeoutSeconds"),
@@ -1014,6 +1019,45 @@ void CheckApp(Reporter& r, const App& app) {
   }
 }
 
+// Cluster `maintenance` (SPEC-2 §9): days, clocks, and no empty window.
+void CheckMaintenance(Reporter& r, const FieldPath& path, const Maintenance& m) {
+  for (size_t i = 0; i < m.windows.size(); ++i) {
+    const MaintenanceWindow& w = m.windows[i];
+    FieldPath at = path.Child("windows").Index(static_cast<int>(i));
+    if (w.days.empty()) r.Error(at.Child("days"), "required field is missing");
+    std::vector<std::pair<FieldPath, std::string>> days;
+    for (size_t d = 0; d < w.days.size(); ++d) {
+      FieldPath dp = at.Child("days").Index(static_cast<int>(d));
+      if (!ParseWeekday(w.days[d]).has_value()) {
+        r.Error(dp, absl::StrCat("invalid day ", Quote(w.days[d]),
+                                 ": must be one of Mon, Tue, Wed, Thu, Fri, Sat, Sun"));
+      }
+      days.emplace_back(dp, w.days[d]);
+    }
+    CheckUnique(r, days, "day");
+    std::optional<int> start, end;
+    for (auto [field, text, out, max] :
+         {std::tuple{"start", &w.start, &start, 23 * 60 + 59},
+          std::tuple{"end", &w.end, &end, 24 * 60}}) {
+      if (text->empty()) {
+        r.Error(at.Child(field), "required field is missing");
+        continue;
+      }
+      *out = ParseClockMinutes(*text);
+      if (!out->has_value() || **out > max) {
+        r.Error(at.Child(field),
+                absl::StrCat("invalid time ", Quote(*text), ": must be HH:MM in UTC, 00:00 to ",
+                             max == 24 * 60 ? "24:00" : "23:59"));
+        out->reset();
+      }
+    }
+    if (start && end && *start == *end) {
+      r.Error(at.Child("end"), absl::StrCat("equals start ", Quote(w.start),
+                                           ": a window must be open for some time"));
+    }
+  }
+}
+
 void CheckClusterAlone(Reporter& r, const Cluster& c) {
   FieldPath meta("metadata");
   CheckName(r, meta.Child("name"), c.name, IsDns1035Label, kDns1035Rule);
@@ -1100,6 +1144,7 @@ void CheckClusterAlone(Reporter& r, const Cluster& c) {
     if (c.connections[k].endpoint.empty()) r.Error(at.Child("endpoint"), "required field is missing");
   }
   CheckUnique(r, connections, "connection");
+  CheckMaintenance(r, spec.Child("maintenance"), c.maintenance);
 }
 
 void CheckLength(Reporter& r, const FieldPath& path, absl::string_view what,

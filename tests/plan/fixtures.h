@@ -55,6 +55,7 @@ struct RoleSpec {
   std::vector<std::string> client_services;  // Extra client Services.
   std::string restart_token;  // Cluster role restartToken (SPEC-2 §9).
   std::vector<MemberReplace> replace;  // Cluster role replace (SPEC-2 §9).
+  int32_t min_interval_seconds = 0;    // rollout.minIntervalSeconds (SPEC-2 §9).
 };
 
 inline uint64_t Fnv(const std::string& s) {
@@ -95,6 +96,7 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
   cr.role.rollout.order = r.order;
   cr.role.rollout.leader_label = r.leader_label;
   cr.role.rollout.min_ready_seconds = r.min_ready_seconds;
+  cr.role.rollout.min_interval_seconds = r.min_interval_seconds;
   cr.role.rollout.zone_parallel = r.zone_parallel;
   if (r.gate) {
     Gate g;

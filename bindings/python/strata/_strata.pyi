@@ -258,6 +258,7 @@ class RolloutPolicy(_Value):
     ready_timeout_seconds: Optional[int]
     approval: Approval
     initial: InitialRollout
+    min_interval_seconds: int
     def __init__(self, **fields: Any) -> None: ...
     def resolve_max_unavailable(self, members: int) -> int: ...
 
@@ -447,6 +448,16 @@ class Connection(_Value):
     endpoint: str
     def __init__(self, *, name: str = ..., endpoint: str = ...) -> None: ...
 
+class MaintenanceWindow(_Value):
+    days: list[str]
+    start: str
+    end: str
+    def __init__(self, *, days: list[str] = ..., start: str = ..., end: str = ...) -> None: ...
+
+class Maintenance(_Value):
+    windows: list[MaintenanceWindow]
+    def __init__(self, *, windows: list[MaintenanceWindow] = ...) -> None: ...
+
 class Cluster(_Value):
     name: str
     namespace: str
@@ -456,6 +467,7 @@ class Cluster(_Value):
     roles: RoleOverrideList
     connections: ConnectionList
     stopped: bool
+    maintenance: Maintenance
     def __init__(self, *, name: str = ..., namespace: str = ..., app: str = ..., roles: Iterable[RoleOverride] = ..., **fields: Any) -> None: ...
     def find_role(self, name: str) -> Optional[RoleOverride]: ...
     def role(self, name: str) -> RoleOverride:
@@ -654,6 +666,8 @@ class WaitCondition(_Value):
         PVC_CAPACITY = 2
         ROLE_STOPPED = 3
         APPROVAL = 4
+        WINDOW = 5
+        NOT_BEFORE = 6
     kind: WaitCondition.Kind
     target: str
     stateful_set: str
