@@ -185,9 +185,9 @@ class Simulator {
            (fault_hit_round_.count(pod) > 0 && available_at_plan_.count(pod) > 0);
   }
   void CheckDisruption(const CompiledRole& role, int32_t ordinal, const std::string& how);
-  // Cluster maintenance and rollout.minIntervalSeconds (SPEC-2 §9): no member
-  // restart outside a window; a role's rolling restarts at different moments
-  // at least minIntervalSeconds apart.
+  // Cluster maintenance and rollout.minIntervalSeconds (SPEC-2 §9): no
+  // available member restarted outside a window; a role's rolling restarts at
+  // different moments at least minIntervalSeconds apart.
   void CheckPacing(const CompiledRole& role, const Step& step);
   void CheckDependencies(const CompiledRole& role, const std::string& what);
   void CheckStatefulSetApply(const Step& step);
@@ -769,7 +769,9 @@ Simulator::Outcome Simulator::Exec(const Step& step) {
 
 void Simulator::CheckPacing(const CompiledRole& role, const Step& step) {
   const absl::Time now = kube_.now();
-  if (!desired_.maintenance.windows.empty()) {
+  // Restarting a member that was down already repairs it; only disrupting an
+  // available one waits for a window (as it needs no approval).
+  if (!desired_.maintenance.windows.empty() && available_at_plan_.count(step.target.name) > 0) {
     std::optional<WindowSpan> span = CurrentOrNextWindow(desired_.maintenance.windows, now);
     if (!span.has_value() || span->start > now) {
       Violation(absl::StrCat("restart ", step.target.name, " at ", Rfc3339(now),
@@ -782,11 +784,14 @@ void Simulator::CheckPacing(const CompiledRole& role, const Step& step) {
   const int32_t interval = role.role.rollout.min_interval_seconds;
   auto last = last_restart_.find(role.name);
   // Members of one wave restart at the same moment; a later restart is the
-  // next wave.
+  // next wave. Measured in whole seconds, as the planner can: it sees the
+  // restart only as the new pod's creationTimestamp.
+  const absl::Time since = absl::FromUnixSeconds(absl::ToUnixSeconds(
+      last != last_restart_.end() ? last->second : absl::UnixEpoch()));
   if (interval > 0 && last != last_restart_.end() && now != last->second &&
-      now - last->second < absl::Seconds(interval)) {
+      now - since < absl::Seconds(interval)) {
     Violation(absl::StrCat("restart ", step.target.name, " at ", Rfc3339(now), " only ",
-                           absl::FormatDuration(now - last->second),
+                           absl::FormatDuration(now - since),
                            " after the role's last restart (rollout.minIntervalSeconds=",
                            interval, ")"));
   }
@@ -818,10 +823,14 @@ Simulator::Outcome Simulator::Wait(const Step& step) {
       return Outcome::kDone;
     }
     std::optional<absl::Time> next = kube_.NextEventTime();
-    if (status.holds_at.has_value() && *status.holds_at > kube_.now() &&
+    const bool by_time_alone = step.condition->kind == WaitCondition::Kind::kWindow ||
+                               step.condition->kind == WaitCondition::Kind::kNotBefore;
+    if (by_time_alone && status.holds_at.has_value() && *status.holds_at > kube_.now() &&
         (!next.has_value() || *status.holds_at < *next)) {
-      // It holds by time alone (a window opening, minReadySeconds, an
-      // interval passing): wait for that moment, not the step's timeout.
+      // It holds by time alone (a window opening, an interval passing): wait
+      // for that moment, not the step's timeout. (A Ready pod's holds_at comes
+      // from a lastTransitionTime in whole seconds, earlier than the model's
+      // exact time; those waits keep following the model's events.)
       next = status.holds_at;
       deadline = std::max(deadline, *status.holds_at);
     }
@@ -1173,6 +1182,19 @@ absl::StatusOr<Timeline> Simulator::Run() {
       last_change = kube_.now();
     } else {
       std::optional<absl::Time> next = kube_.NextEventTime();
+      // A wait that holds by time alone (a maintenance window opening, an
+      // interval passing) is not a stall: let that time come.
+      for (const Step& s : plan->steps) {
+        if (!s.condition.has_value() || (s.condition->kind != WaitCondition::Kind::kWindow &&
+                                         s.condition->kind != WaitCondition::Kind::kNotBefore)) {
+          continue;
+        }
+        WaitStatus w = Holds(*s.condition);
+        if (!w.holds && w.holds_at.has_value() && *w.holds_at > kube_.now() &&
+            (!next.has_value() || *w.holds_at < *next)) {
+          next = w.holds_at;
+        }
+      }
       if (next.has_value()) {
         Advance(*next);
         continue;

@@ -20,11 +20,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "sim/kube_model.h"
 #include "strata/compile.h"
+#include "strata/maintenance.h"
 #include "strata/plan.h"
 #include "strata/simulate.h"
 #include "strata/validate.h"
@@ -143,6 +145,28 @@ Topology RandomTopology(Gen& g, std::vector<std::string>& notes) {
     t.cluster.roles.push_back(RoleOverride{.name = r.name, .members = members});
   }
   notes.push_back(absl::StrCat(roles, " role(s)"));
+  // Pacing and windows (SPEC-2 §9), drawn last so the draws above mean what
+  // they meant before: the simulator checks no restart falls outside a
+  // window and a role's restarts keep its interval.
+  for (Role& r : t.app.roles) {
+    if (g.Chance(0.15)) {
+      r.rollout.min_interval_seconds = g.Int(1, 300);
+      notes.push_back(absl::StrCat(r.name, " minIntervalSeconds ",
+                                   r.rollout.min_interval_seconds));
+    }
+  }
+  if (g.Chance(0.2)) {
+    static const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    MaintenanceWindow w;
+    const int first = g.Int(0, 6);
+    for (int d = 0, n = g.Int(1, 3); d < n; ++d) w.days.push_back(kDays[(first + d * 2) % 7]);
+    const int start = g.Int(0, 23);
+    w.start = absl::StrFormat("%02d:%02d", start, g.Pick(std::vector<int>{0, 30}));
+    w.end = absl::StrFormat("%02d:00", (start + g.Int(1, 5)) % 24);
+    notes.push_back(absl::StrCat("window ", absl::StrJoin(w.days, ","), " ", w.start, "-",
+                                 w.end));
+    t.cluster.maintenance.windows.push_back(std::move(w));
+  }
   return t;
 }
 
