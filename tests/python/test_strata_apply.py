@@ -176,8 +176,14 @@ def test_observe_reads_the_clusters_objects_without_holding_the_gil(fake):
     assert isinstance(state, strata.ObservedState) and state.empty()
     lists = [p for m, p in fake.requests if m == "GET"]
     assert any("/statefulsets?" in p for p in lists) and any("/pods?" in p for p in lists)
+    # The Cluster's own objects by its instance label, and (SPEC-2 §10
+    # adoption) the StatefulSets that carry no instance label at all.
+    unlabelled = [p for p in lists
+                  if "labelSelector=%21app.kubernetes.io%2Finstance" in p
+                  or "labelSelector=!app.kubernetes.io" in p]
+    assert unlabelled and all("/statefulsets?" in p for p in unlabelled), lists
     assert all("app.kubernetes.io%2Finstance%3Devents" in p or "instance=events" in p
-               for p in lists), lists
+               for p in lists if p not in unlabelled), lists
     # What observe returns is what plan takes.
     assert strata.plan(KAFKA, observed=state).steps
 
