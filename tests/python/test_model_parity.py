@@ -52,6 +52,8 @@ MESSAGE_CLASSES: dict[str, tuple[str, ...]] = {
     "RoleOverride": ("RoleOverride",),
     "MemberReplace": ("MemberReplace",),
     "Connection": ("Connection",),
+    "MaintenanceWindow": ("MaintenanceWindow",),
+    "Maintenance": ("Maintenance",),
     "ClusterSpec": ("Cluster",),
 }
 

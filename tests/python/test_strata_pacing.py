@@ -11,7 +11,7 @@ from strata import _strata
 from strata_testing import KAFKA
 
 # 2026-01-01 is a Thursday; the window opens on Saturday 02:00 UTC.
-WEEKEND = _strata.MaintenanceWindow(days=["Sat"], start="02:00", end="06:00")
+WEEKEND = strata.MaintenanceWindow(days=["Sat"], start="02:00", end="06:00")
 
 
 def _rolled(docs: strata.Documents):
@@ -25,7 +25,7 @@ def _rolled(docs: strata.Documents):
 def test_window_set_in_python_defers_restarts_to_the_next_opening():
     docs = strata.load(KAFKA)
     state, later = _rolled(docs)
-    docs.cluster().maintenance = _strata.Maintenance(windows=[WEEKEND])
+    docs.cluster().maintenance = strata.Maintenance(windows=[WEEKEND])
     assert docs.cluster().maintenance.windows[0].days == ["Sat"]
     p = strata.plan(docs, observed=state, now=later)
     waits = [s for s in p.steps if s.condition is not None
@@ -48,7 +48,7 @@ def test_window_from_yaml_plans_like_the_python_model(tmp_path):
     from_yaml = strata.load(tmp_path)
     assert from_yaml.cluster().maintenance.windows == [WEEKEND]
     from_python = strata.load(KAFKA)
-    from_python.cluster().maintenance = _strata.Maintenance(windows=[WEEKEND])
+    from_python.cluster().maintenance = strata.Maintenance(windows=[WEEKEND])
     assert from_yaml.cluster() == from_python.cluster()
 
 
