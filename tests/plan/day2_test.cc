@@ -68,22 +68,12 @@ Json ReplaceRecord(const std::string& role, const Json& data) {
               {"data", data}};
 }
 
-class Day2Test : public ::testing::TestWithParam<RolloutStrategy> {
- protected:
-  RoleSpec Role(RoleSpec r) const {
-    r.strategy = GetParam();
-    return r;
-  }
-};
+class Day2Test : public plan_testing::StrategyTest {};
 
 INSTANTIATE_TEST_SUITE_P(Strategies, Day2Test,
                          ::testing::Values(RolloutStrategy::kSerial,
                                            RolloutStrategy::kBestEffortParallel),
-                         [](const ::testing::TestParamInfo<RolloutStrategy>& info) {
-                           return info.param == RolloutStrategy::kSerial
-                                      ? "serial"
-                                      : "bestEffortParallel";
-                         });
+                         plan_testing::StrategyName);
 
 // ------------------------------------------------------------ restartToken
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 #include "plan/predicates.h"
 #include "sim/kube_model.h"
 #include "strata/compile.h"
@@ -57,6 +58,22 @@ struct RoleSpec {
   std::vector<MemberReplace> replace;  // Cluster role replace (SPEC-2 §9).
   int32_t min_interval_seconds = 0;    // rollout.minIntervalSeconds (SPEC-2 §9).
 };
+
+// A TEST_P suite over the strategies whose quorum floor holds: instantiate
+// with ::testing::Values(RolloutStrategy::kSerial,
+// RolloutStrategy::kBestEffortParallel) and StrategyName; Role() sets the
+// strategy of a RoleSpec.
+class StrategyTest : public ::testing::TestWithParam<RolloutStrategy> {
+ protected:
+  RoleSpec Role(RoleSpec r) const {
+    r.strategy = GetParam();
+    return r;
+  }
+};
+
+inline std::string StrategyName(const ::testing::TestParamInfo<RolloutStrategy>& info) {
+  return info.param == RolloutStrategy::kSerial ? "serial" : "bestEffortParallel";
+}
 
 inline uint64_t Fnv(const std::string& s) {
   uint64_t h = 1469598103934665603ULL;

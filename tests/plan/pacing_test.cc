@@ -69,12 +69,8 @@ bool DependsOn(const Plan& plan, int32_t id, int32_t on) {
   return false;
 }
 
-class PacingTest : public ::testing::TestWithParam<RolloutStrategy> {
+class PacingTest : public plan_testing::StrategyTest {
  protected:
-  RoleSpec Role(RoleSpec r) const {
-    r.strategy = GetParam();
-    return r;
-  }
   // An image change of a 5-member quorum role, the cluster with `windows`.
   CompiledCluster ImageChange(const std::vector<MaintenanceWindow>& windows,
                               int32_t min_interval_seconds = 0) const {
@@ -92,11 +88,7 @@ class PacingTest : public ::testing::TestWithParam<RolloutStrategy> {
 INSTANTIATE_TEST_SUITE_P(Strategies, PacingTest,
                          ::testing::Values(RolloutStrategy::kSerial,
                                            RolloutStrategy::kBestEffortParallel),
-                         [](const ::testing::TestParamInfo<RolloutStrategy>& info) {
-                           return info.param == RolloutStrategy::kSerial
-                                      ? "serial"
-                                      : "bestEffortParallel";
-                         });
+                         plan_testing::StrategyName);
 
 // ------------------------------------------------------------------ windows
 
