@@ -9,13 +9,16 @@ followersFirst with a leader label, 3 brokers):
 * `replace` rebuilds one member on new PVCs, keeps every other PVC, and is
   done once per token;
 * `stopped: true` takes every pod away and keeps every PVC (same uid);
-  `stopped: false` brings the cluster back on them.
+  `stopped: false` brings the cluster back on them;
+* `maintenance.windows`: outside every window a rollout waits and restarts
+  nobody (apply runs into its --timeout, exit 4); inside one it runs.
 
 Waits are on conditions (the CLI's own, bounded by --timeout); nothing here
 depends on the machine's speed."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from pod_watch import PodWatch
@@ -145,3 +148,40 @@ def test_stop_keeps_every_pvc_and_start_brings_the_cluster_back(kafka):
     # The members never left: no memberJoin on the way back.
     assert not [e for e in res.steps("stepStarted", "exec")
                 if e["step"].get("hook") == "memberJoin"], res.describe()
+
+
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def test_maintenance_window_defers_restarts_until_one_is_open(kafka):
+    """Outside every window a rollout only waits (condition window) and
+    restarts nobody; with a window open now it runs. The clock is the real
+    one, so the windows are chosen relative to today (UTC)."""
+    kafka.converge()
+    before = _uids(kafka.pods())
+    today = datetime.datetime.now(datetime.timezone.utc).weekday()
+    # The day after tomorrow, one minute: closed now, whatever the time.
+    kafka.ex.cluster["spec"]["maintenance"] = {
+        "windows": [{"days": [DAYS[(today + 2) % 7]], "start": "00:00", "end": "00:01"}]}
+    kafka.ex.set_image("broker", kafka.ex.image("broker").split(":")[0] + ":strata-next")
+
+    res = kafka.strata.run("apply", kafka.files(), "-o", "json", "--timeout", "5s")
+    waited = Applied(res)
+    assert waited.code == 4, waited.describe()  # The deadline, waiting for the window.
+    assert not waited.steps("stepStarted", "restart"), waited.describe()
+    assert [e for e in waited.of("waiting") if e.get("condition", "").startswith("window ")], \
+        waited.describe()
+    assert _uids(kafka.pods()) == before
+    plan = kafka.strata.plan_json(kafka.files())
+    windows = [s for s in plan["steps"] if (s.get("wait") or {}).get("kind") == "window"]
+    assert windows and "next maintenance window" in windows[0]["reason"], plan
+
+    # Today and tomorrow, all day: open now (and for at least a day).
+    kafka.ex.cluster["spec"]["maintenance"] = {
+        "windows": [{"days": [DAYS[today], DAYS[(today + 1) % 7]], "start": "00:00",
+                     "end": "24:00"}]}
+    res = kafka.apply()
+    assert res.code == 0, res.describe()
+    brokers = [f"{kafka.ex.sts_name('broker')}-{i}" for i in range(3)]
+    assert sorted(_restarted_in_order(res)) == sorted(brokers), res.describe()
+    kafka.assert_converged()
