@@ -368,6 +368,18 @@ class RolePlanner {
   // (strata.dev/member-left), so that a later plan never runs it twice.
   // `scale_in`: the member is being removed (not replaced).
   void MarkLeft(Chain& chain, int32_t ordinal, bool scale_in);
+  // An exec step running lifecycle hook `hook` (its `handler`) in member
+  // `ordinal`, with the member's STRATA_TARGET_* env and the hook's timeout.
+  Step HookStep(Hook hook, const Handler& handler, int32_t ordinal, std::string reason) {
+    Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, ordinal),
+                      Phase::kMembership, std::move(reason));
+    e.command = handler.command;
+    e.pod = PodName(ordinal);
+    e.env = TargetEnv(e.pod, ordinal);
+    e.hook = hook;
+    e.timeout_seconds = handler.timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
+    return e;
+  }
   // The partial PVC an apply step sends to set strata.dev/member-left.
   Json MemberLeftMark(const std::string& pvc_name, const char* value) const {
     return Json{{"apiVersion", "v1"},
@@ -1022,16 +1034,8 @@ void RolePlanner::JoinMember(Chain& chain, int32_t k, bool resumed) {
                                               : "",
                                       "wait for the new member ", PodName(k),
                                       " to be Ready before memberJoin runs")));
-  Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
-                    Phase::kMembership,
-                    absl::StrCat("run memberJoin in ", PodName(k), " now that it is Ready"));
-  e.command = spec_.lifecycle.member_join->command;
-  e.pod = PodName(k);
-  e.env = TargetEnv(e.pod, k);
-  e.hook = Hook::kMemberJoin;
-  e.timeout_seconds =
-      spec_.lifecycle.member_join->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
-  b_.Then(chain, std::move(e));
+  b_.Then(chain, HookStep(Hook::kMemberJoin, *spec_.lifecycle.member_join, k,
+                          absl::StrCat("run memberJoin in ", PodName(k), " now that it is Ready")));
   member_steps_ += 2;
 }
 
@@ -1162,18 +1166,11 @@ void RolePlanner::Replace(Chain& chain) {
     }
     if (!restarted) {
       if (spec_.lifecycle.member_leave.has_value() && !MemberLeft(*k)) {
-        Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, *k),
-                          Phase::kMembership,
-                          absl::StrCat("run memberLeave in ", m.member,
-                                       " before its data is deleted; it must succeed first",
-                                       why));
-        e.command = spec_.lifecycle.member_leave->command;
-        e.pod = m.member;
-        e.env = TargetEnv(m.member, *k);
-        e.hook = Hook::kMemberLeave;
-        e.timeout_seconds =
-            spec_.lifecycle.member_leave->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
-        b_.Then(chain, std::move(e));
+        b_.Then(chain, HookStep(Hook::kMemberLeave, *spec_.lifecycle.member_leave, *k,
+                                absl::StrCat("run memberLeave in ", m.member,
+                                             " before its data is deleted; it must succeed "
+                                             "first",
+                                             why)));
         ++member_steps_;
         MarkLeft(chain, *k, /*scale_in=*/false);
       }
@@ -1209,16 +1206,8 @@ void RolePlanner::Replace(Chain& chain) {
                                         why)));
     ++member_steps_;
     if (spec_.lifecycle.member_join.has_value()) {
-      Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, *k),
-                        Phase::kMembership,
-                        absl::StrCat("run memberJoin in the rebuilt ", m.member, why));
-      e.command = spec_.lifecycle.member_join->command;
-      e.pod = m.member;
-      e.env = TargetEnv(m.member, *k);
-      e.hook = Hook::kMemberJoin;
-      e.timeout_seconds =
-          spec_.lifecycle.member_join->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
-      b_.Then(chain, std::move(e));
+      b_.Then(chain, HookStep(Hook::kMemberJoin, *spec_.lifecycle.member_join, *k,
+                              absl::StrCat("run memberJoin in the rebuilt ", m.member, why)));
       ++member_steps_;
     }
     std::map<std::string, std::string> data = record;
@@ -1316,18 +1305,11 @@ void RolePlanner::Membership(Chain& chain) {
         } else if (pod == nullptr || IsTerminating(*pod)) {
           // Nothing to exec in; the replicas step says so.
         } else {
-          Step e = MakeStep(Action::kExec, PodTarget(role_.stateful_set, role_.name, k),
-                            Phase::kMembership,
-                            absl::StrCat("run memberLeave in ", name,
-                                         " before it is removed (highest ordinal first); it "
-                                         "must succeed before the member goes"));
-          e.command = spec_.lifecycle.member_leave->command;
-          e.pod = name;
-          e.env = TargetEnv(name, k);
-          e.hook = Hook::kMemberLeave;
-          e.timeout_seconds =
-              spec_.lifecycle.member_leave->timeout_seconds.value_or(kDefaultHookTimeoutSeconds);
-          b_.Then(chain, std::move(e));
+          b_.Then(chain, HookStep(Hook::kMemberLeave, *spec_.lifecycle.member_leave, k,
+                                  absl::StrCat("run memberLeave in ", name,
+                                               " before it is removed (highest ordinal "
+                                               "first); it must succeed before the member "
+                                               "goes")));
           ++member_steps_;
         }
         MarkLeft(chain, k, /*scale_in=*/true);
