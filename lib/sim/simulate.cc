@@ -68,6 +68,12 @@ std::string Offset(absl::Duration d) {
   return absl::StrFormat("+%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
 }
 
+// Waits that hold by time alone, whatever the cluster does: a maintenance
+// window opening, rollout.minIntervalSeconds passing.
+bool HoldsByTimeAlone(const WaitCondition& c) {
+  return c.kind == WaitCondition::Kind::kWindow || c.kind == WaitCondition::Kind::kNotBefore;
+}
+
 bool ParseCount(absl::string_view text, int32_t* out) {
   if (text.empty() || text.size() > 6) return false;
   for (char c : text) {
@@ -823,9 +829,7 @@ Simulator::Outcome Simulator::Wait(const Step& step) {
       return Outcome::kDone;
     }
     std::optional<absl::Time> next = kube_.NextEventTime();
-    const bool by_time_alone = step.condition->kind == WaitCondition::Kind::kWindow ||
-                               step.condition->kind == WaitCondition::Kind::kNotBefore;
-    if (by_time_alone && status.holds_at.has_value() && *status.holds_at > kube_.now() &&
+    if (HoldsByTimeAlone(*step.condition) && status.holds_at.has_value() && *status.holds_at > kube_.now() &&
         (!next.has_value() || *status.holds_at < *next)) {
       // It holds by time alone (a window opening, an interval passing): wait
       // for that moment, not the step's timeout. (A Ready pod's holds_at comes
@@ -1185,10 +1189,7 @@ absl::StatusOr<Timeline> Simulator::Run() {
       // A wait that holds by time alone (a maintenance window opening, an
       // interval passing) is not a stall: let that time come.
       for (const Step& s : plan->steps) {
-        if (!s.condition.has_value() || (s.condition->kind != WaitCondition::Kind::kWindow &&
-                                         s.condition->kind != WaitCondition::Kind::kNotBefore)) {
-          continue;
-        }
+        if (!s.condition.has_value() || !HoldsByTimeAlone(*s.condition)) continue;
         WaitStatus w = Holds(*s.condition);
         if (!w.holds && w.holds_at.has_value() && *w.holds_at > kube_.now() &&
             (!next.has_value() || *w.holds_at < *next)) {
