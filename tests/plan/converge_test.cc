@@ -47,6 +47,26 @@ struct Param {
   RolloutStrategy strategy;
 };
 
+// A scenario simulated: its desired side compiled, and the timeline from its
+// observed side (converged at kNow, or nothing for a fresh one) to it.
+struct Simulated {
+  CompiledCluster after;
+  Timeline timeline;
+};
+
+absl::StatusOr<Simulated> SimulateCase(const Case& c) {
+  absl::StatusOr<CompiledCluster> before = Compile(c.observed, CompileOptions{});
+  if (!before.ok()) return before.status();
+  absl::StatusOr<CompiledCluster> after = Compile(c.desired, CompileOptions{});
+  if (!after.ok()) return after.status();
+  ObservedState initial = c.fresh ? ObservedState{} : ConvergedState(*before, kNow);
+  SimulateOptions options;
+  options.start = kNow;
+  absl::StatusOr<Timeline> t = Simulate(*after, initial, options);
+  if (!t.ok()) return t.status();
+  return Simulated{.after = *std::move(after), .timeline = *std::move(t)};
+}
+
 class ConvergeTest : public ::testing::TestWithParam<Param> {};
 
 TEST_P(ConvergeTest, EveryScenarioConvergesWithoutViolations) {
@@ -60,15 +80,10 @@ TEST_P(ConvergeTest, EveryScenarioConvergesWithoutViolations) {
     SCOPED_TRACE(scenario);
     absl::StatusOr<Case> c = MakeCase(*base, *compiled, scenario);
     if (!c.ok()) continue;  // Not applicable to this example.
-    absl::StatusOr<CompiledCluster> before = Compile(c->observed, CompileOptions{});
-    absl::StatusOr<CompiledCluster> after = Compile(c->desired, CompileOptions{});
-    ASSERT_THAT(before, IsOk());
-    ASSERT_THAT(after, IsOk());
-    ObservedState initial = c->fresh ? ObservedState{} : ConvergedState(*before, kNow);
-    SimulateOptions options;
-    options.start = kNow;
-    absl::StatusOr<Timeline> t = Simulate(*after, initial, options);
-    ASSERT_THAT(t, IsOk());
+    absl::StatusOr<Simulated> sim = SimulateCase(*c);
+    ASSERT_THAT(sim, IsOk());
+    const CompiledCluster* after = &sim->after;
+    const Timeline* t = &sim->timeline;
     const std::vector<std::string>& violations = t->violations;
     EXPECT_TRUE(t->converged) << TimelineToText(*t);
     // Something was planned and carried out (the first plan of a change is
@@ -125,15 +140,10 @@ TEST(ConvergeTest, SerialBringUpOfEveryExampleConvergesWithoutViolations) {
       SCOPED_TRACE(scenario);
       absl::StatusOr<Case> c = MakeCase(*base, *compiled, scenario);
       if (!c.ok()) continue;
-      absl::StatusOr<CompiledCluster> before = Compile(c->observed, CompileOptions{});
-      absl::StatusOr<CompiledCluster> after = Compile(c->desired, CompileOptions{});
-      ASSERT_THAT(before, IsOk());
-      ASSERT_THAT(after, IsOk());
-      ObservedState initial = c->fresh ? ObservedState{} : ConvergedState(*before, kNow);
-      SimulateOptions options;
-      options.start = kNow;
-      absl::StatusOr<Timeline> t = Simulate(*after, initial, options);
-      ASSERT_THAT(t, IsOk());
+      absl::StatusOr<Simulated> sim = SimulateCase(*c);
+      ASSERT_THAT(sim, IsOk());
+      const CompiledCluster* after = &sim->after;
+      const Timeline* t = &sim->timeline;
       EXPECT_TRUE(t->converged) << TimelineToText(*t);
       EXPECT_TRUE(t->violations.empty()) << absl::StrJoin(t->violations, "\n");
       if (c->fresh) {
