@@ -5,15 +5,6 @@
 
 namespace strata::compile_internal {
 
-uint64_t Fnv1a64(absl::string_view bytes) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 std::string Hex16(uint64_t h) { return absl::StrFormat("%016x", h); }
 
 void CanonicalWriter::Field(absl::string_view name, absl::string_view value) {

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "util/fnv.h"
 
 namespace strata::compile_internal {
 
-// FNV-1a 64-bit over `bytes`.
-uint64_t Fnv1a64(absl::string_view bytes);
+using ::strata::Fnv1a64;
 
 // 16 lower-case hex digits of `h`.
 std::string Hex16(uint64_t h);

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "execute/internal.h"
 #include "strata/execute.h"
+#include "util/fnv.h"
 
 namespace strata {
 
@@ -50,13 +51,10 @@ absl::Duration Backoff(const std::string& key, int32_t failures, absl::Duration 
   for (int32_t i = 1; i < failures && d < max; ++i) d *= 2;
   d = std::min(d, max);
   // FNV-1a over the key and the count: a stable jitter in [0.5, 1.0).
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](unsigned char c) {
-    h ^= c;
-    h *= 1099511628211ull;
-  };
-  for (char c : key) mix(static_cast<unsigned char>(c));
-  for (int i = 0; i < 4; ++i) mix(static_cast<unsigned char>(failures >> (8 * i)));
+  Fnv1a64Hasher hasher;
+  hasher.Add(key);
+  for (int i = 0; i < 4; ++i) hasher.AddByte(static_cast<unsigned char>(failures >> (8 * i)));
+  const uint64_t h = hasher.value();
   double factor = 0.5 + 0.5 * static_cast<double>(h % 1000) / 1000.0;
   return std::max(absl::Milliseconds(1), d * factor);
 }
