@@ -32,6 +32,7 @@
 #include "strata/cardinality.h"
 #include "strata/import.h"
 #include "strata/quantity.h"
+#include "kube/keys.h"
 
 namespace strata {
 namespace {
@@ -201,7 +202,7 @@ class AppImporter {
     }
     if (r_.has_errors()) return std::nullopt;
     app_spec["roles"] = std::move(roles);
-    Json app = {{"apiVersion", "strata.dev/v1"},
+    Json app = {{"apiVersion", kube::kApiVersion},
                 {"kind", "App"},
                 {"metadata", {{"name", out.name}}},
                 {"spec", std::move(app_spec)}};
@@ -588,7 +589,7 @@ std::optional<ImportedDocument> ImportCluster(const InputObject& in,
   comments.push_back("");
   comments.push_back("Not carried over (review before use):");
   for (const std::string& n : not_carried) comments.push_back(absl::StrCat("- ", n));
-  Json cluster = {{"apiVersion", "strata.dev/v1"},
+  Json cluster = {{"apiVersion", kube::kApiVersion},
                   {"kind", "Cluster"},
                   {"metadata", std::move(meta)},
                   {"spec", std::move(cluster_spec)}};

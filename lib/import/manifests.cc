@@ -24,6 +24,7 @@
 #include "import/import_internal.h"
 #include "strata/import.h"
 #include "validate/names.h"
+#include "kube/keys.h"
 
 namespace strata {
 namespace {
@@ -708,7 +709,7 @@ class RoleImporter {
       std::string key = GetString(t, "topologyKey");
       Json placement = Json::object();
       if (key == "kubernetes.io/hostname") placement["spread"] = "node";
-      if (key == "topology.kubernetes.io/zone") placement["spread"] = "zone";
+      if (key == kube::kZoneLabel) placement["spread"] = "zone";
       if (GetString(t, "whenUnsatisfiable") == "DoNotSchedule") placement["mode"] = "required";
       if (placement.contains("spread")) role["placement"] = std::move(placement);
     }
@@ -882,7 +883,7 @@ absl::StatusOr<ImportResult> ImportManifests(const std::vector<Source>& sources,
   }
   ImportResult result;
   result.documents.push_back(ImportedDocument{
-      .body = {{"apiVersion", "strata.dev/v1"},
+      .body = {{"apiVersion", kube::kApiVersion},
                {"kind", "App"},
                {"metadata", {{"name", options.app}}},
                {"spec",
@@ -890,7 +891,7 @@ absl::StatusOr<ImportResult> ImportManifests(const std::vector<Source>& sources,
                  {"roles", std::move(app_roles)}}}},
       .comments = std::move(app_comments)});
   result.documents.push_back(ImportedDocument{
-      .body = {{"apiVersion", "strata.dev/v1"},
+      .body = {{"apiVersion", kube::kApiVersion},
                {"kind", "Cluster"},
                {"metadata", {{"name", options.cluster}, {"namespace", ns}}},
                {"spec", {{"app", options.app}, {"roles", std::move(cluster_roles)}}}},

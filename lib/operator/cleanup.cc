@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "operator/custom_resources.h"
+#include "kube/keys.h"
 
 namespace strata::operator_internal {
 namespace {
@@ -41,7 +42,7 @@ std::string TemplateOf(absl::string_view pvc, const Json& sts) {
 // Whether `o` is labelled app.kubernetes.io/instance=`cluster`.
 bool OfCluster(const Json& o, const std::string& cluster) {
   const Json& labels = o["metadata"].value("labels", Json::object());
-  return labels.is_object() && labels.value("app.kubernetes.io/instance", "") == cluster;
+  return labels.is_object() && labels.value(kube::kInstanceLabel, "") == cluster;
 }
 
 }  // namespace

@@ -15,17 +15,18 @@
 #include "absl/time/time.h"
 #include "strata/documents.h"
 #include "strata/json.h"
+#include "kube/keys.h"
 
 namespace strata::operator_internal {
 
-inline constexpr char kApiVersion[] = "strata.dev/v1";
+using kube::kApiVersion;
 inline constexpr char kFinalizer[] = "strata.dev/cleanup";
 inline constexpr char kPausedAnnotation[] = "strata.dev/paused";
 inline constexpr char kApproveAnnotation[] = "strata.dev/approve";
 // The label every object strata compiles carries; the operator watches the
 // objects it owns by it and finds their Cluster by app.kubernetes.io/instance.
 inline constexpr char kManagedBySelector[] = "app.kubernetes.io/managed-by=strata";
-inline constexpr char kInstanceLabel[] = "app.kubernetes.io/instance";
+using kube::kInstanceLabel;
 
 // "namespace/name" of a namespaced object (the work queue's key).
 std::string KeyOf(const Json& object);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "plan/adoptable.h"
+#include "kube/keys.h"
 
 namespace strata {
 namespace {
@@ -19,7 +20,7 @@ std::string InstanceOf(const Json& object) {
   if (md == object.end() || !md->is_object()) return "";
   auto labels = md->find("labels");
   if (labels == md->end() || !labels->is_object()) return "";
-  return labels->value("app.kubernetes.io/instance", "");
+  return labels->value(kube::kInstanceLabel, "");
 }
 
 std::string NameOf(const Json& object) {

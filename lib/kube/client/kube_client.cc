@@ -23,6 +23,7 @@
 #include "plan/adoptable.h"
 #include "kube/client/transport.h"
 #include "util/status_macros.h"
+#include "kube/keys.h"
 
 namespace strata {
 
@@ -73,8 +74,8 @@ constexpr KindEntry kKinds[] = {
     {"Lease", "coordination.k8s.io/v1", "leases", true},
     {"Job", "batch/v1", "jobs", true},
     // strata's own custom resources (deploy/crds/), read by strata-operator.
-    {"App", "strata.dev/v1", "apps", false},
-    {"Cluster", "strata.dev/v1", "clusters", true},
+    {"App", kube::kApiVersion, "apps", false},
+    {"Cluster", kube::kApiVersion, "clusters", true},
 };
 
 std::string ApiRoot(absl::string_view api_version) {
@@ -952,7 +953,7 @@ std::string ScopeKey(const ObserveRequest& r) {
 absl::Time KubeClient::Now() { return absl::Now(); }
 
 absl::StatusOr<ObservedState> KubeClient::Observe(const ObserveRequest& request) {
-  std::string selector = absl::StrCat("app.kubernetes.io/instance=", request.cluster);
+  std::string selector = absl::StrCat(kube::kInstanceLabel, "=", request.cluster);
   struct Source {
     const char* kind;
     std::string namespace_;
