@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <queue>
 #include <set>
 #include <string>
 #include <tuple>
@@ -20,6 +19,7 @@
 #include "compile/config_format.h"
 #include "compile/hash.h"
 #include "compile/template.h"
+#include "model/role_graph.h"
 #include "strata/diagnostic.h"
 #include "util/status_macros.h"
 #include "validate/live_config.h"
@@ -34,6 +34,7 @@ using compile_internal::Fnv1a64;
 using compile_internal::FormatConfig;
 using compile_internal::Hex16;
 using compile_internal::TemplateContext;
+using model_internal::RoleGraph;
 
 constexpr char kConfigVolume[] = "strata-config";
 
@@ -123,41 +124,6 @@ MergedRole Merge(const Role& base, const RoleOverride* ov, size_t index) {
   return m;
 }
 
-// Role indices in dependsOn order, App order breaking ties.
-absl::StatusOr<std::vector<size_t>> DependsOnOrder(const std::vector<Role>& roles) {
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < roles.size(); ++i) index[roles[i].name] = i;
-  std::vector<int> pending(roles.size(), 0);
-  std::vector<std::vector<size_t>> dependents(roles.size());
-  for (size_t i = 0; i < roles.size(); ++i) {
-    for (const std::string& dep : roles[i].depends_on) {
-      auto it = index.find(dep);
-      if (it == index.end()) {
-        return FieldError(absl::StrCat("spec.roles[", i, "].dependsOn"),
-                          absl::StrCat("unknown role \"", dep, "\""));
-      }
-      ++pending[i];
-      dependents[it->second].push_back(i);
-    }
-  }
-  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
-  for (size_t i = 0; i < roles.size(); ++i) {
-    if (pending[i] == 0) ready.push(i);
-  }
-  std::vector<size_t> order;
-  while (!ready.empty()) {
-    size_t i = ready.top();
-    ready.pop();
-    order.push_back(i);
-    for (size_t d : dependents[i]) {
-      if (--pending[d] == 0) ready.push(d);
-    }
-  }
-  if (order.size() != roles.size()) {
-    return FieldError("spec.roles", "dependsOn forms a cycle");
-  }
-  return order;
-}
 
 // Building objects. Compile writes many small objects whose keys it knows
 // to be distinct, so it appends (key, value) pairs straight into the ordered
@@ -1159,7 +1125,9 @@ absl::StatusOr<CompiledCluster> Compile(const Topology& topology,
                         absl::StatusCode::kResourceExhausted);
     }
   }
-  STRATA_ASSIGN_OR_RETURN(std::vector<size_t> order, DependsOnOrder(app.roles));
+  // Roles in dependsOn order, App order breaking ties; CheckTopology above
+  // refused unknown names and cycles, so every role is in it.
+  const std::vector<int> order = RoleGraph::Of(app.roles).order();
   ClusterNames names{cluster.name, cluster.namespace_, cluster.domain};
   TemplateContext context(app, cluster, members);
 

@@ -3,15 +3,12 @@
 
 #include "validate/app_rules.h"
 
-#include <algorithm>
-#include <map>
-#include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "model/role_graph.h"
 #include "validate/field_rules.h"
 #include "validate/name_budgets.h"
 #include "validate/names.h"
@@ -19,6 +16,8 @@
 
 namespace strata::validate_internal {
 namespace {
+
+using model_internal::RoleGraph;
 
 // The App's own requests within its limits and above its minResources.
 void CheckRoleResources(Reporter& r, const FieldPath& path, const Role& role) {
@@ -43,7 +42,8 @@ void CheckRoleProbes(Reporter& r, const FieldPath& probes, const Role& role) {
 
 // dependsOn names other roles of the App, once each (cycles are checked
 // across roles by CheckDependencyCycles).
-void CheckDependsOn(Reporter& r, const FieldPath& path, const Role& role, const App& app) {
+void CheckDependsOn(Reporter& r, const FieldPath& path, const Role& role,
+                    const RoleGraph& graph) {
   NamedPaths deps;
   for (size_t k = 0; k < role.depends_on.size(); ++k) {
     const std::string& dep = role.depends_on[k];
@@ -51,7 +51,7 @@ void CheckDependsOn(Reporter& r, const FieldPath& path, const Role& role, const 
     deps.emplace_back(at, dep);
     if (dep == role.name) {
       r.Error(at, "a role cannot depend on itself");
-    } else if (app.FindRole(dep) == nullptr) {
+    } else if (graph.IndexOf(dep) < 0) {
       r.Error(at, absl::StrCat("unknown role ", Quote(dep)));
     }
   }
@@ -117,7 +117,7 @@ void CheckLifecycle(Reporter& r, const FieldPath& lifecycle, const Role& role) {
   }
 }
 
-void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& app,
+void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const RoleGraph& graph,
                const TemplateScope& scope) {
   CheckName(r, path.Child("name"), role.name, IsDns1035Label, kDns1035Rule);
   CheckImage(r, path.Child("image"), role.image);
@@ -138,7 +138,7 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
   ForEachTemplate(role, path, [&](const FieldPath& at, const std::string& text) {
     WarnScaleRestarts(r, path, at, role, CheckTemplateText(r, at, text, scope));
   });
-  CheckDependsOn(r, path, role, app);
+  CheckDependsOn(r, path, role, graph);
   CheckRoleServices(r, path, role);
   CheckPod(r, path, role.pod);
   CheckRollout(r, path.Child("rollout"), role.rollout, role);
@@ -146,101 +146,11 @@ void CheckRole(Reporter& r, const FieldPath& path, const Role& role, const App& 
   CheckSecurity(r, path.Child("security"), role.security);
 }
 
-// The strongly connected components of the dependsOn graph (edges[i]: the
-// roles role i depends on), by an iterative Tarjan: O(roles + edges) and no
-// recursion, so a 10,000-role chain is as cheap as a short one.
-std::vector<int> DependencyComponents(const std::vector<std::vector<int>>& edges) {
-  const int n = static_cast<int>(edges.size());
-  std::vector<int> component(n, -1), low(n, 0), order(n, -1), stack;
-  std::vector<bool> on_stack(n, false);
-  std::vector<std::pair<int, size_t>> frames;  // (node, next edge to visit)
-  int counter = 0, components = 0;
-  for (int root = 0; root < n; ++root) {
-    if (order[root] >= 0) continue;
-    frames.push_back({root, 0});
-    order[root] = low[root] = counter++;
-    stack.push_back(root);
-    on_stack[root] = true;
-    while (!frames.empty()) {
-      auto& [v, e] = frames.back();
-      if (e < edges[v].size()) {
-        int w = edges[v][e++];
-        if (order[w] < 0) {
-          order[w] = low[w] = counter++;
-          stack.push_back(w);
-          on_stack[w] = true;
-          frames.push_back({w, 0});
-        } else if (on_stack[w]) {
-          low[v] = std::min(low[v], order[w]);
-        }
-        continue;
-      }
-      const int done = v;
-      frames.pop_back();
-      if (!frames.empty()) low[frames.back().first] = std::min(low[frames.back().first], low[done]);
-      if (low[done] == order[done]) {
-        int w;
-        do {
-          w = stack.back();
-          stack.pop_back();
-          on_stack[w] = false;
-          component[w] = components;
-        } while (w != done);
-        ++components;
-      }
-    }
-  }
-  return component;
-}
-
-// Reports each dependsOn cycle once, at the first of its roles. Only roles of
-// a strongly connected component of two or more roles can be on a cycle, and
-// a cycle never leaves its component, so the searches stay inside those.
-void CheckDependencyCycles(Reporter& r, const App& app) {
-  std::map<std::string, int> index;
-  for (size_t i = 0; i < app.roles.size(); ++i) index.emplace(app.roles[i].name, static_cast<int>(i));
-  std::vector<std::vector<int>> edges(app.roles.size());
-  for (size_t i = 0; i < app.roles.size(); ++i) {
-    for (const std::string& dep : app.roles[i].depends_on) {
-      auto it = index.find(dep);
-      // Unknown roles and self-dependencies are reported elsewhere.
-      if (it != index.end() && it->second != static_cast<int>(i)) edges[i].push_back(it->second);
-    }
-  }
-  std::vector<int> component = DependencyComponents(edges);
-  std::vector<int> size(app.roles.size(), 0);
-  for (int c : component) ++size[c];
-  std::set<int> reported;
-  for (size_t start = 0; start < app.roles.size(); ++start) {
-    const int s = static_cast<int>(start);
-    if (size[component[s]] < 2 || reported.count(s)) continue;
-    // Breadth-first search for the shortest path from start back to start.
-    std::map<int, int> parent;
-    std::vector<int> queue = {s};
-    int found = -1;
-    for (size_t q = 0; q < queue.size() && found < 0; ++q) {
-      int at = queue[q];
-      for (int next : edges[at]) {
-        if (component[next] != component[s]) continue;
-        if (next == s) {
-          found = at;
-          break;
-        }
-        if (parent.emplace(next, at).second) queue.push_back(next);
-      }
-    }
-    if (found < 0) continue;
-    std::vector<int> cycle = {found};
-    while (cycle.back() != s) cycle.push_back(parent.at(cycle.back()));
-    std::reverse(cycle.begin(), cycle.end());
-    std::vector<std::string> names;
-    for (int i : cycle) {
-      names.push_back(app.roles[i].name);
-      reported.insert(i);
-    }
-    names.push_back(app.roles[start].name);
-    r.Error(FieldPath("spec").Child("roles").Index(s).Child("dependsOn"),
-            absl::StrCat("dependency cycle: ", absl::StrJoin(names, " -> ")));
+// Reports each dependsOn cycle once, at the first of its roles.
+void CheckDependencyCycles(Reporter& r, const RoleGraph& graph) {
+  for (const RoleGraph::Cycle& cycle : graph.cycles()) {
+    r.Error(FieldPath("spec").Child("roles").Index(cycle.role).Child("dependsOn"),
+            absl::StrCat("dependency cycle: ", absl::StrJoin(cycle.names, " -> ")));
   }
 }
 
@@ -255,14 +165,15 @@ void CheckApp(Reporter& r, const App& app) {
   FieldPath roles = FieldPath("spec").Child("roles");
   if (app.roles.empty()) r.Error(roles, "at least one role is required");
   TemplateScope scope = TemplateScopeFor(app);
+  const RoleGraph graph = RoleGraph::Of(app.roles);
   NamedPaths names;
   for (size_t i = 0; i < app.roles.size(); ++i) {
     FieldPath at = roles.Index(static_cast<int>(i));
-    CheckRole(r, at, app.roles[i], app, scope);
+    CheckRole(r, at, app.roles[i], graph, scope);
     names.emplace_back(at.Child("name"), app.roles[i].name);
   }
   CheckUnique(r, names, "role name");
-  CheckDependencyCycles(r, app);
+  CheckDependencyCycles(r, graph);
   CheckAppNames(r, app);
 }
 
