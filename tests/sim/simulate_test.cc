@@ -54,46 +54,6 @@ std::vector<std::string> Matching(const Timeline& t, const std::string& prefix) 
   return out;
 }
 
-TEST(ParseFaultsTest, ParsesEveryKind) {
-  absl::StatusOr<std::vector<Fault>> f = ParseFaults(
-      "never-ready=events-broker-2; pod-dies=events-broker-1@3;"
-      "gate-fails=events-broker-4x2,node-loss=events-broker-0+events-broker-1@5;");
-  ASSERT_THAT(f, IsOk());
-  EXPECT_THAT(*f, ElementsAre(Fault{.kind = Fault::Kind::kNeverReady,
-                                    .pods = {"events-broker-2"}},
-                              Fault{.kind = Fault::Kind::kPodDies,
-                                    .pods = {"events-broker-1"}, .at_step = 3},
-                              Fault{.kind = Fault::Kind::kGateFails,
-                                    .pods = {"events-broker-4"}, .times = 2},
-                              Fault{.kind = Fault::Kind::kNodeLoss,
-                                    .pods = {"events-broker-0", "events-broker-1"},
-                                    .at_step = 5}));
-  EXPECT_THAT(ParseFaults(""), IsOk());
-  EXPECT_THAT(*ParseFaults(" ; "), IsEmpty());
-}
-
-TEST(ParseFaultsTest, RejectsBadEntriesNamingThem) {
-  struct Case {
-    const char* spec;
-    const char* message;
-  };
-  const Case cases[] = {
-      {"never-ready", "entry 1 \"never-ready\": expected KIND=VALUE"},
-      {"explode=events-broker-1", "unknown fault \"explode\""},
-      {"pod-dies=events-broker-1", "expected POD@STEP"},
-      {"pod-dies=events-broker-1@x", "expected POD@STEP"},
-      {"never-ready=a;gate-fails=events-broker-1", "entry 2"},
-      {"gate-fails=events-broker-1x0", "TIMES >= 1"},
-      {"node-loss=a++b@2", "POD+POD"},
-      {"never-ready=Events_Broker", "expected a pod name"},
-  };
-  for (const Case& c : cases) {
-    EXPECT_THAT(ParseFaults(c.spec),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
-        << c.spec;
-  }
-}
-
 TEST(SimulateTest, FreshDeployConverges) {
   CompiledCluster desired = ClusterOf({RoleFor("zk", 3, "v1-a"), RoleFor("broker", 3, "v1-b")});
   desired.roles[1].depends_on = {"zk"};
