@@ -26,6 +26,7 @@
 #include "strata/cluster.h"
 #include "strata/json.h"
 #include "strata/limits.h"
+#include "strata/object.h"
 #include "strata/validate.h"
 
 namespace strata {
@@ -42,16 +43,6 @@ struct CompileOptions {
   // max_config_map_size (checked as each config file is rendered) hold here:
   // over either is ResourceExhausted naming the field (strata/limits.h).
   Limits limits;
-};
-
-// One Kubernetes object.
-struct Object {
-  std::string kind;  // "StatefulSet", "Service", "ConfigMap", ...
-  std::string name;  // metadata.name.
-  std::string role;  // The role it belongs to; empty for cluster-wide objects.
-  Json body;         // The whole object, keys in Kubernetes order.
-
-  bool operator==(const Object&) const = default;
 };
 
 // What the planner needs to know about one compiled role.

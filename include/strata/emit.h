@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "strata/compile.h"
 #include "strata/json.h"
+#include "strata/object.h"
 
 namespace strata {
 

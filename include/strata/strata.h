@@ -24,6 +24,7 @@
 #include "strata/execute.h"
 #include "strata/json.h"
 #include "strata/limits.h"
+#include "strata/object.h"
 #include "strata/observed_state.h"
 #include "strata/pipeline.h"
 #include "strata/plan.h"

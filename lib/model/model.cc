@@ -4,7 +4,6 @@
 
 #include "strata/app.h"
 #include "strata/cluster.h"
-#include "strata/compile.h"
 #include "strata/documents.h"
 #include "strata/role.h"
 #include "strata/rollout_policy.h"
@@ -55,10 +54,6 @@ const Role* App::FindRole(const std::string& name) const {
 }
 
 const RoleOverride* Cluster::FindRole(const std::string& name) const {
-  return FindByName(roles, name);
-}
-
-const CompiledRole* CompiledCluster::FindRole(const std::string& name) const {
   return FindByName(roles, name);
 }
 

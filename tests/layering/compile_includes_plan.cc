@@ -1,0 +1,2 @@
+// Must not compile in the compile area: compile is below plan.
+#include "strata/plan.h"

@@ -1,0 +1,16 @@
+# cmake -DCXX=... -DINCLUDE=... -DSOURCE=... -DEXPECT=<"OK" | text of the error> -P probe.cmake
+execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -I${INCLUDE} ${SOURCE}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(EXPECT STREQUAL "OK")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${SOURCE} must compile against ${INCLUDE}:\n${err}")
+  endif()
+  return()
+endif()
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} compiled against ${INCLUDE}: the layering does not hold")
+endif()
+string(FIND "${err}" "${EXPECT}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "${SOURCE} failed, but not with \"${EXPECT}\":\n${err}")
+endif()
