@@ -21,40 +21,8 @@ PROTO_DIR = ROOT / "proto"
 # so they never collide with the strata Python package in the same process.
 STUB_PACKAGE = "strata_grpc_stubs"
 
-KAFKA_YAML = """\
-apiVersion: strata.dev/v1
-kind: App
-metadata:
-  name: kafka
-spec:
-  version: "3.7.0"
-  roles:
-  - name: zookeeper
-    image: zookeeper:3.9.2
-    cardinality: "1+"
-    quorum: majority
-    ports:
-    - {name: client, port: 2181}
-    storage:
-    - {name: data, mountPath: /data, size: 1Gi}
-  - name: broker
-    image: apache/kafka:3.7.0
-    cardinality: "1+"
-    ports:
-    - {name: kafka, port: 9092}
-    dependsOn: [zookeeper]
----
-apiVersion: strata.dev/v1
-kind: Cluster
-metadata:
-  name: events
-  namespace: data
-spec:
-  app: kafka
-  roles:
-  - {name: zookeeper, members: 3}
-  - {name: broker, members: 3}
-"""
+# The Kafka fixture shared with the C++ service tests and the gRPC benchmarks.
+KAFKA_YAML = (ROOT / "tests/testdata/kafka-fixture.yaml").read_text()
 
 
 def server_bin() -> str:

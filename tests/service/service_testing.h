@@ -19,49 +19,17 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "service/server.h"
+#include "tests/testing/kafka_fixture.h"
 #include "strata/v1/service.grpc.pb.h"
 
 namespace strata::service_internal::testing {
 
-// A two-role App (quorum role "zookeeper", "broker" depending on it) and a
-// Cluster "events" in namespace "data" with `zookeeper` and `brokers`
-// members.
+// The Kafka fixture (tests/testdata/kafka-fixture.yaml) with `zookeeper` and
+// `brokers` members and the brokers' image.
 inline std::string KafkaYaml(int zookeeper = 3, int brokers = 3,
                              const std::string& broker_image = "apache/kafka:3.7.0") {
-  return absl::StrCat(R"(apiVersion: strata.dev/v1
-kind: App
-metadata:
-  name: kafka
-spec:
-  version: "3.7.0"
-  roles:
-  - name: zookeeper
-    image: zookeeper:3.9.2
-    cardinality: "1+"
-    quorum: majority
-    ports:
-    - {name: client, port: 2181}
-    storage:
-    - {name: data, mountPath: /data, size: 1Gi}
-  - name: broker
-    image: )", broker_image, R"(
-    cardinality: "1+"
-    ports:
-    - {name: kafka, port: 9092}
-    dependsOn: [zookeeper]
----
-apiVersion: strata.dev/v1
-kind: Cluster
-metadata:
-  name: events
-  namespace: data
-spec:
-  app: kafka
-  roles:
-  - name: zookeeper
-    members: )", zookeeper, R"(
-  - name: broker
-    members: )", brokers, "\n");
+  return strata::testing::KafkaFixtureYaml(
+      {.zookeeper_members = zookeeper, .broker_members = brokers, .broker_image = broker_image});
 }
 
 inline v1::Input TextInput(const std::string& text, const std::string& name = "kafka.yaml") {
