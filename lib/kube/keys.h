@@ -35,6 +35,14 @@ inline constexpr char kMemberLeftAnnotation[] = "strata.dev/member-left";
 // plan runs it even though the replicas already match.
 inline constexpr char kMemberJoiningAnnotation[] = "strata.dev/member-joining";
 inline constexpr char kDashboardAnnotation[] = "strata.dev/dashboard";
+// Every key above in strata.dev/ is strata's: Apps may not set labels or
+// annotations under this prefix.
+inline constexpr char kStrataKeyPrefix[] = "strata.dev/";
+
+// Prometheus' scrape annotations on the pods of a role with `metrics`.
+inline constexpr char kPrometheusScrapeAnnotation[] = "prometheus.io/scrape";
+inline constexpr char kPrometheusPortAnnotation[] = "prometheus.io/port";
+inline constexpr char kPrometheusPathAnnotation[] = "prometheus.io/path";
 
 // The API group and version of strata's App and Cluster.
 inline constexpr char kApiVersion[] = "strata.dev/v1";

@@ -111,6 +111,18 @@ TEST(NamesTest, RolloutSpellings) {
   EXPECT_STREQ(OrderName(RolloutOrder::kFollowersFirst), "followersFirst");
 }
 
+TEST(KeysTest, StrataKeysAreUnderItsPrefixAndPrometheusKeysAreNot) {
+  // Validation refuses App keys under kStrataKeyPrefix because these are
+  // strata's; a key of strata's outside it would be left unprotected.
+  for (const char* key : {kSpecHashAnnotation, kConfigHashAnnotation, kRestartTokenAnnotation,
+                          kMemberLeftAnnotation, kMemberJoiningAnnotation, kDashboardAnnotation}) {
+    EXPECT_EQ(std::string(key).rfind(kStrataKeyPrefix, 0), 0u) << key;
+  }
+  EXPECT_STREQ(kPrometheusScrapeAnnotation, "prometheus.io/scrape");
+  EXPECT_STREQ(kPrometheusPortAnnotation, "prometheus.io/port");
+  EXPECT_STREQ(kPrometheusPathAnnotation, "prometheus.io/path");
+}
+
 TEST(QuorumTest, MajorityAndTolerance) {
   struct Case {
     int32_t n, majority, tolerance;
