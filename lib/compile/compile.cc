@@ -19,8 +19,11 @@
 #include "compile/config_format.h"
 #include "compile/hash.h"
 #include "compile/template.h"
+#include "kube/keys.h"
+#include "kube/quorum.h"
 #include "model/role_graph.h"
 #include "strata/diagnostic.h"
+#include "util/fnv.h"
 #include "util/status_macros.h"
 #include "validate/live_config.h"
 
@@ -30,7 +33,6 @@ namespace {
 using compile_internal::CanonicalWriter;
 using compile_internal::ClusterNames;
 using compile_internal::ConfigMapKeys;
-using compile_internal::Fnv1a64;
 using compile_internal::FormatConfig;
 using compile_internal::Hex16;
 using compile_internal::TemplateContext;
@@ -47,9 +49,6 @@ absl::Status FieldError(std::string path, std::string message,
   d.message = std::move(message);
   return StatusFromDiagnostics({d}, code);
 }
-constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
-constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
-constexpr char kRestartTokenAnnotation[] = "strata.dev/restart-token";
 
 // A role after the Cluster's overrides, with what the Role type cannot hold.
 struct MergedRole {
@@ -615,20 +614,19 @@ class RoleCompiler {
 
   const Json& Selector() const {
     if (selector_.is_null()) {
-      selector_ = Obj("app.kubernetes.io/instance", t_.cluster.name,
-                      "app.kubernetes.io/component", r_.name);
+      selector_ = Obj(kube::kInstanceLabel, t_.cluster.name, kube::kComponentLabel, r_.name);
     }
     return selector_;
   }
 
   Json BuildLabels() const {
     Json l = Json::object();
-    Put(l, "app.kubernetes.io/name", t_.app.name);
-    Put(l, "app.kubernetes.io/instance", t_.cluster.name);
-    Put(l, "app.kubernetes.io/component", r_.name);
-    if (!t_.app.version.empty()) Put(l, "app.kubernetes.io/version", t_.app.version);
-    Put(l, "app.kubernetes.io/managed-by", "strata");
-    Put(l, "app.kubernetes.io/part-of", t_.app.name);
+    Put(l, kube::kNameLabel, t_.app.name);
+    Put(l, kube::kInstanceLabel, t_.cluster.name);
+    Put(l, kube::kComponentLabel, r_.name);
+    if (!t_.app.version.empty()) Put(l, kube::kVersionLabel, t_.app.version);
+    Put(l, kube::kManagedByLabel, kube::kManagedByStrata);
+    Put(l, kube::kPartOfLabel, t_.app.name);
     for (const auto& [k, v] : t_.cluster.labels) {
       if (!l.contains(k)) l[k] = v;
     }
@@ -661,7 +659,7 @@ class RoleCompiler {
       if (!live_[i]) data[keys_[i]] = contents_[i];
     }
     // The name carries the content hash, so the object never changes.
-    return Make("ConfigMap", "v1", config_map_, Obj("immutable", true, "data", std::move(data)));
+    return Make(kube::kKindConfigMap, "v1", config_map_, Obj("immutable", true, "data", std::move(data)));
   }
 
   // The onChange: none files under one stable name: an update changes this
@@ -672,7 +670,7 @@ class RoleCompiler {
     for (size_t i = 0; i < r_.config.size(); ++i) {
       if (live_[i]) data[keys_[i]] = contents_[i];
     }
-    return Make("ConfigMap", "v1", live_config_map_, Obj("data", std::move(data)));
+    return Make(kube::kKindConfigMap, "v1", live_config_map_, Obj("data", std::move(data)));
   }
 
   static std::string LiveVolumeName(size_t index) {
@@ -688,7 +686,7 @@ class RoleCompiler {
     Json ports = Json::array();
     for (const Port& p : r_.ports) ports.push_back(ServicePort(p));
     if (!ports.empty()) Put(spec, "ports", std::move(ports));
-    return Make("Service", "v1", sts_, Obj("spec", std::move(spec)));
+    return Make(kube::kKindService, "v1", sts_, Obj("spec", std::move(spec)));
   }
 
   static const char* ServiceTypeName(ServiceType t) {
@@ -716,11 +714,11 @@ class RoleCompiler {
     }
     Json spec = Obj("type", ServiceTypeName(s.type), "selector", std::move(selector), "ports",
                     std::move(ports));
-    Object o = Make("Service", "v1", name, Obj("spec", std::move(spec)));
+    Object o = Make(kube::kKindService, "v1", name, Obj("spec", std::move(spec)));
     if (s.dashboard || !s.annotations.empty()) {
       Json annotations = Json::object();
       for (const auto& [k, v] : s.annotations) Put(annotations, k, v);
-      if (s.dashboard) Put(annotations, "strata.dev/dashboard", "true");
+      if (s.dashboard) Put(annotations, kube::kDashboardAnnotation, "true");
       o.body["metadata"]["annotations"] = std::move(annotations);
     }
     return o;
@@ -946,8 +944,7 @@ class RoleCompiler {
     if (r_.placement.spread != Spread::kNone) {
       Put(spec, "topologySpreadConstraints",
           Arr(Obj("maxSkew", 1, "topologyKey",
-                  r_.placement.spread == Spread::kZone ? "topology.kubernetes.io/zone"
-                                                       : "kubernetes.io/hostname",
+                  r_.placement.spread == Spread::kZone ? kube::kZoneLabel : kube::kHostnameLabel,
                   "whenUnsatisfiable",
                   r_.placement.mode == PlacementMode::kRequired ? "DoNotSchedule"
                                                                 : "ScheduleAnyway",
@@ -1021,7 +1018,7 @@ class RoleCompiler {
     }
     Json spec = Obj("serviceName", sts_, "replicas", t_.cluster.stopped ? 0 : m_.members,
                     "selector",
-                    Obj("matchLabels", Selector()), "podManagementPolicy", "Parallel",
+                    Obj("matchLabels", Selector()), "podManagementPolicy", kube::kParallelPolicy,
                     "updateStrategy", Obj("type", "OnDelete"));
     if (!r_.storage.empty()) {
       Put(spec, "persistentVolumeClaimRetentionPolicy",
@@ -1030,18 +1027,18 @@ class RoleCompiler {
     Json pod_labels = Labels();
     for (const auto& [k, v] : r_.pod.labels) pod_labels[k] = v;
     Json pod_annotations =
-        Obj(kSpecHashAnnotation, spec_hash_, kConfigHashAnnotation, config_hash_);
+        Obj(kube::kSpecHashAnnotation, spec_hash_, kube::kConfigHashAnnotation, config_hash_);
     for (const auto& [k, v] : r_.pod.annotations) Put(pod_annotations, k, v);
     // Prometheus' scrape annotations: outside the spec-hash, they restart nobody.
     if (r_.metrics) {
       STRATA_ASSIGN_OR_RETURN(int32_t port, MetricsPort());
-      pod_annotations["prometheus.io/scrape"] = "true";
-      pod_annotations["prometheus.io/port"] = absl::StrCat(port);
-      pod_annotations["prometheus.io/path"] = r_.metrics->path;
+      pod_annotations[kube::kPrometheusScrapeAnnotation] = "true";
+      pod_annotations[kube::kPrometheusPortAnnotation] = absl::StrCat(port);
+      pod_annotations[kube::kPrometheusPathAnnotation] = r_.metrics->path;
     }
     Json tmd = Obj("labels", std::move(pod_labels), "annotations", std::move(pod_annotations));
     if (!m_.restart_token.empty()) {
-      Put(tmd["annotations"], kRestartTokenAnnotation, m_.restart_token);
+      Put(tmd["annotations"], kube::kRestartTokenAnnotation, m_.restart_token);
     }
     STRATA_ASSIGN_OR_RETURN(Json pod, PodSpec());
     Put(spec, "template", Obj("metadata", std::move(tmd), "spec", std::move(pod)));
@@ -1056,8 +1053,8 @@ class RoleCompiler {
       }
       Put(spec, "volumeClaimTemplates", std::move(vcts));
     }
-    Object o = Make("StatefulSet", "apps/v1", sts_, Obj("spec", std::move(spec)));
-    Put(o.body["metadata"], "annotations", Obj(kSpecHashAnnotation, spec_hash_));
+    Object o = Make(kube::kKindStatefulSet, "apps/v1", sts_, Obj("spec", std::move(spec)));
+    Put(o.body["metadata"], "annotations", Obj(kube::kSpecHashAnnotation, spec_hash_));
     return o;
   }
 
@@ -1065,12 +1062,12 @@ class RoleCompiler {
     Json spec = Json::object();
     int32_t n = m_.members;
     if (r_.quorum == Quorum::kMajority) {
-      Put(spec, "minAvailable", n / 2 + 1);
+      Put(spec, "minAvailable", kube::Majority(n));
     } else {
       Put(spec, "maxUnavailable", r_.rollout.ResolveMaxUnavailable(n));
     }
     Put(spec, "selector", Obj("matchLabels", Selector()));
-    return Make("PodDisruptionBudget", "policy/v1", sts_, Obj("spec", std::move(spec)));
+    return Make(kube::kKindPdb, "policy/v1", sts_, Obj("spec", std::move(spec)));
   }
 
   const Topology& t_;

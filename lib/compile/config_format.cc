@@ -11,6 +11,7 @@
 #include "compile/hash.h"
 #include "strata/emit.h"
 #include "strata/json.h"
+#include "util/fnv.h"
 
 namespace strata::compile_internal {
 namespace {

@@ -1,5 +1,6 @@
-// FNV-1a 64 and the canonical serialization the spec-hash is computed over
-// (scheme documented in lib/compile/README.md).
+// The canonical serialization the spec-hash and config-hash are computed
+// over (scheme documented in lib/compile/README.md), and their hex form. The
+// hash itself is util/fnv.h's FNV-1a 64.
 
 #ifndef STRATA_COMPILE_HASH_H_
 #define STRATA_COMPILE_HASH_H_
@@ -12,6 +13,8 @@
 
 namespace strata::compile_internal {
 
+// lib/plan/planner.cc still spells the hash compile_internal::Fnv1a64; drop
+// this alias when it calls strata::Fnv1a64 (util/fnv.h) itself.
 using ::strata::Fnv1a64;
 
 // 16 lower-case hex digits of `h`.

@@ -9,21 +9,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/keys.h"
+#include "kube/names.h"
 #include "strata/diagnostic.h"
 #include "validate/field_path.h"
 
 namespace strata {
 namespace {
 
-constexpr char kApiVersion[] = "strata.dev/v1";
-
+using kube::kApiVersion;
 // One enum's spellings, in the order the schema documents them; the first
 // entry is the default (written as the empty string in the canonical proto).
-template <typename E>
-struct EnumName {
-  const char* name;
-  E value;
-};
+using kube::EnumName;
 
 constexpr EnumName<Quorum> kQuorums[] = {{"none", Quorum::kNone},
                                          {"majority", Quorum::kMajority}};
@@ -41,14 +38,9 @@ constexpr EnumName<VolumePolicy> kVolumePolicies[] = {
     {"retain", VolumePolicy::kRetain}, {"delete", VolumePolicy::kDelete}};
 constexpr EnumName<AfterLeave> kAfterLeaves[] = {{"keep", AfterLeave::kKeep},
                                                  {"wipe", AfterLeave::kWipe}};
-constexpr EnumName<RolloutStrategy> kStrategies[] = {
-    {"serial", RolloutStrategy::kSerial},
-    {"bestEffortParallel", RolloutStrategy::kBestEffortParallel},
-    {"parallel", RolloutStrategy::kParallel}};
-constexpr EnumName<RolloutOrder> kOrders[] = {
-    {"ordinalDescending", RolloutOrder::kOrdinalDescending},
-    {"ordinalAscending", RolloutOrder::kOrdinalAscending},
-    {"followersFirst", RolloutOrder::kFollowersFirst}};
+// The rollout spellings the planner and simulator print too.
+constexpr const auto& kStrategies = kube::kStrategyNames;
+constexpr const auto& kOrders = kube::kOrderNames;
 constexpr EnumName<Approval> kApprovals[] = {
     {"none", Approval::kNone}, {"leader", Approval::kLeader}, {"every", Approval::kEvery}};
 constexpr EnumName<InitialRollout> kInitialRollouts[] = {

@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "kube/quorum.h"
 #include "validate/field_rules.h"
 #include "validate/name_budgets.h"
 #include "validate/names.h"
@@ -451,7 +452,9 @@ void CheckMemberCounts(Reporter& r, const Cluster& c, const App& app,
     std::string which = sized ? std::string()
                               : absl::StrCat("role ", Quote(role.name), " gets ", n,
                                              n == 1 ? " member" : " members", " by default; ");
-    if (role.quorum == Quorum::kMajority && n >= 2 && n % 2 == 0) {
+    // Under majority, an even count tolerates no more failures than one fewer.
+    if (role.quorum == Quorum::kMajority && n >= 2 &&
+        kube::QuorumTolerance(n) == kube::QuorumTolerance(n - 1)) {
       r.Warning(members_path,
                 absl::StrCat(which, n, " members under quorum majority tolerate no more failures ",
                              "than ", n - 1));

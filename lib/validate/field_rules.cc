@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/keys.h"
 #include "validate/live_config.h"
 #include "validate/names.h"
 
@@ -24,9 +25,8 @@ namespace strata::validate_internal {
 void CheckLabels(Reporter& r, const FieldPath& path,
                  const std::map<std::string, std::string>& labels, bool reserve_strata_keys) {
   static const std::set<std::string> kReserved = {
-      "app.kubernetes.io/name",       "app.kubernetes.io/instance",
-      "app.kubernetes.io/component",  "app.kubernetes.io/version",
-      "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of"};
+      kube::kNameLabel,    kube::kInstanceLabel,  kube::kComponentLabel,
+      kube::kVersionLabel, kube::kManagedByLabel, kube::kPartOfLabel};
   for (const auto& [key, value] : labels) {
     FieldPath at = path.Key(key);
     if (!IsLabelKey(key)) {
@@ -50,9 +50,9 @@ void CheckAnnotations(Reporter& r, const FieldPath& path,
     total += key.size() + value.size();
     if (!IsLabelKey(key)) {
       r.Error(at, absl::StrCat("invalid annotation key ", Quote(key), ": ", kLabelKeyRule));
-    } else if (absl::StartsWith(key, "strata.dev/")) {
-      r.Error(at, absl::StrCat("annotation ", Quote(key),
-                               " is in strata.dev/, which strata sets: choose another prefix"));
+    } else if (absl::StartsWith(key, kube::kStrataKeyPrefix)) {
+      r.Error(at, absl::StrCat("annotation ", Quote(key), " is in ", kube::kStrataKeyPrefix,
+                               ", which strata sets: choose another prefix"));
     }
   }
   // Kubernetes' limit on all annotations of an object together.
@@ -78,9 +78,10 @@ void CheckPod(Reporter& r, const FieldPath& path, const PodSettings& pod) {
   CheckUnique(r, secrets, "image pull secret");
   CheckLabels(r, path.Child("podLabels"), pod.labels, /*reserve_strata_keys=*/true);
   for (const auto& [key, value] : pod.labels) {
-    if (absl::StartsWith(key, "strata.dev/")) {
+    if (absl::StartsWith(key, kube::kStrataKeyPrefix)) {
       r.Error(path.Child("podLabels").Key(key),
-              absl::StrCat("label ", Quote(key), " is in strata.dev/, which strata sets"));
+              absl::StrCat("label ", Quote(key), " is in ", kube::kStrataKeyPrefix,
+                           ", which strata sets"));
     }
   }
   CheckAnnotations(r, path.Child("podAnnotations"), pod.annotations);
@@ -646,7 +647,8 @@ void CheckMetrics(Reporter& r, const FieldPath& path, const Role& role) {
     r.Error(at.Child("path"),
             absl::StrCat("invalid path ", Quote(role.metrics->path), ": must start with '/'"));
   }
-  for (const char* key : {"prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path"}) {
+  for (const char* key : {kube::kPrometheusScrapeAnnotation, kube::kPrometheusPortAnnotation,
+                          kube::kPrometheusPathAnnotation}) {
     if (role.pod.annotations.count(key)) {
       r.Error(path.Child("podAnnotations").Key(key),
               absl::StrCat("annotation ", Quote(key), " is set by metrics: remove one of them"));
