@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
 #include "proto/convert.h"
+#include "util/did_you_mean.h"
 #include "util/status_macros.h"
 #include "strata/diagnostic.h"
 #include "strata/documents.h"
@@ -65,23 +67,6 @@ const char* KindName(const YamlRef& node) {
       return "a mapping";
   }
   return "nothing";
-}
-
-// Levenshtein distance, for "did you mean" hints on unknown keys.
-int EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<int> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      int above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 using yaml_internal::IsKeyedEntry;
@@ -178,17 +163,12 @@ class Walker {
 
   static std::string UnknownField(const Descriptor* d, const std::string& name) {
     std::string out = absl::StrCat("unknown field \"", name, "\"");
-    const FieldDescriptor* best = nullptr;
-    int best_distance = 3;
-    for (int i = 0; i < d->field_count(); ++i) {
-      int distance = EditDistance(name, d->field(i)->json_name());
-      if (distance < best_distance) {
-        best = d->field(i);
-        best_distance = distance;
-      }
-    }
-    if (best != nullptr && name.size() > 2) {
-      absl::StrAppend(&out, " (did you mean \"", best->json_name(), "\"?)");
+    if (name.size() <= 2) return out;
+    std::vector<std::string> names;
+    names.reserve(d->field_count());
+    for (int i = 0; i < d->field_count(); ++i) names.push_back(d->field(i)->json_name());
+    if (std::optional<std::string> best = util_internal::ClosestName(name, names)) {
+      absl::StrAppend(&out, " (did you mean \"", *best, "\"?)");
     }
     return out;
   }
