@@ -18,7 +18,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "sim/json_access.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "util/status_macros.h"
 
 namespace strata {
@@ -178,7 +180,8 @@ std::vector<std::string> FaultInjector::Fire(const Fault& fault, KubeModel& kube
         if (kube.PodReady(pod)) took_ready_.insert(pod);
         if (kube.CrashPod(pod).ok()) {
           Hit(pod);
-          events.push_back(absl::StrCat("FAULT: pod ", pod, " dies (containers crash and restart)"));
+          events.push_back(
+              absl::StrCat("FAULT: pod ", pod, " dies (containers crash and restart)"));
         } else {
           events.push_back(absl::StrCat("FAULT: pod ", pod, " would die but does not exist"));
         }
@@ -220,7 +223,8 @@ std::optional<int32_t> FaultInjector::TakeGateFailure(const std::string& target)
 }
 
 bool FaultInjector::Stuck(const std::string& pod, const KubeModel& kube) const {
-  return never_ready_.count(pod) > 0 && kube.Find("Pod", pod) != nullptr && !kube.PodReady(pod);
+  return never_ready_.count(pod) > 0 && kube.Find(kube::kKindPod, pod) != nullptr &&
+         !kube.PodReady(pod);
 }
 
 bool FaultInjector::HasNeverReady() const {
@@ -235,15 +239,15 @@ bool KnownPod(const std::string& pod, const CompiledCluster& desired,
               const ObservedState& initial) {
   bool known = false;
   for (const CompiledRole& role : desired.roles) {
-    std::optional<int32_t> ordinal = PodOrdinal(pod, role.stateful_set);
+    std::optional<int32_t> ordinal = kube::OrdinalOf(pod, role.stateful_set);
     if (!ordinal.has_value()) continue;
     int32_t limit = role.members;
     for (const Json& sts : initial.stateful_sets) {
-      if (StringAt(sts, {"metadata", "name"}) == role.stateful_set) {
-        limit = std::max<int32_t>(limit, IntAt(sts, {"spec", "replicas"}, 1));
+      if (kube::StringAt(sts, {"metadata", "name"}) == role.stateful_set) {
+        limit = std::max<int32_t>(limit, kube::IntAt(sts, {"spec", "replicas"}, 1));
       }
     }
-    for (const Json& p : initial.pods) known |= StringAt(p, {"metadata", "name"}) == pod;
+    for (const Json& p : initial.pods) known |= kube::StringAt(p, {"metadata", "name"}) == pod;
     known |= *ordinal < limit;
   }
   return known;

@@ -14,26 +14,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "sim/json_access.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
+#include "kube/quorum.h"
 #include "strata/maintenance.h"
 #include "util/rfc3339.h"
 
 namespace strata::sim {
 namespace {
 
-constexpr char kSpecHash[] = "strata.dev/spec-hash";
-
-const char* StrategyName(RolloutStrategy s) {
-  switch (s) {
-    case RolloutStrategy::kSerial:
-      return "serial";
-    case RolloutStrategy::kBestEffortParallel:
-      return "bestEffortParallel";
-    case RolloutStrategy::kParallel:
-      return "parallel";
-  }
-  return "serial";
-}
 
 bool DependsOn(const CompiledRole& role, const std::string& dep) {
   return std::find(role.depends_on.begin(), role.depends_on.end(), dep) !=
@@ -45,27 +35,28 @@ bool DependsOn(const CompiledRole& role, const std::string& dep) {
 std::map<int32_t, Member> MembersOf(const KubeModel& kube, const CompiledRole& role) {
   std::map<int32_t, Member> out;
   int64_t replicas = 0;
-  if (const Json* sts = kube.Find("StatefulSet", role.stateful_set)) {
-    replicas = IntAt(*sts, {"spec", "replicas"}, 1);
+  if (const Json* sts = kube.Find(kube::kKindStatefulSet, role.stateful_set)) {
+    replicas = kube::IntAt(*sts, {"spec", "replicas"}, 1);
   }
   for (int32_t i = 0; i < replicas; ++i) {
-    out[i] = Member{.ordinal = i, .pod = absl::StrCat(role.stateful_set, "-", i)};
+    out[i] = Member{.ordinal = i, .pod = kube::PodName(role.stateful_set, i)};
   }
   for (const auto& [ordinal, pod] : kube.PodsOf(role.stateful_set)) {
-    out[ordinal] = Member{.ordinal = ordinal, .pod = StringAt(*pod, {"metadata", "name"})};
+    out[ordinal] = Member{.ordinal = ordinal, .pod = kube::StringAt(*pod, {"metadata", "name"})};
   }
   const std::string& leader_label = role.role.rollout.leader_label;
   for (auto& [ordinal, m] : out) {
-    const Json* pod = kube.Find("Pod", m.pod);
+    const Json* pod = kube.Find(kube::kKindPod, m.pod);
     if (pod == nullptr) continue;
     m.exists = true;
     m.ready = kube.PodReady(m.pod);
     std::optional<absl::Time> since = kube.ReadySince(m.pod);
     m.available = since.has_value() &&
                   *since + absl::Seconds(role.role.rollout.min_ready_seconds) <= kube.now();
-    m.at_spec = StringAt(*pod, {"metadata", "annotations", kSpecHash}) == role.spec_hash;
+    m.at_spec = kube::StringAt(*pod, {"metadata", "annotations", kube::kSpecHashAnnotation}) ==
+                role.spec_hash;
     m.leader = !leader_label.empty() &&
-               StringAt(*pod, {"metadata", "labels", leader_label.c_str()}) == "true";
+               kube::StringAt(*pod, {"metadata", "labels", leader_label.c_str()}) == "true";
   }
   return out;
 }
@@ -73,7 +64,7 @@ std::map<int32_t, Member> MembersOf(const KubeModel& kube, const CompiledRole& r
 const CompiledRole* RoleOfPod(const CompiledCluster& desired, const std::string& pod,
                               int32_t* ordinal) {
   for (const CompiledRole& role : desired.roles) {
-    if (auto o = PodOrdinal(pod, role.stateful_set)) {
+    if (auto o = kube::OrdinalOf(pod, role.stateful_set)) {
       if (ordinal != nullptr) *ordinal = *o;
       return &role;
     }
@@ -139,15 +130,15 @@ bool InvariantChecker::Replacing(const CompiledRole& role, const std::string& po
 }
 
 int64_t InvariantChecker::Replicas(const std::string& sts) const {
-  const Json* object = kube_.Find("StatefulSet", sts);
-  return object == nullptr ? 0 : IntAt(*object, {"spec", "replicas"}, 1);
+  const Json* object = kube_.Find(kube::kKindStatefulSet, sts);
+  return object == nullptr ? 0 : kube::IntAt(*object, {"spec", "replicas"}, 1);
 }
 
 // --- steps ---------------------------------------------------------------------
 
 std::vector<std::string> InvariantChecker::BeforeApply(const Step& step) const {
   Out out;
-  if (step.target.kind != "StatefulSet") return out;
+  if (step.target.kind != kube::kKindStatefulSet) return out;
   const CompiledRole* role = RoleOfStatefulSet(desired_, step.target.name);
   if (role != nullptr && step.object.is_object()) CheckStatefulSetApply(*role, step, out);
   return out;
@@ -156,22 +147,23 @@ std::vector<std::string> InvariantChecker::BeforeApply(const Step& step) const {
 std::vector<std::string> InvariantChecker::BeforeDelete(const Step& step) {
   Out out;
   const Target& t = step.target;
-  if (t.kind == "Pod") {
+  if (t.kind == kube::kKindPod) {
     int32_t ordinal = 0;
     if (const CompiledRole* role = RoleOfPod(desired_, t.name, &ordinal)) {
       CheckDisruption(*role, ordinal, "delete", out);
     }
-  } else if (t.kind == "StatefulSet" && !step.orphan) {
+  } else if (t.kind == kube::kKindStatefulSet && !step.orphan) {
     if (const CompiledRole* role = RoleOfStatefulSet(desired_, t.name)) {
       for (const auto& [ordinal, m] : MembersOf(kube_, *role)) {
         if (m.exists) CheckDisruption(*role, ordinal, "delete (cascading)", out);
       }
     }
   }
-  if (t.kind == "StatefulSet") {
+  if (t.kind == kube::kKindStatefulSet) {
     deleted_sts_[t.name] = step.orphan ? "orphan" : "cascade";
-    if (const Json* sts = kube_.Find("StatefulSet", t.name); sts != nullptr && step.orphan) {
-      orphaned_replicas_[t.name] = IntAt(*sts, {"spec", "replicas"}, 1);
+    const Json* sts = kube_.Find(kube::kKindStatefulSet, t.name);
+    if (sts != nullptr && step.orphan) {
+      orphaned_replicas_[t.name] = kube::IntAt(*sts, {"spec", "replicas"}, 1);
     }
   }
   return out;
@@ -243,7 +235,7 @@ void InvariantChecker::CheckBudgetAndQuorum(const CompiledRole& role,
   const bool quorum = role.role.quorum == Quorum::kMajority;
   const bool quorum_opt_out = quorum && role.role.rollout.strategy == RolloutStrategy::kParallel;
   const int32_t budget = role.max_unavailable;
-  const char* strategy = StrategyName(role.role.rollout.strategy);
+  const char* strategy = kube::StrategyName(role.role.rollout.strategy);
   if (unavailable >= budget) {
     out.push_back(absl::StrCat(how, " ", target.pod, " while ", unavailable,
                                " member(s) of role ", role.name, " were unavailable (",
@@ -253,12 +245,12 @@ void InvariantChecker::CheckBudgetAndQuorum(const CompiledRole& role,
   // Quorum: a 1- or 2-member quorum role cannot be rolled without losing it
   // (ROLLOUT-RULES 24 allows it with a warning), so only n >= 3 is checked.
   int32_t n = static_cast<int32_t>(members.size());
-  if (quorum && !quorum_opt_out && n >= 3 && available_after < n / 2 + 1) {
+  if (quorum && !quorum_opt_out && n >= 3 && available_after < kube::Majority(n)) {
     bool added = std::any_of(down.begin(), down.end(), [](const std::string& d) {
       return absl::StrContains(d, "added by this plan");
     });
     out.push_back(absl::StrCat(how, " ", target.pod, " leaves quorum role ", role.name, " with ",
-                               available_after, " available of ", n, " (needs ", n / 2 + 1,
+                               available_after, " available of ", n, " (needs ", kube::Majority(n),
                                "; ", strategy, ")",
                                added ? "; down: members added by this plan, not Ready yet" : ""));
   }
@@ -300,7 +292,9 @@ void InvariantChecker::CheckOrder(const CompiledRole& role,
     bool ascending = policy.order == RolloutOrder::kOrdinalAscending;
     if (ascending ? o < target.ordinal : o > target.ordinal) {
       out.push_back(absl::StrCat(how, " ", target.pod, " before ", m.pod, " (order ",
-                                 ascending ? "ordinalAscending" : "ordinalDescending", ")"));
+                                 kube::OrderName(ascending ? RolloutOrder::kOrdinalAscending
+                                                           : RolloutOrder::kOrdinalDescending),
+                                 ")"));
       return;
     }
   }
@@ -315,7 +309,7 @@ void InvariantChecker::CheckDependencies(const CompiledRole& role, const std::st
     std::vector<std::string> problems;
     for (int32_t i = 0; i < dep->members; ++i) {
       auto it = members.find(i);
-      std::string pod = absl::StrCat(dep->stateful_set, "-", i);
+      std::string pod = kube::PodName(dep->stateful_set, i);
       if (it == members.end() || !it->second.exists) {
         problems.push_back(absl::StrCat(pod, " missing"));
       } else if (!it->second.at_spec) {
@@ -366,9 +360,9 @@ void InvariantChecker::CheckPacing(const CompiledRole& role, const Step& step, O
 
 void InvariantChecker::CheckStatefulSetApply(const CompiledRole& role, const Step& step,
                                              Out& out) const {
-  int64_t want = IntAt(step.object, {"spec", "replicas"}, 1);
+  int64_t want = kube::IntAt(step.object, {"spec", "replicas"}, 1);
   int64_t have = 0;
-  if (kube_.Find("StatefulSet", role.stateful_set) == nullptr) {
+  if (kube_.Find(kube::kKindStatefulSet, role.stateful_set) == nullptr) {
     // A re-creation (after an orphaning delete) finds its pods still there
     // and is held to the same membership rules as a change of replicas.
     std::map<int32_t, const Json*> pods = kube_.PodsOf(role.stateful_set);
@@ -432,8 +426,8 @@ void InvariantChecker::CheckReplicaChange(const CompiledRole& role, int64_t have
   }
   if (want < have) {
     for (int64_t o = want; o < have; ++o) {
-      std::string pod = absl::StrCat(role.stateful_set, "-", o);
-      if (spec.lifecycle.member_leave.has_value() && kube_.Find("Pod", pod) != nullptr &&
+      std::string pod = kube::PodName(role.stateful_set, static_cast<int32_t>(o));
+      if (spec.lifecycle.member_leave.has_value() && kube_.Find(kube::kKindPod, pod) != nullptr &&
           member_left_.count(pod) == 0) {
         out.push_back(absl::StrCat("scale-in removes ", pod, " before memberLeave ran in it"));
       }
@@ -463,9 +457,9 @@ std::vector<std::string> InvariantChecker::PvcDeleted(const std::string& name,
       std::string prefix = absl::StrCat(storage.name, "-");
       if (name.rfind(prefix, 0) != 0) continue;
       std::optional<int32_t> ordinal =
-          PodOrdinal(absl::string_view(name).substr(prefix.size()), role.stateful_set);
+          kube::OrdinalOf(absl::string_view(name).substr(prefix.size()), role.stateful_set);
       if (!ordinal.has_value()) continue;
-      std::string pod = absl::StrCat(role.stateful_set, "-", *ordinal);
+      std::string pod = kube::PodName(role.stateful_set, *ordinal);
       int64_t replicas = Replicas(role.stateful_set);
       if (storage.on_scale_down == VolumePolicy::kDelete && *ordinal >= replicas) return {};
       // A replaced member's PVCs go, but only after its memberLeave
@@ -484,7 +478,8 @@ std::vector<std::string> InvariantChecker::PvcDeleted(const std::string& name,
       }
       return {absl::StrCat(
           "PVC ", name, " deleted, but role ", role.name, " storage ", storage.name,
-          " says onScaleDown ", storage.on_scale_down == VolumePolicy::kDelete ? "delete" : "retain",
+          " says onScaleDown ",
+          storage.on_scale_down == VolumePolicy::kDelete ? "delete" : "retain",
           ", afterLeave ", storage.after_leave == AfterLeave::kWipe ? "wipe" : "keep", " (member ",
           pod, left ? " left" : " did not leave", ", replicas ", replicas, ")")};
     }
@@ -536,10 +531,10 @@ std::vector<std::string> InvariantChecker::Converged() const {
 
 void InvariantChecker::CheckStoppedConverged(Out& out) const {
   for (const CompiledRole& role : desired_.roles) {
-    const Json* sts = kube_.Find("StatefulSet", role.stateful_set);
-    if (sts != nullptr && IntAt(*sts, {"spec", "replicas"}, 1) != 0) {
+    const Json* sts = kube_.Find(kube::kKindStatefulSet, role.stateful_set);
+    if (sts != nullptr && kube::IntAt(*sts, {"spec", "replicas"}, 1) != 0) {
       out.push_back(absl::StrCat("converged while stopped, but StatefulSet ", role.stateful_set,
-                                 " has replicas ", IntAt(*sts, {"spec", "replicas"}, 1)));
+                                 " has replicas ", kube::IntAt(*sts, {"spec", "replicas"}, 1)));
     }
     if (!kube_.PodsOf(role.stateful_set).empty()) {
       out.push_back(absl::StrCat("converged while stopped, but ", role.name, " still has pods"));
@@ -548,14 +543,15 @@ void InvariantChecker::CheckStoppedConverged(Out& out) const {
 }
 
 void InvariantChecker::CheckRoleConverged(const CompiledRole& role, Out& out) const {
-  const Json* sts = kube_.Find("StatefulSet", role.stateful_set);
+  const Json* sts = kube_.Find(kube::kKindStatefulSet, role.stateful_set);
   if (sts == nullptr) {
     out.push_back(absl::StrCat("converged, but StatefulSet ", role.stateful_set, " is missing"));
     return;
   }
-  if (IntAt(*sts, {"spec", "replicas"}, 1) != role.members) {
-    out.push_back(absl::StrCat("converged, but StatefulSet ", role.stateful_set, " has replicas ",
-                               IntAt(*sts, {"spec", "replicas"}, 1), ", want ", role.members));
+  if (kube::IntAt(*sts, {"spec", "replicas"}, 1) != role.members) {
+    out.push_back(absl::StrCat("converged, but StatefulSet ", role.stateful_set,
+                               " has replicas ", kube::IntAt(*sts, {"spec", "replicas"}, 1),
+                               ", want ", role.members));
   }
   for (const auto& [ordinal, m] : MembersOf(kube_, role)) {
     if (ordinal >= role.members) {
@@ -575,21 +571,22 @@ void InvariantChecker::CheckObjectsConverged(Out& out) const {
   for (const Object& object : desired_.objects) {
     const Json* have = kube_.Find(object.kind, object.name);
     if (have == nullptr) {
-      if (!kube_.Objects(object.kind).empty() || object.kind == "StatefulSet" ||
-          object.kind == "Service" || object.kind == "ConfigMap" ||
-          object.kind == "PodDisruptionBudget") {
+      if (!kube_.Objects(object.kind).empty() || object.kind == kube::kKindStatefulSet ||
+          object.kind == kube::kKindService || object.kind == kube::kKindConfigMap ||
+          object.kind == kube::kKindPdb) {
         out.push_back(
             absl::StrCat("converged, but ", object.kind, " ", object.name, " is missing"));
       }
       continue;
     }
-    const char* field = object.kind == "ConfigMap" ? "data" : "spec";
-    if (object.kind == "StatefulSet") {
-      if (At(*have, {"spec", "template"}) != At(object.body, {"spec", "template"})) {
+    const char* field = object.kind == kube::kKindConfigMap ? "data" : "spec";
+    if (object.kind == kube::kKindStatefulSet) {
+      if (kube::At(*have, {"spec", "template"}) != kube::At(object.body, {"spec", "template"})) {
         out.push_back(absl::StrCat("converged, but StatefulSet ", object.name,
                                    " does not have the desired pod template"));
       }
-    } else if (object.kind != "Service" && At(*have, {field}) != At(object.body, {field})) {
+    } else if (object.kind != kube::kKindService &&
+               kube::At(*have, {field}) != kube::At(object.body, {field})) {
       out.push_back(absl::StrCat("converged, but ", object.kind, " ", object.name,
                                  " differs from the desired ", field));
     }

@@ -11,125 +11,40 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "strata/quantity.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
+#include "util/fnv.h"
 #include "util/rfc3339.h"
 
 namespace strata {
 namespace {
 
-constexpr char kStatefulSet[] = "StatefulSet";
-constexpr char kPod[] = "Pod";
-constexpr char kPvc[] = "PersistentVolumeClaim";
-constexpr char kService[] = "Service";
-constexpr char kConfigMap[] = "ConfigMap";
-constexpr char kPdb[] = "PodDisruptionBudget";
-constexpr char kNode[] = "Node";
+constexpr const char* kKinds[] = {kube::kKindStatefulSet, kube::kKindPod,       kube::kKindPvc,
+                                  kube::kKindService,     kube::kKindConfigMap, kube::kKindPdb,
+                                  kube::kKindNode};
 
-constexpr const char* kKinds[] = {kStatefulSet, kPod,  kPvc, kService,
-                                  kConfigMap,   kPdb,  kNode};
-
-constexpr char kPodNameLabel[] = "statefulset.kubernetes.io/pod-name";
-constexpr char kPodIndexLabel[] = "apps.kubernetes.io/pod-index";
-constexpr char kRevisionLabel[] = "controller-revision-hash";
-constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
-
+// A timestamp field ("2026-01-01T00:00:00Z"), or nullopt.
 std::optional<absl::Time> ParseTime(const Json& value) {
   if (!value.is_string()) return std::nullopt;
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, value.get<std::string>(), &t, &err)) {
-    return std::nullopt;
-  }
-  return t;
+  return ParseRfc3339(value.get_ref<const std::string&>());
 }
 
-// FNV-1a, 64 bits: stable across processes and platforms.
-uint64_t Fnv64(absl::string_view data) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-const Json& Get(const Json& object, std::initializer_list<const char*> path) {
-  static const Json* const kNull = new Json();
-  const Json* at = &object;
-  for (const char* key : path) {
-    if (!at->is_object()) return *kNull;
-    auto it = at->find(key);
-    if (it == at->end()) return *kNull;
-    at = &*it;
-  }
-  return *at;
-}
-
-std::string GetString(const Json& object, std::initializer_list<const char*> path) {
-  const Json& v = Get(object, path);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-int64_t GetInt(const Json& object, std::initializer_list<const char*> path,
-               int64_t fallback) {
-  const Json& v = Get(object, path);
-  return v.is_number_integer() ? v.get<int64_t>() : fallback;
-}
-
-// The ordinal of pod `pod` of StatefulSet `sts` ("<sts>-<n>"), or nullopt.
-std::optional<int32_t> OrdinalOf(absl::string_view pod, absl::string_view sts) {
-  if (pod.size() <= sts.size() + 1 || pod.substr(0, sts.size()) != sts ||
-      pod[sts.size()] != '-') {
-    return std::nullopt;
-  }
-  absl::string_view digits = pod.substr(sts.size() + 1);
-  if (digits.empty() || digits.size() > 9) return std::nullopt;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
-  int32_t n = 0;
-  if (!absl::SimpleAtoi(digits, &n)) return std::nullopt;
-  return n;
-}
-
-// True when every key of `selector` (a matchLabels map) has that value in
-// `labels`. An empty selector matches nothing (as for a StatefulSet).
-bool Matches(const Json& selector, const Json& labels) {
-  if (!selector.is_object() || selector.empty()) return false;
-  for (auto it = selector.begin(); it != selector.end(); ++it) {
-    const Json& v = Get(labels, {it.key().c_str()});
-    if (v != it.value()) return false;
-  }
-  return true;
-}
-
+// A quantity field ("10Gi"), or nullopt.
 std::optional<Quantity> ParseQuantity(const Json& value) {
   if (!value.is_string()) return std::nullopt;
-  absl::StatusOr<Quantity> q = Quantity::Parse(value.get<std::string>());
-  if (!q.ok()) return std::nullopt;
-  return *q;
+  return kube::ParseQuantityText(value.get_ref<const std::string&>());
 }
 
 // Largest observed resourceVersion the simulator's own versions continue
 // from: leaves 2^62 writes of room.
 constexpr int64_t kMaxContinuedResourceVersion = int64_t{1} << 62;
 
-// The controller's owner reference of `object`, or null.
-const Json* ControllerRef(const Json& object) {
-  const Json& refs = Get(object, {"metadata", "ownerReferences"});
-  if (!refs.is_array()) return nullptr;
-  for (const Json& ref : refs) {
-    const Json& controller = Get(ref, {"controller"});
-    if (controller.is_boolean() && controller.get<bool>()) return &ref;
-  }
-  return nullptr;
-}
-
 void DefaultStatefulSet(Json& sts) {
   Json& spec = sts["spec"];
   if (!spec.contains("replicas")) spec["replicas"] = 1;
   if (!spec.contains("podManagementPolicy")) {
-    spec["podManagementPolicy"] = "OrderedReady";
+    spec["podManagementPolicy"] = kube::kOrderedReady;
   }
   if (!spec.contains("updateStrategy")) {
     spec["updateStrategy"] = {{"type", "RollingUpdate"},
@@ -163,7 +78,7 @@ void DefaultService(Json& svc, int64_t ip_index) {
 }
 
 Json PvcStatus(const Json& pvc, const std::string& capacity) {
-  Json modes = Get(pvc, {"spec", "accessModes"});
+  Json modes = kube::At(pvc, {"spec", "accessModes"});
   if (!modes.is_array()) modes = Json::array({"ReadWriteOnce"});
   return {{"phase", "Bound"},
           {"accessModes", modes},
@@ -183,10 +98,6 @@ Json StripServerFields(Json object) {
 }
 
 }  // namespace
-
-std::optional<int32_t> PodOrdinal(absl::string_view pod, absl::string_view sts) {
-  return OrdinalOf(pod, sts);
-}
 
 KubeModelOptions ModelOptionsFor(const CompiledCluster& compiled) {
   KubeModelOptions options;
@@ -214,9 +125,9 @@ KubeModel::KubeModel(KubeModelOptions options, absl::Time now)
         {"metadata",
          {{"name", name},
           {"labels",
-           {{"kubernetes.io/hostname", name},
+           {{kube::kHostnameLabel, name},
             {"kubernetes.io/os", "linux"},
-            {kZoneLabel, kZones[i % 3]}}}}},
+            {kube::kZoneLabel, kZones[i % 3]}}}}},
         {"spec", Json::object()},
         {"status",
          {{"conditions",
@@ -227,7 +138,7 @@ KubeModel::KubeModel(KubeModelOptions options, absl::Time now)
     md["uid"] = NextUid();
     md["resourceVersion"] = NextResourceVersion();
     md["creationTimestamp"] = Rfc3339(now);
-    objects_[kNode][name] = std::move(node);
+    objects_[kube::kKindNode][name] = std::move(node);
   }
 }
 
@@ -237,16 +148,16 @@ absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& stat
   if (!state.nodes.empty()) options.nodes = 0;
   KubeModel model(std::move(options), now);
   const std::pair<const char*, const std::vector<Json>*> lists[] = {
-      {kStatefulSet, &state.stateful_sets},
-      {kPod, &state.pods},
-      {kPvc, &state.persistent_volume_claims},
-      {kService, &state.services},
-      {kConfigMap, &state.config_maps},
-      {kPdb, &state.pod_disruption_budgets},
-      {kNode, &state.nodes}};
+      {kube::kKindStatefulSet, &state.stateful_sets},
+      {kube::kKindPod, &state.pods},
+      {kube::kKindPvc, &state.persistent_volume_claims},
+      {kube::kKindService, &state.services},
+      {kube::kKindConfigMap, &state.config_maps},
+      {kube::kKindPdb, &state.pod_disruption_budgets},
+      {kube::kKindNode, &state.nodes}};
   for (const auto& [kind, list] : lists) {
     for (const Json& object : *list) {
-      std::string name = GetString(object, {"metadata", "name"});
+      std::string name = kube::StringAt(object, {"metadata", "name"});
       if (name.empty()) {
         return absl::InvalidArgumentError(
             absl::StrCat("observed ", kind, " without metadata.name"));
@@ -262,7 +173,7 @@ absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& stat
       // simulator adds one per write) is not continued from, so the counter
       // can never overflow.
       int64_t rv = 0;
-      if (absl::SimpleAtoi(GetString(copy, {"metadata", "resourceVersion"}), &rv) &&
+      if (absl::SimpleAtoi(kube::StringAt(copy, {"metadata", "resourceVersion"}), &rv) &&
           rv < kMaxContinuedResourceVersion) {
         model.resource_version_ = std::max(model.resource_version_, rv);
       }
@@ -270,32 +181,32 @@ absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& stat
     }
   }
   // Pods: reconstruct their runtime from their status.
-  for (auto& [name, pod] : model.objects_[kPod]) {
+  for (auto& [name, pod] : model.objects_[kube::kKindPod]) {
     PodRuntime rt;
-    rt.created = ParseTime(Get(pod, {"metadata", "creationTimestamp"})).value_or(now);
+    rt.created = ParseTime(kube::At(pod, {"metadata", "creationTimestamp"})).value_or(now);
     rt.last_transition = rt.created;
     bool ready = false;
-    const Json& conditions = Get(pod, {"status", "conditions"});
+    const Json& conditions = kube::At(pod, {"status", "conditions"});
     if (conditions.is_array()) {
       for (const Json& c : conditions) {
         // Observed objects are read as they are: a field of the wrong type
         // counts as absent (as the planner reads it), never as an abort.
-        if (GetString(c, {"type"}) != "Ready") continue;
-        ready = GetString(c, {"status"}) == "True";
-        if (auto t = ParseTime(Get(c, {"lastTransitionTime"}))) rt.last_transition = *t;
+        if (kube::StringAt(c, {"type"}) != "Ready") continue;
+        ready = kube::StringAt(c, {"status"}) == "True";
+        if (auto t = ParseTime(kube::At(c, {"lastTransitionTime"}))) rt.last_transition = *t;
       }
     }
-    const Json& statuses = Get(pod, {"status", "containerStatuses"});
+    const Json& statuses = kube::At(pod, {"status", "containerStatuses"});
     if (statuses.is_array() && !statuses.empty()) {
-      rt.restarts = static_cast<int32_t>(GetInt(statuses[0], {"restartCount"}, 0));
+      rt.restarts = static_cast<int32_t>(kube::IntAt(statuses[0], {"restartCount"}, 0));
     }
     if (ready) {
       rt.ready_since = rt.last_transition;
       rt.started = std::min(rt.created, *rt.ready_since);
-    } else if (GetString(pod, {"status", "phase"}) == "Running") {
+    } else if (kube::StringAt(pod, {"status", "phase"}) == "Running") {
       rt.started = rt.created;
       if (statuses.is_array() && !statuses.empty()) {
-        if (auto t = ParseTime(Get(statuses[0], {"state", "running", "startedAt"}))) {
+        if (auto t = ParseTime(kube::At(statuses[0], {"state", "running", "startedAt"}))) {
           rt.started = *t;
         }
       }
@@ -304,10 +215,10 @@ absl::StatusOr<KubeModel> KubeModel::FromObservedState(const ObservedState& stat
     model.RenderPod(pod);
   }
   // PVCs: a request above the capacity is a resize under way.
-  for (auto& [name, pvc] : model.objects_[kPvc]) {
-    auto want = ParseQuantity(Get(pvc, {"spec", "resources", "requests", "storage"}));
-    auto have = ParseQuantity(Get(pvc, {"status", "capacity", "storage"}));
-    if (!Get(pvc, {"status", "phase"}).is_string() && want.has_value()) {
+  for (auto& [name, pvc] : model.objects_[kube::kKindPvc]) {
+    auto want = ParseQuantity(kube::At(pvc, {"spec", "resources", "requests", "storage"}));
+    auto have = ParseQuantity(kube::At(pvc, {"status", "capacity", "storage"}));
+    if (!kube::At(pvc, {"status", "phase"}).is_string() && want.has_value()) {
       pvc["status"] = PvcStatus(pvc, want->ToString());
     } else if (want.has_value() && (!have.has_value() || *have < *want)) {
       model.resizes_[name] = {want->ToString(), now + model.options_.resize_delay};
@@ -337,7 +248,7 @@ const Json* KubeModel::Find(const std::string& kind, const std::string& name) co
 std::string KubeModel::NextUid() {
   ++uid_counter_;
   return absl::StrFormat("%08x-5a1d-4000-8000-%012x",
-                         static_cast<uint32_t>(Fnv64(options_.namespace_)),
+                         static_cast<uint32_t>(Fnv1a64(options_.namespace_)),
                          uid_counter_);
 }
 
@@ -378,8 +289,8 @@ absl::Status KubeModel::Apply(const Json& object) {
   if (!object.is_object()) {
     return absl::InvalidArgumentError("apply: the object is not a JSON object");
   }
-  std::string kind = GetString(object, {"kind"});
-  std::string name = GetString(object, {"metadata", "name"});
+  std::string kind = kube::StringAt(object, {"kind"});
+  std::string name = kube::StringAt(object, {"metadata", "name"});
   if (kind.empty() || name.empty()) {
     return absl::InvalidArgumentError("apply: the object needs kind and metadata.name");
   }
@@ -387,8 +298,8 @@ absl::Status KubeModel::Apply(const Json& object) {
     return absl::InvalidArgumentError(
         absl::StrCat("apply: kind ", kind, " is not modelled by the simulator"));
   }
-  std::string ns = GetString(object, {"metadata", "namespace"});
-  if (kind != kNode && !ns.empty() && ns != options_.namespace_) {
+  std::string ns = kube::StringAt(object, {"metadata", "namespace"});
+  if (kind != kube::kKindNode && !ns.empty() && ns != options_.namespace_) {
     return absl::InvalidArgumentError(
         absl::StrCat("apply ", kind, " ", name, ": namespace ", ns,
                      " is not the simulated namespace ", options_.namespace_));
@@ -396,29 +307,29 @@ absl::Status KubeModel::Apply(const Json& object) {
   auto& objects = objects_[kind];
   auto it = objects.find(name);
   Json applied = StripServerFields(object);
-  if (kind != kNode) applied["metadata"]["namespace"] = options_.namespace_;
+  if (kind != kube::kKindNode) applied["metadata"]["namespace"] = options_.namespace_;
 
   if (it == objects.end()) {
     Json& md = applied["metadata"];
     md["uid"] = NextUid();
     md["resourceVersion"] = NextResourceVersion();
     md["creationTimestamp"] = Rfc3339(now_);
-    if (kind == kStatefulSet) {
+    if (kind == kube::kKindStatefulSet) {
       md["generation"] = 1;
       DefaultStatefulSet(applied);
       applied["status"] = {{"observedGeneration", 0}, {"replicas", 0},
                            {"availableReplicas", 0}};
-    } else if (kind == kService) {
+    } else if (kind == kube::kKindService) {
       DefaultService(applied, uid_counter_);
-    } else if (kind == kPdb) {
+    } else if (kind == kube::kKindPdb) {
       md["generation"] = 1;
-    } else if (kind == kPvc) {
+    } else if (kind == kube::kKindPvc) {
       Json& spec = applied["spec"];
       if (!spec.contains("volumeMode")) spec["volumeMode"] = "Filesystem";
       if (!spec.contains("accessModes")) spec["accessModes"] = {"ReadWriteOnce"};
       applied["status"] = PvcStatus(
-          applied, GetString(applied, {"spec", "resources", "requests", "storage"}));
-    } else if (kind == kPod) {
+          applied, kube::StringAt(applied, {"spec", "resources", "requests", "storage"}));
+    } else if (kind == kube::kKindPod) {
       runtime_[name] = PodRuntime{.created = now_, .last_transition = now_};
       RenderPod(applied);
     }
@@ -431,14 +342,14 @@ absl::Status KubeModel::Apply(const Json& object) {
     return absl::FailedPreconditionError(absl::StrCat(
         "apply ", kind, " ", name, ": the object is being deleted"));
   }
-  if (kind == kPod || kind == kPvc) {
+  if (kind == kube::kKindPod || kind == kube::kKindPvc) {
     Json merged = current;
     merged.merge_patch(applied);
-    if (kind == kPvc) {
+    if (kind == kube::kKindPvc) {
       Json before = current["spec"];
       Json after = merged["spec"];
-      auto old_size = ParseQuantity(Get(before, {"resources", "requests", "storage"}));
-      auto new_size = ParseQuantity(Get(after, {"resources", "requests", "storage"}));
+      auto old_size = ParseQuantity(kube::At(before, {"resources", "requests", "storage"}));
+      auto new_size = ParseQuantity(kube::At(after, {"resources", "requests", "storage"}));
       before["resources"]["requests"].erase("storage");
       after["resources"]["requests"].erase("storage");
       if (before != after) {
@@ -458,7 +369,7 @@ absl::Status KubeModel::Apply(const Json& object) {
     }
     merged["metadata"]["resourceVersion"] = NextResourceVersion();
     current = std::move(merged);
-    if (kind == kPod) RenderPod(current);
+    if (kind == kube::kKindPod) RenderPod(current);
     return absl::OkStatus();
   }
 
@@ -468,11 +379,11 @@ absl::Status KubeModel::Apply(const Json& object) {
   applied["metadata"]["uid"] = current["metadata"]["uid"];
   applied["metadata"]["creationTimestamp"] = current["metadata"]["creationTimestamp"];
   applied["metadata"]["resourceVersion"] = NextResourceVersion();
-  if (kind == kStatefulSet) {
+  if (kind == kube::kKindStatefulSet) {
     DefaultStatefulSet(applied);
     for (const char* field : {"selector", "serviceName", "volumeClaimTemplates",
                               "podManagementPolicy"}) {
-      if (Get(applied, {"spec", field}) != Get(current, {"spec", field})) {
+      if (kube::At(applied, {"spec", field}) != kube::At(current, {"spec", field})) {
         return absl::InvalidArgumentError(absl::StrCat(
             "apply StatefulSet ", name, ": spec.", field,
             ": Forbidden: updates to statefulset spec for fields other than "
@@ -481,15 +392,15 @@ absl::Status KubeModel::Apply(const Json& object) {
             "forbidden"));
       }
     }
-    int64_t generation = GetInt(current, {"metadata", "generation"}, 1);
+    int64_t generation = kube::IntAt(current, {"metadata", "generation"}, 1);
     if (applied["spec"] != current["spec"]) ++generation;
     applied["metadata"]["generation"] = generation;
-  } else if (kind == kPdb) {
-    int64_t generation = GetInt(current, {"metadata", "generation"}, 1);
+  } else if (kind == kube::kKindPdb) {
+    int64_t generation = kube::IntAt(current, {"metadata", "generation"}, 1);
     if (applied["spec"] != current["spec"]) ++generation;
     applied["metadata"]["generation"] = generation;
-  } else if (kind == kService) {
-    if (!Get(current, {"spec", "clusterIP"}).is_null()) {
+  } else if (kind == kube::kKindService) {
+    if (!kube::At(current, {"spec", "clusterIP"}).is_null()) {
       applied["spec"]["clusterIP"] = current["spec"]["clusterIP"];
     }
     DefaultService(applied, uid_counter_);
@@ -499,17 +410,17 @@ absl::Status KubeModel::Apply(const Json& object) {
 }
 
 void KubeModel::RemovePod(const std::string& name) {
-  objects_[kPod].erase(name);
+  objects_[kube::kKindPod].erase(name);
   runtime_.erase(name);
   ++resource_version_;
 }
 
 bool KubeModel::PvcInUse(const std::string& pvc) const {
-  for (const auto& [name, pod] : Objects(kPod)) {
-    const Json& volumes = Get(pod, {"spec", "volumes"});
+  for (const auto& [name, pod] : Objects(kube::kKindPod)) {
+    const Json& volumes = kube::At(pod, {"spec", "volumes"});
     if (!volumes.is_array()) continue;
     for (const Json& v : volumes) {
-      if (GetString(v, {"persistentVolumeClaim", "claimName"}) == pvc) return true;
+      if (kube::StringAt(v, {"persistentVolumeClaim", "claimName"}) == pvc) return true;
     }
   }
   return false;
@@ -517,23 +428,23 @@ bool KubeModel::PvcInUse(const std::string& pvc) const {
 
 absl::Status KubeModel::Delete(const std::string& kind, const std::string& name,
                                bool orphan) {
-  if (kind == kPod) return DeletePod(name);
+  if (kind == kube::kKindPod) return DeletePod(name);
   auto kind_it = objects_.find(kind);
   if (kind_it == objects_.end() || kind_it->second.count(name) == 0) {
     return absl::NotFoundError(absl::StrCat(kind, " ", name, " not found"));
   }
   auto& objects = kind_it->second;
-  if (kind == kStatefulSet) {
+  if (kind == kube::kKindStatefulSet) {
     const Json sts = objects[name];
-    std::string uid = GetString(sts, {"metadata", "uid"});
+    std::string uid = kube::StringAt(sts, {"metadata", "uid"});
     std::vector<std::string> owned;
-    for (auto& [pod_name, pod] : objects_[kPod]) {
-      const Json* ref = ControllerRef(pod);
+    for (auto& [pod_name, pod] : objects_[kube::kKindPod]) {
+      const Json* ref = kube::ControllerRef(pod);
       if (ref != nullptr && ref->value("uid", "") == uid) owned.push_back(pod_name);
     }
     for (const std::string& pod_name : owned) {
       if (orphan) {
-        Json& pod = objects_[kPod][pod_name];
+        Json& pod = objects_[kube::kKindPod][pod_name];
         pod["metadata"].erase("ownerReferences");
         Touch(pod);
       } else {
@@ -543,25 +454,25 @@ absl::Status KubeModel::Delete(const std::string& kind, const std::string& name,
     objects.erase(name);
     ++resource_version_;
     if (!orphan &&
-        GetString(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"}) ==
+        kube::StringAt(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"}) ==
             "Delete") {
-      const Json& templates = Get(sts, {"spec", "volumeClaimTemplates"});
+      const Json& templates = kube::At(sts, {"spec", "volumeClaimTemplates"});
       std::vector<std::string> doomed;
-      for (const auto& [pvc_name, pvc] : objects_[kPvc]) {
+      for (const auto& [pvc_name, pvc] : objects_[kube::kKindPvc]) {
         if (!templates.is_array()) break;
         for (const Json& t : templates) {
-          std::string prefix = absl::StrCat(GetString(t, {"metadata", "name"}), "-");
+          std::string prefix = absl::StrCat(kube::StringAt(t, {"metadata", "name"}), "-");
           if (pvc_name.rfind(prefix, 0) == 0 &&
-              OrdinalOf(absl::string_view(pvc_name).substr(prefix.size()), name)) {
+              kube::OrdinalOf(absl::string_view(pvc_name).substr(prefix.size()), name)) {
             doomed.push_back(pvc_name);
           }
         }
       }
-      for (const std::string& pvc_name : doomed) (void)Delete(kPvc, pvc_name, false);
+      for (const std::string& pvc_name : doomed) (void)Delete(kube::kKindPvc, pvc_name, false);
     }
     return absl::OkStatus();
   }
-  if (kind == kPvc) {
+  if (kind == kube::kKindPvc) {
     if (PvcInUse(name)) {
       Json& pvc = objects[name];
       if (!pvc["metadata"].contains("deletionTimestamp")) {
@@ -579,7 +490,7 @@ absl::Status KubeModel::Delete(const std::string& kind, const std::string& name,
 }
 
 absl::Status KubeModel::DeletePod(const std::string& name) {
-  if (Find(kPod, name) == nullptr) {
+  if (Find(kube::kKindPod, name) == nullptr) {
     return absl::NotFoundError(absl::StrCat("Pod ", name, " not found"));
   }
   RemovePod(name);
@@ -587,21 +498,21 @@ absl::Status KubeModel::DeletePod(const std::string& name) {
 }
 
 absl::Status KubeModel::ResizePvc(const std::string& name, const std::string& size) {
-  auto it = objects_[kPvc].find(name);
-  if (it == objects_[kPvc].end()) {
+  auto it = objects_[kube::kKindPvc].find(name);
+  if (it == objects_[kube::kKindPvc].end()) {
     return absl::NotFoundError(absl::StrCat("PersistentVolumeClaim ", name, " not found"));
   }
   absl::StatusOr<Quantity> want = Quantity::Parse(size);
   if (!want.ok()) return want.status();
   Json& pvc = it->second;
-  auto have = ParseQuantity(Get(pvc, {"spec", "resources", "requests", "storage"}));
+  auto have = ParseQuantity(kube::At(pvc, {"spec", "resources", "requests", "storage"}));
   if (have.has_value() && *want < *have) {
     return absl::FailedPreconditionError(absl::StrCat(
         "PersistentVolumeClaim ", name, ": cannot shrink from ", have->ToString(),
         " to ", size));
   }
   pvc["spec"]["resources"]["requests"]["storage"] = size;
-  auto capacity = ParseQuantity(Get(pvc, {"status", "capacity", "storage"}));
+  auto capacity = ParseQuantity(kube::At(pvc, {"status", "capacity", "storage"}));
   if (!capacity.has_value() || *capacity < *want) {
     resizes_[name] = {size, now_ + options_.resize_delay};
     pvc["status"]["conditions"] = Json::array(
@@ -621,8 +532,8 @@ void KubeModel::SetNeverReady(const std::string& name, bool never_ready) {
 }
 
 absl::Status KubeModel::CrashPod(const std::string& name) {
-  auto it = objects_[kPod].find(name);
-  if (it == objects_[kPod].end()) {
+  auto it = objects_[kube::kKindPod].find(name);
+  if (it == objects_[kube::kKindPod].end()) {
     return absl::NotFoundError(absl::StrCat("Pod ", name, " not found"));
   }
   PodRuntime& rt = runtime_[name];
@@ -642,12 +553,12 @@ absl::Status KubeModel::CrashPod(const std::string& name) {
 absl::Status KubeModel::LosePod(const std::string& name) { return DeletePod(name); }
 
 absl::Status KubeModel::SetLeader(const std::string& name) {
-  const Json* pod = Find(kPod, name);
+  const Json* pod = Find(kube::kKindPod, name);
   if (pod == nullptr) return absl::NotFoundError(absl::StrCat("Pod ", name, " not found"));
   for (const auto& [sts, label] : options_.leader_labels) {
-    if (!OrdinalOf(name, sts)) continue;
-    for (auto& [pod_name, p] : objects_[kPod]) {
-      if (!OrdinalOf(pod_name, sts)) continue;
+    if (!kube::OrdinalOf(name, sts)) continue;
+    for (auto& [pod_name, p] : objects_[kube::kKindPod]) {
+      if (!kube::OrdinalOf(pod_name, sts)) continue;
       Json& labels = p["metadata"]["labels"];
       bool leader = pod_name == name;
       if (leader && labels.value(label, "") != "true") {
@@ -666,9 +577,9 @@ absl::Status KubeModel::SetLeader(const std::string& name) {
 
 bool KubeModel::PodReady(const std::string& name) const {
   auto it = runtime_.find(name);
-  const Json* pod = Find(kPod, name);
+  const Json* pod = Find(kube::kKindPod, name);
   return pod != nullptr && it != runtime_.end() && it->second.ready_since.has_value() &&
-         !Get(*pod, {"metadata", "deletionTimestamp"}).is_string();
+         !kube::At(*pod, {"metadata", "deletionTimestamp"}).is_string();
 }
 
 std::optional<absl::Time> KubeModel::ReadySince(const std::string& name) const {
@@ -678,8 +589,8 @@ std::optional<absl::Time> KubeModel::ReadySince(const std::string& name) const {
 
 std::map<int32_t, const Json*> KubeModel::PodsOf(const std::string& sts) const {
   std::map<int32_t, const Json*> out;
-  for (const auto& [name, pod] : Objects(kPod)) {
-    if (auto ordinal = OrdinalOf(name, sts)) out[*ordinal] = &pod;
+  for (const auto& [name, pod] : Objects(kube::kKindPod)) {
+    if (auto ordinal = kube::OrdinalOf(name, sts)) out[*ordinal] = &pod;
   }
   return out;
 }
@@ -688,8 +599,8 @@ std::string KubeModel::LeaderOf(const std::string& sts) const {
   auto label = options_.leader_labels.find(sts);
   if (label == options_.leader_labels.end()) return "";
   for (const auto& [ordinal, pod] : PodsOf(sts)) {
-    if (GetString(*pod, {"metadata", "labels", label->second.c_str()}) == "true") {
-      return GetString(*pod, {"metadata", "name"});
+    if (kube::StringAt(*pod, {"metadata", "labels", label->second.c_str()}) == "true") {
+      return kube::StringAt(*pod, {"metadata", "name"});
     }
   }
   return "";
@@ -700,13 +611,13 @@ std::string KubeModel::PickNode(const std::string& sts) const {
   std::string best;
   std::pair<int, int> best_load = {std::numeric_limits<int>::max(), 0};
   int best_index = 0;
-  for (const auto& [name, node] : Objects(kNode)) {
-    if (Get(node, {"spec", "unschedulable"}) == Json(true)) continue;
+  for (const auto& [name, node] : Objects(kube::kKindNode)) {
+    if (kube::At(node, {"spec", "unschedulable"}) == Json(true)) continue;
     std::pair<int, int> load = {0, 0};
-    for (const auto& [pod_name, pod] : Objects(kPod)) {
-      if (GetString(pod, {"spec", "nodeName"}) != name) continue;
+    for (const auto& [pod_name, pod] : Objects(kube::kKindPod)) {
+      if (kube::StringAt(pod, {"spec", "nodeName"}) != name) continue;
       ++load.second;
-      if (OrdinalOf(pod_name, sts)) ++load.first;
+      if (kube::OrdinalOf(pod_name, sts)) ++load.first;
     }
     int index = 0;
     absl::string_view n = name;
@@ -723,37 +634,37 @@ std::string KubeModel::PickNode(const std::string& sts) const {
 
 std::string KubeModel::RevisionOf(const Json& sts) const {
   // The template changes only with the spec, which bumps the generation.
-  std::string key = absl::StrCat(GetString(sts, {"metadata", "uid"}), "/",
-                                 GetInt(sts, {"metadata", "generation"}, 0));
+  std::string key = absl::StrCat(kube::StringAt(sts, {"metadata", "uid"}), "/",
+                                 kube::IntAt(sts, {"metadata", "generation"}, 0));
   auto cached = revisions_.find(key);
   if (cached != revisions_.end()) return cached->second;
-  uint64_t h = Fnv64(Get(sts, {"spec", "template"}).dump());
-  std::string revision = absl::StrFormat("%s-%010x", GetString(sts, {"metadata", "name"}),
+  uint64_t h = Fnv1a64(kube::At(sts, {"spec", "template"}).dump());
+  std::string revision = absl::StrFormat("%s-%010x", kube::StringAt(sts, {"metadata", "name"}),
                                          h & 0xffffffffffULL);
   revisions_[key] = revision;
   return revision;
 }
 
 bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
-  std::string sts_name = GetString(sts, {"metadata", "name"});
+  std::string sts_name = kube::StringAt(sts, {"metadata", "name"});
   std::string name = absl::StrCat(sts_name, "-", ordinal);
-  const Json& selector = Get(sts, {"spec", "selector", "matchLabels"});
+  const Json& selector = kube::At(sts, {"spec", "selector", "matchLabels"});
   // PVCs from the claim templates; an existing claim of that name is reused.
   Json claim_volumes = Json::array();
-  const Json& templates = Get(sts, {"spec", "volumeClaimTemplates"});
+  const Json& templates = kube::At(sts, {"spec", "volumeClaimTemplates"});
   if (templates.is_array()) {
     for (const Json& t : templates) {
-      std::string claim = GetString(t, {"metadata", "name"});
+      std::string claim = kube::StringAt(t, {"metadata", "name"});
       std::string pvc_name = absl::StrCat(claim, "-", name);
       claim_volumes.push_back(
           {{"name", claim}, {"persistentVolumeClaim", {{"claimName", pvc_name}}}});
-      const Json* existing = Find(kPvc, pvc_name);
+      const Json* existing = Find(kube::kKindPvc, pvc_name);
       if (existing != nullptr) {
         // The controller waits for a claim being deleted to go.
-        if (Get(*existing, {"metadata", "deletionTimestamp"}).is_string()) return false;
+        if (kube::At(*existing, {"metadata", "deletionTimestamp"}).is_string()) return false;
         continue;
       }
-      Json labels = Get(t, {"metadata", "labels"});
+      Json labels = kube::At(t, {"metadata", "labels"});
       if (!labels.is_object()) labels = Json::object();
       if (selector.is_object()) {
         for (auto it = selector.begin(); it != selector.end(); ++it) {
@@ -763,33 +674,33 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
       Json pvc = {{"apiVersion", "v1"},
                   {"kind", "PersistentVolumeClaim"},
                   {"metadata", {{"name", pvc_name}, {"labels", labels}}},
-                  {"spec", Get(t, {"spec"})}};
-      const Json& annotations = Get(t, {"metadata", "annotations"});
+                  {"spec", kube::At(t, {"spec"})}};
+      const Json& annotations = kube::At(t, {"metadata", "annotations"});
       if (annotations.is_object()) pvc["metadata"]["annotations"] = annotations;
       (void)Apply(pvc);
     }
   }
 
-  const Json& tmpl = Get(sts, {"spec", "template"});
-  Json labels = Get(tmpl, {"metadata", "labels"});
+  const Json& tmpl = kube::At(sts, {"spec", "template"});
+  Json labels = kube::At(tmpl, {"metadata", "labels"});
   if (!labels.is_object()) labels = Json::object();
-  labels[kRevisionLabel] = RevisionOf(sts);
-  labels[kPodNameLabel] = name;
-  labels[kPodIndexLabel] = absl::StrCat(ordinal);
+  labels[kube::kRevisionLabel] = RevisionOf(sts);
+  labels[kube::kPodNameLabel] = name;
+  labels[kube::kPodIndexLabel] = absl::StrCat(ordinal);
   Json metadata = {{"name", name}, {"labels", labels}};
-  const Json& annotations = Get(tmpl, {"metadata", "annotations"});
+  const Json& annotations = kube::At(tmpl, {"metadata", "annotations"});
   if (annotations.is_object()) metadata["annotations"] = annotations;
   metadata["ownerReferences"] = Json::array(
       {{{"apiVersion", "apps/v1"},
         {"kind", "StatefulSet"},
         {"name", sts_name},
-        {"uid", GetString(sts, {"metadata", "uid"})},
+        {"uid", kube::StringAt(sts, {"metadata", "uid"})},
         {"controller", true},
         {"blockOwnerDeletion", true}}});
-  Json spec = Get(tmpl, {"spec"});
+  Json spec = kube::At(tmpl, {"spec"});
   if (!spec.is_object()) spec = Json::object();
   spec["hostname"] = name;
-  std::string service = GetString(sts, {"spec", "serviceName"});
+  std::string service = kube::StringAt(sts, {"spec", "serviceName"});
   if (!service.empty()) spec["subdomain"] = service;
   std::string node = PickNode(sts_name);
   if (!node.empty()) spec["nodeName"] = node;
@@ -799,7 +710,7 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
   for (const Json& v : claim_volumes) {
     bool present = false;
     for (const Json& existing : spec["volumes"]) {
-      present |= GetString(existing, {"name"}) == GetString(v, {"name"});
+      present |= kube::StringAt(existing, {"name"}) == kube::StringAt(v, {"name"});
     }
     if (!present) spec["volumes"].push_back(v);
   }
@@ -813,22 +724,22 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
 
 bool KubeModel::SyncStatefulSet(const std::string& sts_name) {
   // A reference is safe: nothing below adds or removes StatefulSets.
-  const Json& sts = objects_[kStatefulSet][sts_name];
-  std::string uid = GetString(sts, {"metadata", "uid"});
-  const Json& selector = Get(sts, {"spec", "selector", "matchLabels"});
-  int64_t replicas = GetInt(sts, {"spec", "replicas"}, 1);
-  int64_t start = GetInt(sts, {"spec", "ordinals", "start"}, 0);
-  bool parallel = GetString(sts, {"spec", "podManagementPolicy"}) == "Parallel";
+  const Json& sts = objects_[kube::kKindStatefulSet][sts_name];
+  std::string uid = kube::StringAt(sts, {"metadata", "uid"});
+  const Json& selector = kube::At(sts, {"spec", "selector", "matchLabels"});
+  int64_t replicas = kube::IntAt(sts, {"spec", "replicas"}, 1);
+  int64_t start = kube::IntAt(sts, {"spec", "ordinals", "start"}, 0);
+  bool parallel = kube::StringAt(sts, {"spec", "podManagementPolicy"}) == kube::kParallelPolicy;
   bool changed = false;
 
   // Adopt orphans with a matching name and labels; collect members.
   std::map<int32_t, std::string> members;
-  for (auto& [name, pod] : objects_[kPod]) {
-    auto ordinal = OrdinalOf(name, sts_name);
+  for (auto& [name, pod] : objects_[kube::kKindPod]) {
+    auto ordinal = kube::OrdinalOf(name, sts_name);
     if (!ordinal) continue;
-    const Json* ref = ControllerRef(pod);
+    const Json* ref = kube::ControllerRef(pod);
     if (ref == nullptr) {
-      if (!Matches(selector, Get(pod, {"metadata", "labels"}))) continue;
+      if (!kube::SelectorMatches(selector, kube::At(pod, {"metadata", "labels"}))) continue;
       pod["metadata"]["ownerReferences"] = Json::array(
           {{{"apiVersion", "apps/v1"},
             {"kind", "StatefulSet"},
@@ -853,17 +764,17 @@ bool KubeModel::SyncStatefulSet(const std::string& sts_name) {
     if (it->first < start || it->first >= start + replicas) condemned.push_back(it->first);
   }
   bool delete_claims =
-      GetString(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"}) ==
+      kube::StringAt(sts, {"spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"}) ==
       "Delete";
   auto condemn = [&](int32_t ordinal) {
     std::string pod_name = members[ordinal];
     RemovePod(pod_name);
     if (delete_claims) {
-      const Json& templates = Get(sts, {"spec", "volumeClaimTemplates"});
+      const Json& templates = kube::At(sts, {"spec", "volumeClaimTemplates"});
       if (templates.is_array()) {
         for (const Json& t : templates) {
-          std::string pvc = absl::StrCat(GetString(t, {"metadata", "name"}), "-", pod_name);
-          if (Find(kPvc, pvc) != nullptr) (void)Delete(kPvc, pvc, false);
+          std::string pvc = absl::StrCat(kube::StringAt(t, {"metadata", "name"}), "-", pod_name);
+          if (Find(kube::kKindPvc, pvc) != nullptr) (void)Delete(kube::kKindPvc, pvc, false);
         }
       }
     }
@@ -905,19 +816,19 @@ std::optional<absl::Time> KubeModel::ReadyAt(const std::string& pod) const {
 }
 
 bool KubeModel::VolumesPresent(const Json& pod) const {
-  const Json& volumes = Get(pod, {"spec", "volumes"});
+  const Json& volumes = kube::At(pod, {"spec", "volumes"});
   if (!volumes.is_array()) return true;
   for (const Json& v : volumes) {
-    std::string claim = GetString(v, {"persistentVolumeClaim", "claimName"});
+    std::string claim = kube::StringAt(v, {"persistentVolumeClaim", "claimName"});
     if (!claim.empty()) {
-      const Json* pvc = Find(kPvc, claim);
-      if (pvc == nullptr || Get(*pvc, {"metadata", "deletionTimestamp"}).is_string()) {
+      const Json* pvc = Find(kube::kKindPvc, claim);
+      if (pvc == nullptr || kube::At(*pvc, {"metadata", "deletionTimestamp"}).is_string()) {
         return false;
       }
     }
-    std::string cm = GetString(v, {"configMap", "name"});
-    if (!cm.empty() && Get(v, {"configMap", "optional"}) != Json(true) &&
-        Find(kConfigMap, cm) == nullptr) {
+    std::string cm = kube::StringAt(v, {"configMap", "name"});
+    if (!cm.empty() && kube::At(v, {"configMap", "optional"}) != Json(true) &&
+        Find(kube::kKindConfigMap, cm) == nullptr) {
       return false;
     }
   }
@@ -925,7 +836,7 @@ bool KubeModel::VolumesPresent(const Json& pod) const {
 }
 
 void KubeModel::RenderPod(Json& pod) {
-  std::string name = GetString(pod, {"metadata", "name"});
+  std::string name = kube::StringAt(pod, {"metadata", "name"});
   const PodRuntime& rt = runtime_[name];
   bool ready = rt.ready_since.has_value();
   std::string created = Rfc3339(rt.created);
@@ -947,17 +858,17 @@ void KubeModel::RenderPod(Json& pod) {
                     condition("Ready", ready, transition),
                     condition("ContainersReady", ready, transition),
                     condition("PodScheduled", true, created)})}};
-  std::string node = GetString(pod, {"spec", "nodeName"});
+  std::string node = kube::StringAt(pod, {"spec", "nodeName"});
   if (!node.empty()) status["hostIP"] = "192.168.0.10";
-  uint64_t ip = Fnv64(GetString(pod, {"metadata", "uid"}));
+  uint64_t ip = Fnv1a64(kube::StringAt(pod, {"metadata", "uid"}));
   status["podIP"] = absl::StrFormat("10.244.%d.%d", (ip >> 8) % 250, ip % 250 + 2);
   status["startTime"] = created;
   Json containers = Json::array();
-  const Json& specs = Get(pod, {"spec", "containers"});
+  const Json& specs = kube::At(pod, {"spec", "containers"});
   if (specs.is_array()) {
     for (const Json& c : specs) {
-      Json s = {{"name", GetString(c, {"name"})},
-                {"image", GetString(c, {"image"})},
+      Json s = {{"name", kube::StringAt(c, {"name"})},
+                {"image", kube::StringAt(c, {"image"})},
                 {"imageID", ""},
                 {"ready", ready},
                 {"started", rt.started.has_value()},
@@ -976,7 +887,7 @@ void KubeModel::RenderPod(Json& pod) {
 
 bool KubeModel::SyncPods() {
   bool changed = false;
-  for (auto& [name, pod] : objects_[kPod]) {
+  for (auto& [name, pod] : objects_[kube::kKindPod]) {
     PodRuntime& rt = runtime_[name];
     bool touched = false;
     if (!rt.started.has_value() && VolumesPresent(pod)) {
@@ -999,8 +910,8 @@ bool KubeModel::SyncPods() {
   }
   // Finished resizes.
   for (auto it = resizes_.begin(); it != resizes_.end();) {
-    auto pvc = objects_[kPvc].find(it->first);
-    if (pvc == objects_[kPvc].end()) {
+    auto pvc = objects_[kube::kKindPvc].find(it->first);
+    if (pvc == objects_[kube::kKindPvc].end()) {
       it = resizes_.erase(it);
       continue;
     }
@@ -1015,13 +926,13 @@ bool KubeModel::SyncPods() {
   }
   // Claims waiting for their pods to go.
   std::vector<std::string> released;
-  for (const auto& [name, pvc] : objects_[kPvc]) {
-    if (Get(pvc, {"metadata", "deletionTimestamp"}).is_string() && !PvcInUse(name)) {
+  for (const auto& [name, pvc] : objects_[kube::kKindPvc]) {
+    if (kube::At(pvc, {"metadata", "deletionTimestamp"}).is_string() && !PvcInUse(name)) {
       released.push_back(name);
     }
   }
   for (const std::string& name : released) {
-    objects_[kPvc].erase(name);
+    objects_[kube::kKindPvc].erase(name);
     resizes_.erase(name);
     ++resource_version_;
     changed = true;
@@ -1034,8 +945,8 @@ void KubeModel::SyncLeaders() {
     std::map<int32_t, const Json*> pods = PodsOf(sts);
     std::string keep;
     for (const auto& [ordinal, pod] : pods) {
-      std::string name = GetString(*pod, {"metadata", "name"});
-      if (GetString(*pod, {"metadata", "labels", label.c_str()}) == "true" &&
+      std::string name = kube::StringAt(*pod, {"metadata", "name"});
+      if (kube::StringAt(*pod, {"metadata", "labels", label.c_str()}) == "true" &&
           PodReady(name)) {
         keep = name;
         break;
@@ -1043,7 +954,7 @@ void KubeModel::SyncLeaders() {
     }
     if (keep.empty()) {
       for (const auto& [ordinal, pod] : pods) {
-        std::string name = GetString(*pod, {"metadata", "name"});
+        std::string name = kube::StringAt(*pod, {"metadata", "name"});
         if (PodReady(name)) {
           keep = name;
           break;
@@ -1051,8 +962,8 @@ void KubeModel::SyncLeaders() {
       }
     }
     for (const auto& [ordinal, const_pod] : pods) {
-      std::string name = GetString(*const_pod, {"metadata", "name"});
-      Json& pod = objects_[kPod][name];
+      std::string name = kube::StringAt(*const_pod, {"metadata", "name"});
+      Json& pod = objects_[kube::kKindPod][name];
       Json& labels = pod["metadata"]["labels"];
       bool has = labels.is_object() && labels.contains(label);
       if (name == keep && labels.value(label, "") != "true") {
@@ -1067,18 +978,18 @@ void KubeModel::SyncLeaders() {
 }
 
 void KubeModel::SyncStatuses() {
-  for (auto& [sts_name, sts] : objects_[kStatefulSet]) {
-    std::string uid = GetString(sts, {"metadata", "uid"});
+  for (auto& [sts_name, sts] : objects_[kube::kKindStatefulSet]) {
+    std::string uid = kube::StringAt(sts, {"metadata", "uid"});
     std::string update_revision = RevisionOf(sts);
-    int64_t min_ready = GetInt(sts, {"spec", "minReadySeconds"}, 0);
+    int64_t min_ready = kube::IntAt(sts, {"spec", "minReadySeconds"}, 0);
     int64_t replicas = 0, ready = 0, available = 0, updated = 0, current = 0;
-    std::string current_revision = GetString(sts, {"status", "currentRevision"});
+    std::string current_revision = kube::StringAt(sts, {"status", "currentRevision"});
     if (current_revision.empty()) current_revision = update_revision;
-    for (const auto& [name, pod] : objects_[kPod]) {
-      const Json* ref = ControllerRef(pod);
+    for (const auto& [name, pod] : objects_[kube::kKindPod]) {
+      const Json* ref = kube::ControllerRef(pod);
       if (ref == nullptr || ref->value("uid", "") != uid) continue;
       ++replicas;
-      std::string revision = GetString(pod, {"metadata", "labels", kRevisionLabel});
+      std::string revision = kube::StringAt(pod, {"metadata", "labels", kube::kRevisionLabel});
       if (revision == update_revision) ++updated;
       if (revision == current_revision) ++current;
       if (PodReady(name)) {
@@ -1090,7 +1001,7 @@ void KubeModel::SyncStatuses() {
       current_revision = update_revision;
       current = updated;
     }
-    Json status = {{"observedGeneration", GetInt(sts, {"metadata", "generation"}, 1)},
+    Json status = {{"observedGeneration", kube::IntAt(sts, {"metadata", "generation"}, 1)},
                    {"replicas", replicas},
                    {"readyReplicas", ready},
                    {"currentReplicas", current},
@@ -1104,11 +1015,11 @@ void KubeModel::SyncStatuses() {
       Touch(sts);
     }
   }
-  for (auto& [pdb_name, pdb] : objects_[kPdb]) {
-    const Json& selector = Get(pdb, {"spec", "selector", "matchLabels"});
+  for (auto& [pdb_name, pdb] : objects_[kube::kKindPdb]) {
+    const Json& selector = kube::At(pdb, {"spec", "selector", "matchLabels"});
     int64_t expected = 0, healthy = 0;
-    for (const auto& [name, pod] : objects_[kPod]) {
-      if (!Matches(selector, Get(pod, {"metadata", "labels"}))) continue;
+    for (const auto& [name, pod] : objects_[kube::kKindPod]) {
+      if (!kube::SelectorMatches(selector, kube::At(pod, {"metadata", "labels"}))) continue;
       ++expected;
       if (PodReady(name)) ++healthy;
     }
@@ -1126,14 +1037,14 @@ void KubeModel::SyncStatuses() {
       return 0;
     };
     int64_t desired = 0;
-    const Json& min_available = Get(pdb, {"spec", "minAvailable"});
-    const Json& max_unavailable = Get(pdb, {"spec", "maxUnavailable"});
+    const Json& min_available = kube::At(pdb, {"spec", "minAvailable"});
+    const Json& max_unavailable = kube::At(pdb, {"spec", "maxUnavailable"});
     if (!min_available.is_null()) {
       desired = resolve(min_available, true);
     } else if (!max_unavailable.is_null()) {
       desired = std::max<int64_t>(0, expected - resolve(max_unavailable, true));
     }
-    Json status = {{"observedGeneration", GetInt(pdb, {"metadata", "generation"}, 1)},
+    Json status = {{"observedGeneration", kube::IntAt(pdb, {"metadata", "generation"}, 1)},
                    {"disruptionsAllowed", std::max<int64_t>(0, healthy - desired)},
                    {"currentHealthy", healthy},
                    {"desiredHealthy", desired},
@@ -1150,7 +1061,7 @@ void KubeModel::Reconcile(absl::Time now) {
   for (int pass = 0; pass < 1000; ++pass) {
     bool changed = false;
     std::vector<std::string> names;
-    for (const auto& [name, sts] : objects_[kStatefulSet]) names.push_back(name);
+    for (const auto& [name, sts] : objects_[kube::kKindStatefulSet]) names.push_back(name);
     for (const std::string& name : names) changed |= SyncStatefulSet(name);
     changed |= SyncPods();
     if (!changed) break;
@@ -1170,15 +1081,15 @@ std::optional<absl::Time> KubeModel::NextEventTime() const {
     }
   }
   for (const auto& [name, resize] : resizes_) consider(resize.done);
-  for (const auto& [sts_name, sts] : Objects(kStatefulSet)) {
-    int64_t min_ready = GetInt(sts, {"spec", "minReadySeconds"}, 0);
+  for (const auto& [sts_name, sts] : Objects(kube::kKindStatefulSet)) {
+    int64_t min_ready = kube::IntAt(sts, {"spec", "minReadySeconds"}, 0);
     auto role_min = options_.min_ready_seconds.find(sts_name);
     if (role_min != options_.min_ready_seconds.end()) {
       min_ready = std::max<int64_t>(min_ready, role_min->second);
     }
     if (min_ready <= 0) continue;
     for (const auto& [ordinal, pod] : PodsOf(sts_name)) {
-      auto rt = runtime_.find(GetString(*pod, {"metadata", "name"}));
+      auto rt = runtime_.find(kube::StringAt(*pod, {"metadata", "name"}));
       if (rt != runtime_.end() && rt->second.ready_since.has_value()) {
         consider(*rt->second.ready_since + absl::Seconds(min_ready));
       }
@@ -1192,13 +1103,13 @@ ObservedState KubeModel::ToObservedState() const {
   auto copy = [&](const char* kind, std::vector<Json>& out) {
     for (const auto& [name, object] : Objects(kind)) out.push_back(object);
   };
-  copy(kStatefulSet, state.stateful_sets);
-  copy(kPod, state.pods);
-  copy(kService, state.services);
-  copy(kConfigMap, state.config_maps);
-  copy(kPdb, state.pod_disruption_budgets);
-  copy(kPvc, state.persistent_volume_claims);
-  copy(kNode, state.nodes);
+  copy(kube::kKindStatefulSet, state.stateful_sets);
+  copy(kube::kKindPod, state.pods);
+  copy(kube::kKindService, state.services);
+  copy(kube::kKindConfigMap, state.config_maps);
+  copy(kube::kKindPdb, state.pod_disruption_budgets);
+  copy(kube::kKindPvc, state.persistent_volume_claims);
+  copy(kube::kKindNode, state.nodes);
   return state;
 }
 

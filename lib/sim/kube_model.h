@@ -56,9 +56,6 @@ struct KubeModelOptions {
   int32_t nodes = 3;
 };
 
-// The ordinal of pod `pod` of StatefulSet `sts` ("<sts>-<n>"), or nullopt.
-std::optional<int32_t> PodOrdinal(absl::string_view pod, absl::string_view sts);
-
 // The options a model of `compiled` needs: its namespace and leader labels.
 KubeModelOptions ModelOptionsFor(const CompiledCluster& compiled);
 

@@ -20,10 +20,12 @@
 #include "absl/strings/string_view.h"
 #include "sim/faults.h"
 #include "sim/invariants.h"
-#include "sim/json_access.h"
 #include "sim/kube_model.h"
 #include "sim/timeline.h"
 #include "strata/execute.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "util/rfc3339.h"
 #include "util/status_macros.h"
 
@@ -198,14 +200,14 @@ void Simulator::Advance(absl::Time t) {
 Simulator::Outcome Simulator::Exec(const Step& step) {
   std::string hook = step.hook == Hook::kNone ? "exec" : HookName(step.hook);
   std::string in = step.pod.empty() ? step.target.name : step.pod;
-  std::string target = step.target.kind == "Pod" ? step.target.name : in;
+  std::string target = step.target.kind == kube::kKindPod ? step.target.name : in;
   for (const std::string& env : step.env) {
     if (absl::StartsWith(env, "STRATA_TARGET_POD=")) {
       target = env.substr(std::string("STRATA_TARGET_POD=").size());
     }
   }
-  const Json* pod = kube_.Find("Pod", in);
-  if (pod == nullptr || StringAt(*pod, {"status", "phase"}) != "Running") {
+  const Json* pod = kube_.Find(kube::kKindPod, in);
+  if (pod == nullptr || kube::StringAt(*pod, {"status", "phase"}) != "Running") {
     Event(absl::StrCat("exec ", hook, " in ", in, ": failed, the pod is not running"));
     return Outcome::kStop;
   }
@@ -279,8 +281,8 @@ Simulator::Outcome Simulator::Apply(const Step& step) {
   Violations(checker_.BeforeApply(step));
   absl::Status s = kube_.Apply(step.object);
   std::string note;
-  if (t.kind == "StatefulSet") {
-    note = absl::StrCat(" (replicas ", IntAt(step.object, {"spec", "replicas"}, 1), ")");
+  if (t.kind == kube::kKindStatefulSet) {
+    note = absl::StrCat(" (replicas ", kube::IntAt(step.object, {"spec", "replicas"}, 1), ")");
   }
   if (!s.ok()) {
     Violation(absl::StrCat("the API server rejects ", s.message()));
@@ -367,7 +369,7 @@ absl::Status Simulator::Client::Delete(const ObjectRef& ref, const DeleteOptions
   if (!step.ok()) return step.status();
   if (const Json* have = sim_.kube_.Find(ref.kind, ref.name);
       have != nullptr && !options.uid.empty() &&
-      StringAt(*have, {"metadata", "uid"}) != options.uid) {
+      kube::StringAt(*have, {"metadata", "uid"}) != options.uid) {
     sim_.Event(absl::StrCat("delete ", ref.kind, " ", ref.name,
                             ": refused, the uid precondition failed (recreated meanwhile)"));
     return absl::AbortedError(absl::StrCat("delete ", ref.kind, " ", ref.name,
@@ -382,8 +384,8 @@ absl::Status Simulator::Client::Delete(const ObjectRef& ref, const DeleteOptions
 absl::StatusOr<ExecResult> Simulator::Client::Exec(const ExecRequest& request) {
   absl::StatusOr<const Step*> step = Current(Action::kExec, Action::kExec);
   if (!step.ok()) return step.status();
-  const Json* pod = sim_.kube_.Find("Pod", request.pod);
-  const bool running = pod != nullptr && StringAt(*pod, {"status", "phase"}) == "Running";
+  const Json* pod = sim_.kube_.Find(kube::kKindPod, request.pod);
+  const bool running = pod != nullptr && kube::StringAt(*pod, {"status", "phase"}) == "Running";
   if (sim_.Exec(**step) == Outcome::kDone) return ExecResult{};
   if (!running) {
     return absl::FailedPreconditionError(

@@ -9,16 +9,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/json_access.h"
 #include "strata/simulate.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "util/rfc3339.h"
 
 namespace strata {
 namespace sim {
 namespace {
 
-constexpr char kSpecHash[] = "strata.dev/spec-hash";
-constexpr char kMemberLeft[] = "strata.dev/member-left";
 
 void DiffPods(const Snapshot& before, const Snapshot& after, std::vector<Change>& out) {
   for (const auto& [name, view] : before.pods) {
@@ -65,22 +65,22 @@ void DiffPvcs(const Snapshot& before, const Snapshot& after, std::vector<Change>
 
 Snapshot TakeSnapshot(const KubeModel& kube, const CompiledCluster& desired) {
   Snapshot s;
-  for (const auto& [name, pod] : kube.Objects("Pod")) {
-    s.pods[name] = {StringAt(pod, {"metadata", "uid"}), kube.PodReady(name),
-                    StringAt(pod, {"metadata", "annotations", kSpecHash})};
+  for (const auto& [name, pod] : kube.Objects(kube::kKindPod)) {
+    s.pods[name] = {kube::StringAt(pod, {"metadata", "uid"}), kube.PodReady(name),
+                    kube::StringAt(pod, {"metadata", "annotations", kube::kSpecHashAnnotation})};
   }
-  for (const auto& [name, pvc] : kube.Objects("PersistentVolumeClaim")) {
-    s.pvc_uid[name] = StringAt(pvc, {"metadata", "uid"});
-    s.pvc_capacity[name] = StringAt(pvc, {"status", "capacity", "storage"});
-    if (StringAt(pvc, {"metadata", "annotations", kMemberLeft}) == "true") {
+  for (const auto& [name, pvc] : kube.Objects(kube::kKindPvc)) {
+    s.pvc_uid[name] = kube::StringAt(pvc, {"metadata", "uid"});
+    s.pvc_capacity[name] = kube::StringAt(pvc, {"status", "capacity", "storage"});
+    if (kube::StringAt(pvc, {"metadata", "annotations", kube::kMemberLeftAnnotation}) == "true") {
       s.pvc_member_left.insert(name);
     }
   }
   for (const CompiledRole& role : desired.roles) {
     std::string leader = kube.LeaderOf(role.stateful_set);
     if (!leader.empty()) s.leaders[role.stateful_set] = leader;
-    if (const Json* sts = kube.Find("StatefulSet", role.stateful_set)) {
-      s.replicas[role.stateful_set] = IntAt(*sts, {"spec", "replicas"}, 1);
+    if (const Json* sts = kube.Find(kube::kKindStatefulSet, role.stateful_set)) {
+      s.replicas[role.stateful_set] = kube::IntAt(*sts, {"spec", "replicas"}, 1);
     }
   }
   return s;

@@ -72,6 +72,8 @@ Step ApplyStep(const CompiledCluster& c, const std::string& role, int replicas) 
   return s;
 }
 
+Handler LeaveHook() { return Handler{.kind = Handler::Kind::kExec, .command = {"leave"}}; }
+
 CompiledCluster Brokers(int members, const std::string& hash) {
   return ClusterOf({RoleFor("broker", members, hash)});
 }
@@ -223,7 +225,7 @@ TEST(InvariantCheckerTest, NoRestartPastAStuckMember) {
 TEST(InvariantCheckerTest, ScaleInRunsMemberLeaveFirst) {
   auto cluster = [](int members) {
     CompiledCluster c = Brokers(members, "a");
-    c.roles[0].role.lifecycle.member_leave = Handler{.kind = Handler::Kind::kExec, .command = {"leave"}};
+    c.roles[0].role.lifecycle.member_leave = LeaveHook();
     return c;
   };
   World w(cluster(3), cluster(2));
@@ -278,7 +280,7 @@ TEST(InvariantCheckerTest, PvcDeletionFollowsTheStoragePolicy) {
 
 TEST(InvariantCheckerTest, AReplacedMembersClaimsGoOnlyAfterItsLeave) {
   CompiledCluster c = Brokers(3, "a");
-  c.roles[0].role.lifecycle.member_leave = Handler{.kind = Handler::Kind::kExec, .command = {"leave"}};
+  c.roles[0].role.lifecycle.member_leave = LeaveHook();
   c.roles[0].replace = {{.member = "events-broker-1", .token = "t"}};
   World w(c, c);
   EXPECT_THAT(w.checker.PvcDeleted("data-events-broker-1", false),

@@ -46,13 +46,15 @@ TEST(TimelineTest, SnapshotsSeePodsClaimsLeadersAndReplicas) {
 
 TEST(TimelineTest, DiffNamesEveryChangeInTimelineOrder) {
   Snapshot before;
-  before.pods = {{"p-0", {"u0", true, "a"}}, {"p-1", {"u1", true, "a"}}, {"p-2", {"u2", false, "a"}}};
+  before.pods = {
+      {"p-0", {"u0", true, "a"}}, {"p-1", {"u1", true, "a"}}, {"p-2", {"u2", false, "a"}}};
   before.pvc_uid = {{"data-p-0", "c0"}, {"data-p-1", "c1"}};
   before.pvc_capacity = {{"data-p-0", "10Gi"}, {"data-p-1", "10Gi"}};
   before.pvc_member_left = {"data-p-1"};
   before.leaders = {{"p", "p-0"}};
   Snapshot after;
-  after.pods = {{"p-0", {"u9", true, "b"}}, {"p-2", {"u2", true, "a"}}, {"p-3", {"u3", false, "b"}}};
+  after.pods = {
+      {"p-0", {"u9", true, "b"}}, {"p-2", {"u2", true, "a"}}, {"p-3", {"u3", false, "b"}}};
   after.pvc_uid = {{"data-p-0", "c0"}, {"data-p-3", "c3"}};
   after.pvc_capacity = {{"data-p-0", "20Gi"}, {"data-p-3", "10Gi"}};
   after.leaders = {{"p", "p-2"}};
@@ -66,7 +68,9 @@ TEST(TimelineTest, DiffNamesEveryChangeInTimelineOrder) {
   EXPECT_EQ(changes[5].deleted_pvc, "data-p-1");
   EXPECT_TRUE(changes[5].member_left);
   for (size_t i = 0; i < changes.size(); ++i) {
-    if (i != 5) EXPECT_EQ(changes[i].deleted_pvc, "") << changes[i].what;
+    if (i != 5) {
+      EXPECT_EQ(changes[i].deleted_pvc, "") << changes[i].what;
+    }
   }
 }
 
