@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "compile/config_format.h"
 #include "compile/hash.h"
@@ -1008,14 +1007,10 @@ class RoleCompiler {
     return "Delete";
   }
 
+  // Storage named strata-config* would collide with kConfigVolume: the App
+  // rules refuse it (validate/field_rules.cc CheckStorage) before Compile
+  // gets here.
   absl::StatusOr<Object> StatefulSet() const {
-    for (const Storage& s : r_.storage) {
-      if (absl::StartsWith(s.name, kConfigVolume)) {
-        return FieldError(where_ + ".storage",
-                          absl::StrCat("the name \"", s.name, "\" is reserved: ", kConfigVolume,
-                                       "* volumes hold config files"));
-      }
-    }
     Json spec = Obj("serviceName", sts_, "replicas", t_.cluster.stopped ? 0 : m_.members,
                     "selector",
                     Obj("matchLabels", Selector()), "podManagementPolicy", kube::kParallelPolicy,
