@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "kube/names.h"
 #include "kube/quorum.h"
 #include "validate/field_rules.h"
 #include "validate/name_budgets.h"
@@ -347,31 +348,20 @@ void CheckOverrideStorage(Reporter& r, const FieldPath& at, const RoleOverride& 
   }
 }
 
-// The ordinal of `member` when it is "<prefix><ordinal>" in canonical
-// decimal (no sign, no leading zero, at most 5 digits), else -1.
-int32_t MemberOrdinal(const std::string& member, const std::string& prefix) {
-  std::string digits = absl::StartsWith(member, prefix) ? member.substr(prefix.size()) : "";
-  if (!digits.empty() && digits.size() <= 5 &&
-      std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
-      (digits == "0" || digits[0] != '0')) {
-    return std::stoi(digits);
-  }
-  return -1;
-}
-
 // Each replace[].member is a member the role has with the Cluster's count.
 void CheckReplacedMembers(Reporter& r, const FieldPath& at, const Cluster& c,
                           const RoleOverride& o, const Role& role) {
   const int32_t count = o.members ? std::max(0, *o.members) : role.cardinality.min;
+  const std::string sts = absl::StrCat(c.name, "-", role.name);
   for (size_t k = 0; k < o.replace.size(); ++k) {
     const std::string& member = o.replace[k].member;
     if (member.empty()) continue;
-    std::string prefix = absl::StrCat(c.name, "-", role.name, "-");
-    int32_t ordinal = MemberOrdinal(member, prefix);
-    if (ordinal < 0 || ordinal >= count) {
+    std::optional<int32_t> ordinal = kube::OrdinalOf(member, sts);
+    if (!ordinal || *ordinal >= count) {
       r.Error(at.Child("replace").Index(static_cast<int>(k)).Child("member"),
               absl::StrCat(Quote(member), " is not a member of role ", Quote(role.name),
-                           ": members are ", prefix, "0..", prefix, std::max(0, count - 1),
+                           ": members are ", kube::PodName(sts, 0), "..",
+                           kube::PodName(sts, std::max(0, count - 1)),
                            count == 0 ? " (the role has no members)" : ""));
     }
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "kube/names.h"
 
 namespace strata::validate_internal {
 
@@ -108,8 +109,7 @@ void CheckClusterNames(Reporter& r, const Cluster& c, const App& app,
     std::string base = absl::StrCat(c.name, "-", role.name);
     CheckLength(r, name_path, "StatefulSet", base, kMaxStatefulSetName,
                 " (the controller-revision-hash label must fit in 63)");
-    CheckLength(r, budget_paths[i], "pod",
-                absl::StrCat(base, "-", n - 1), kMaxDnsLabel);
+    CheckLength(r, budget_paths[i], "pod", kube::PodName(base, n - 1), kMaxDnsLabel);
     CheckLength(r, name_path, "Service", base, kMaxDnsLabel);
     for (const ServiceSpec& s : role.services) {
       if (s.name.empty()) continue;
@@ -121,8 +121,8 @@ void CheckClusterNames(Reporter& r, const Cluster& c, const App& app,
     }
     for (const Storage& s : role.storage) {
       if (s.name.empty()) continue;
-      CheckLength(r, name_path, "PersistentVolumeClaim",
-                  absl::StrCat(s.name, "-", base, "-", n - 1), kMaxPvcName);
+      CheckLength(r, name_path, "PersistentVolumeClaim", kube::PvcName(s.name, base, n - 1),
+                  kMaxPvcName);
     }
   }
   CheckCollisions(r, "Service",

@@ -95,6 +95,23 @@ TEST(ClusterRulesTest, OverridesAgainstTheApp) {
                   "spec.roles[1].name: App \"app\" has no role \"ghost\""));
 }
 
+TEST(ClusterRulesTest, ReplacedMembersAreNamedAsTheStatefulSetNamesPods) {
+  App app = OneRoleApp("0+");
+  app.roles[0].quorum = Quorum::kNone;  // No even-count warning.
+  Cluster c = ClusterOf(200000);
+  c.roles[0].replace = {MemberReplace{.member = "c-db-123456", .token = "t"},
+                        MemberReplace{.member = "c-db-0", .token = "t"},
+                        MemberReplace{.member = "c-db-", .token = "t"},
+                        MemberReplace{.member = "c-dbx-1", .token = "t"}};
+  std::vector<std::string> found =
+      Reported([&](Reporter& r) { CheckClusterWithApp(r, c, app); });
+  // Ordinals past 99999 are members too when the role has that many.
+  EXPECT_THAT(found, ElementsAre("spec.roles[0].replace[2].member: \"c-db-\" is not a member of "
+                                 "role \"db\": members are c-db-0..c-db-199999",
+                                 "spec.roles[0].replace[3].member: \"c-dbx-1\" is not a member "
+                                 "of role \"db\": members are c-db-0..c-db-199999"));
+}
+
 TEST(ClusterRulesTest, ConnectionsTheTemplatesUse) {
   App app = OneRoleApp("3");
   app.roles[0].command = {"--zk={{connections.zk.endpoint}}"};
