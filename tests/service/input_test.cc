@@ -59,6 +59,17 @@ TEST(LoadInputTest, RejectsAnEmptyInput) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no documents")));
 }
 
+TEST(LoadInputTest, ASourceWithoutDocumentsIsAnError) {
+  // SPEC-2 §5b.5: as `strata validate` and strata.load(""), gRPC refuses an
+  // empty source by its name instead of treating it as no topology.
+  v1::Input input;
+  v1::Source* source = input.add_sources();
+  source->set_name("empty.yaml");
+  source->set_text("# only a comment\n---\n");
+  EXPECT_THAT(LoadInput(input, InputLimits{}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty.yaml: no documents")));
+}
+
 TEST(LoadInputTest, DeepTextsAreRefusedByTheLoaderWithItsLocatedMessage) {
   v1::Input input;
   v1::Source* source = input.add_sources();
