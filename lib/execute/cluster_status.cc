@@ -11,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/plan_output.h"
 #include "plan/predicates.h"
 #include "util/rfc3339.h"
@@ -18,11 +20,11 @@
 namespace strata {
 namespace {
 
+using kube::NameOf;
+using kube::OrdinalOf;
 using plan_internal::IsAtDesiredSpec;
 using plan_internal::IsReady;
 using plan_internal::IsTerminating;
-using plan_internal::NameOf;
-using plan_internal::OrdinalOf;
 using plan_internal::StepHeadline;
 using plan_internal::StuckReason;
 

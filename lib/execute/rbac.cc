@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "kube/keys.h"
 #include "strata/execute.h"
 
 namespace strata {
@@ -76,8 +77,7 @@ Json ExecutorRules(const Needs& n) {
 Json NodeRules() { return Json::array({Rule("", {"nodes"}, {"list", "watch"})}); }
 
 Json Labels() {
-  return Json{{"app.kubernetes.io/managed-by", "strata"},
-              {"app.kubernetes.io/component", "rbac"}};
+  return Json{{kube::kManagedByLabel, kube::kManagedByStrata}, {kube::kComponentLabel, "rbac"}};
 }
 
 Json Subject(const RbacOptions& o, const std::string& sa_namespace) {
@@ -152,8 +152,7 @@ std::vector<Object> ApplyRbac(const std::vector<CompiledCluster>& clusters,
 std::vector<Object> OperatorRbac(const OperatorRbacOptions& options) {
   const std::string& ns = options.namespace_;
   const std::string& name = options.name;
-  const Json labels = {{"app.kubernetes.io/name", "strata-operator"},
-                       {"app.kubernetes.io/part-of", "strata"}};
+  const Json labels = {{kube::kNameLabel, "strata-operator"}, {kube::kPartOfLabel, "strata"}};
   auto meta = [&](const std::string& object_name, bool namespaced) {
     Json m = {{"name", object_name}};
     if (namespaced) m["namespace"] = ns;

@@ -26,6 +26,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "execute/internal.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "strata/execute.h"
 
@@ -447,8 +449,8 @@ class Reconciler {
       }
       std::vector<const Json*> members;
       for (const Json& pod : observed.pods) {
-        std::string name = plan_internal::NameOf(pod);
-        if (plan_internal::OrdinalOf(name, role.stateful_set).has_value()) {
+        std::string name = kube::NameOf(pod);
+        if (kube::OrdinalOf(name, role.stateful_set).has_value()) {
           members.push_back(&pod);
         }
       }
@@ -458,7 +460,7 @@ class Reconciler {
         if (!plan_internal::IsReady(*pod)) continue;
         if (Cancelled()) return false;
         ++probed;
-        std::string name = plan_internal::NameOf(*pod);
+        std::string name = kube::NameOf(*pod);
         absl::StatusOr<ExecResult> r =
             client_.Exec(ExecRequest{.namespace_ = desired_.namespace_,
                                      .pod = name,
@@ -487,9 +489,9 @@ class Reconciler {
         continue;
       }
       for (const Json* pod : members) {
-        std::string name = plan_internal::NameOf(*pod);
+        std::string name = kube::NameOf(*pod);
         const bool is_leader = name == leaders.front();
-        const bool labelled = plan_internal::LabelOf(*pod, rollout.leader_label) == "true";
+        const bool labelled = kube::LabelOf(*pod, rollout.leader_label) == "true";
         if (is_leader == labelled) continue;
         MetadataPatch patch;
         if (is_leader) {

@@ -13,10 +13,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 
 namespace strata::plan_internal {
+
+using kube::Find;
+using kube::LabelOf;
+using kube::NameOf;
+using kube::OrdinalOf;
+using kube::PvcName;
+using kube::StringAt;
+
 namespace {
 
 using Labels = std::map<std::string, std::string>;
@@ -68,7 +79,7 @@ std::set<std::string> ImageRepositories(const Json& sts) {
 }  // namespace
 
 bool RolePlanner::Adopting() const {
-  return observed_sts_ != nullptr && LabelOf(*observed_sts_, kInstanceLabel).empty();
+  return observed_sts_ != nullptr && LabelOf(*observed_sts_, kube::kInstanceLabel).empty();
 }
 
 void RolePlanner::AdoptMembers(Chain& chain) {
@@ -78,8 +89,8 @@ void RolePlanner::AdoptMembers(Chain& chain) {
   // labels the claims it creates) its claims' template labels.
   Labels pod_labels;
   AddLabels(selector, pod_labels);
-  pod_labels[kInstanceLabel] = desired_.cluster;
-  pod_labels[kComponentLabel] = role_.name;
+  pod_labels[kube::kInstanceLabel] = desired_.cluster;
+  pod_labels[kube::kComponentLabel] = role_.name;
   std::map<std::string, Labels> claim_labels;
   if (const Json* vcts = Find(*desired_sts_, {"spec", "volumeClaimTemplates"});
       vcts != nullptr && vcts->is_array()) {
@@ -91,7 +102,7 @@ void RolePlanner::AdoptMembers(Chain& chain) {
   }
   const std::string adopt = absl::StrCat("adopt StatefulSet ", role_.stateful_set,
                                          " (SPEC-2 §10: not written by strata, no ",
-                                         kInstanceLabel, " label): label ");
+                                         kube::kInstanceLabel, " label): label ");
   std::vector<int32_t> labelled;
   for (const Json& pod : observed_.pods) {
     std::optional<int32_t> k = OrdinalOf(NameOf(pod), role_.stateful_set);
@@ -130,7 +141,7 @@ void RolePlanner::RefuseUnfollowableClaims() {
   for (const CompiledRole& r : desired_.roles) roles_sets.insert(r.stateful_set);
   const std::set<std::string> images = ImageRepositories(*desired_sts_);
   for (const Json& sts : observed_.stateful_sets) {
-    if (roles_sets.count(NameOf(sts)) || !LabelOf(sts, kInstanceLabel).empty()) continue;
+    if (roles_sets.count(NameOf(sts)) || !LabelOf(sts, kube::kInstanceLabel).empty()) continue;
     // The same software (an image in common): what the role was imported
     // from, not another application that happens to use the claim's name.
     bool same_software = false;
@@ -161,7 +172,7 @@ void RolePlanner::RefuseClaimsOf(const Json& sts) {
     if (held.empty()) continue;
     errors_.push_back(absl::StrCat(
         "role ", role_.name, ": storage ", claim, ": refusing to plan (SPEC-2 §10): ",
-        "StatefulSet ", name, " (not strata's: no ", kInstanceLabel,
+        "StatefulSet ", name, " (not strata's: no ", kube::kInstanceLabel,
         " label) keeps its members' data on ", absl::StrJoin(held, ", "),
         ", but strata's StatefulSet for role ", role_.name, " is ", role_.stateful_set,
         ", whose members mount ", PvcName(claim, role_.stateful_set, 0),

@@ -11,12 +11,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "compile/hash.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 #include "strata/maintenance.h"
+#include "util/fnv.h"
 #include "util/rfc3339.h"
 
 namespace strata::plan_internal {
+
+using kube::Find;
+using kube::NameOf;
+using kube::OrdinalOf;
+using kube::PvcName;
+using kube::StringAt;
+
 namespace {
 
 std::string ReplaceRecordName(const CompiledRole& role) {
@@ -251,7 +261,7 @@ void RolePlanner::AskApproval(Chain& chain, int32_t ordinal, const std::string& 
                               const std::string& what) {
   const std::string token = absl::StrCat(
       role_.name, "-",
-      compile_internal::Hex16(compile_internal::Fnv1a64(absl::StrCat(
+      compile_internal::Hex16(Fnv1a64(absl::StrCat(
                                   "strata.dev/approve v1\n", desired_.namespace_, "\n",
                                   desired_.cluster, "\n", role_.name, "\n", role_.spec_hash,
                                   "\n", subject)))

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "kube/object.h"
 #include "plan/object_diff.h"
 #include "plan/predicates.h"
 #include "strata/emit.h"
@@ -35,7 +36,7 @@ const Json* FindObserved(const ObservedState& s, const std::string& kind,
   const std::vector<Json>* list = s.ObjectsOf(kind);
   if (list == nullptr) return nullptr;
   for (const Json& o : *list) {
-    if (plan_internal::NameOf(o) == name) return &o;
+    if (kube::NameOf(o) == name) return &o;
   }
   return nullptr;
 }
@@ -161,11 +162,11 @@ std::string Header(const ObjectChange& o) {
 // ConfigMap name -> volume name for the ConfigMap volumes of a StatefulSet.
 std::vector<std::pair<std::string, std::string>> ConfigMapVolumes(const Json& sts) {
   std::vector<std::pair<std::string, std::string>> out;
-  const Json* volumes = plan_internal::Find(sts, {"spec", "template", "spec", "volumes"});
+  const Json* volumes = kube::Find(sts, {"spec", "template", "spec", "volumes"});
   if (volumes == nullptr || !volumes->is_array()) return out;
   for (const Json& v : *volumes) {
-    std::string cm = plan_internal::StringAt(v, {"configMap", "name"});
-    if (!cm.empty()) out.push_back({cm, plan_internal::StringAt(v, {"name"})});
+    std::string cm = kube::StringAt(v, {"configMap", "name"});
+    if (!cm.empty()) out.push_back({cm, kube::StringAt(v, {"name"})});
   }
   return out;
 }

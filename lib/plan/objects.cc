@@ -10,11 +10,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/object_diff.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 
 namespace strata::plan_internal {
+
+using kube::Find;
+using kube::LabelOf;
+using kube::NameOf;
+using kube::OrdinalOf;
+using kube::StringAt;
+
 namespace {
 
 // "image a:1 -> a:2" for each container of `want` whose image differs from
@@ -43,11 +53,11 @@ const Json& At(const Json& j, std::initializer_list<const char*> path) {
 std::string TemplateChange(const Json& wt, const Json& ht) {
   std::vector<std::string> parts;
   ImageChanges(At(wt, {"spec", "containers"}), At(ht, {"spec", "containers"}), parts);
-  std::string wh = StringAt(wt, {"metadata", "annotations", kConfigHashAnnotation});
-  std::string hh = StringAt(ht, {"metadata", "annotations", kConfigHashAnnotation});
+  std::string wh = StringAt(wt, {"metadata", "annotations", kube::kConfigHashAnnotation});
+  std::string hh = StringAt(ht, {"metadata", "annotations", kube::kConfigHashAnnotation});
   if (wh != hh) parts.push_back("config files changed");
-  std::string wr = StringAt(wt, {"metadata", "annotations", kRestartTokenAnnotation});
-  std::string hr = StringAt(ht, {"metadata", "annotations", kRestartTokenAnnotation});
+  std::string wr = StringAt(wt, {"metadata", "annotations", kube::kRestartTokenAnnotation});
+  std::string hr = StringAt(ht, {"metadata", "annotations", kube::kRestartTokenAnnotation});
   if (wr != hr) parts.push_back(absl::StrCat("restartToken ", Brief(hr), " -> ", Brief(wr)));
   if (parts.empty()) {
     auto d = FirstDifference(At(wt, {"spec"}), At(ht, {"spec"}), "spec.template.spec");
@@ -106,7 +116,7 @@ void RolePlanner::ImmutableFieldChanges(const Json& want, const Json& have) {
   }
   std::string want_pmp = StringAt(want, {"spec", "podManagementPolicy"});
   std::string have_pmp = StringAt(have, {"spec", "podManagementPolicy"});
-  if (have_pmp.empty()) have_pmp = "OrderedReady";
+  if (have_pmp.empty()) have_pmp = kube::kOrderedReady;
   if (!want_pmp.empty() && want_pmp != have_pmp) {
     immutable_changes_.push_back(absl::StrCat("podManagementPolicy ", have_pmp, " -> ", want_pmp));
   }
@@ -212,8 +222,8 @@ void RolePlanner::CleanupConfigMaps(Chain& chain) {
         name == role_.live_config_map) {
       continue;
     }
-    if (LabelOf(cm, kManagedByLabel) != "strata") continue;
-    std::string component = LabelOf(cm, kComponentLabel);
+    if (LabelOf(cm, kube::kManagedByLabel) != kube::kManagedByStrata) continue;
+    std::string component = LabelOf(cm, kube::kComponentLabel);
     if (!component.empty() && component != role_.name) continue;
     std::vector<std::string> users;
     bool kept_user = false;
@@ -243,8 +253,8 @@ void RolePlanner::Cleanup(Chain& chain) {
            {"Service", &observed_.services},
            {"PodDisruptionBudget", &observed_.pod_disruption_budgets}}) {
     for (const Json& o : *list) {
-      if (LabelOf(o, kComponentLabel) != role_.name ||
-          LabelOf(o, kManagedByLabel) != "strata") {
+      if (LabelOf(o, kube::kComponentLabel) != role_.name ||
+          LabelOf(o, kube::kManagedByLabel) != kube::kManagedByStrata) {
         continue;
       }
       std::string name = NameOf(o);

@@ -24,6 +24,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/adoptable.h"
 #include "plan/predicates.h"
 #include "strata/diagnostic.h"
@@ -31,11 +34,14 @@
 #include "strata/quantity.h"
 #include "util/json_parse.h"
 #include "util/natural_order.h"
+#include "util/rfc3339.h"
 #include "util/status_macros.h"
 #include "yaml/yaml_json.h"
 
 namespace strata {
 namespace {
+
+using kube::NameOf;
 
 // ---------------------------------------------------------------- checks
 
@@ -101,7 +107,7 @@ class ItemChecker {
                  const std::string& key) {
     const Json* t = Field(parent, parent_path, key, Json::value_t::string);
     if (t == nullptr) return;
-    if (!plan_internal::ParseTimestamp(t->get<std::string>()).has_value()) {
+    if (!ParseRfc3339(t->get<std::string>()).has_value()) {
       Problem(absl::StrCat(parent_path, ".", key),
               absl::StrCat("invalid timestamp \"", t->get<std::string>(),
                            "\": must be RFC 3339 like 2026-01-01T00:00:00Z"));
@@ -204,10 +210,6 @@ void CheckPvc(const Json& pvc, ItemChecker& c) {
       c.QuantityField(*cap, "status.capacity", "storage");
     }
   }
-}
-
-std::string NameOf(const Json& object) {
-  return object["metadata"]["name"].get<std::string>();
 }
 
 
@@ -450,7 +452,7 @@ ObservedState UnlabelledStatefulSets(const std::vector<Json>& stateful_sets,
   auto unlabelled = [&](const Json& o) {
     const Json* labels = object_at(o, {"metadata", "labels"});
     return labels == nullptr || !labels->is_object() ||
-           !labels->contains(plan_internal::kInstanceLabel);
+           !labels->contains(kube::kInstanceLabel);
   };
   ObservedState out;
   std::set<std::string> pods_kept, pvcs_kept;
@@ -465,7 +467,7 @@ ObservedState UnlabelledStatefulSets(const std::vector<Json>& stateful_sets,
       for (const Json& pod : pods) {
         std::string name = name_of(pod);
         if (!unlabelled(pod) || pods_kept.count(name) ||
-            !plan_internal::OrdinalOf(name, sts_name).has_value()) {
+            !kube::OrdinalOf(name, sts_name).has_value()) {
           continue;
         }
         const Json* labels = object_at(pod, {"metadata", "labels"});
@@ -489,7 +491,7 @@ ObservedState UnlabelledStatefulSets(const std::vector<Json>& stateful_sets,
       for (const Json& pvc : persistent_volume_claims) {
         std::string name = name_of(pvc);
         if (unlabelled(pvc) && !pvcs_kept.count(name) &&
-            plan_internal::OrdinalOf(name, prefix).has_value()) {
+            kube::OrdinalOf(name, prefix).has_value()) {
           pvcs_kept.insert(name);
           out.persistent_volume_claims.push_back(pvc);
         }

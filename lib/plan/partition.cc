@@ -1,8 +1,13 @@
 #include "plan/partition.h"
 
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 
 namespace strata::plan_internal {
+
+using kube::NameOf;
+using kube::OrdinalOf;
 
 RoleMembers PartitionMembers(const std::vector<Json>& pods,
                              absl::string_view stateful_set, int32_t replicas) {

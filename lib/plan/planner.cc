@@ -37,6 +37,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/object_diff.h"
 #include "plan/partition.h"
 #include "plan/predicates.h"
@@ -46,12 +49,18 @@
 namespace strata {
 namespace plan_internal {
 
+using kube::AnnotationOf;
+using kube::Find;
+using kube::NameOf;
+using kube::PvcName;
+using kube::StringAt;
+
 std::string Plural(int64_t n, absl::string_view word) {
   return absl::StrCat(n, " ", word, n == 1 ? "" : "s");
 }
 
 Target PodTarget(const std::string& sts, const std::string& role, int32_t ordinal) {
-  return Target{.kind = "Pod", .name = absl::StrCat(sts, "-", ordinal), .role = role,
+  return Target{.kind = kube::kKindPod, .name = kube::PodName(sts, ordinal), .role = role,
                 .ordinal = ordinal};
 }
 
@@ -75,11 +84,11 @@ std::string ChangeSummary(const Json& pod, const Json* desired_sts, const Compil
       }
     }
   }
-  std::string have_config = AnnotationOf(pod, kConfigHashAnnotation);
+  std::string have_config = AnnotationOf(pod, kube::kConfigHashAnnotation);
   if (!role.config_hash.empty() && !have_config.empty() && have_config != role.config_hash) {
     parts.push_back("config files changed");
   }
-  std::string have_token = AnnotationOf(pod, kRestartTokenAnnotation);
+  std::string have_token = AnnotationOf(pod, kube::kRestartTokenAnnotation);
   if (have_token != role.restart_token) {
     parts.push_back(absl::StrCat("restartToken ", Brief(have_token), " -> ",
                                  Brief(role.restart_token)));
@@ -89,12 +98,12 @@ std::string ChangeSummary(const Json& pod, const Json* desired_sts, const Compil
 }
 
 Index::Index(const ObservedState& s) {
-  Add("StatefulSet", s.stateful_sets);
-  Add("Pod", s.pods);
-  Add("Service", s.services);
-  Add("ConfigMap", s.config_maps);
-  Add("PodDisruptionBudget", s.pod_disruption_budgets);
-  Add("PersistentVolumeClaim", s.persistent_volume_claims);
+  Add(kube::kKindStatefulSet, s.stateful_sets);
+  Add(kube::kKindPod, s.pods);
+  Add(kube::kKindService, s.services);
+  Add(kube::kKindConfigMap, s.config_maps);
+  Add(kube::kKindPdb, s.pod_disruption_budgets);
+  Add(kube::kKindPvc, s.persistent_volume_claims);
 }
 
 const Json* Index::Get(const std::string& kind, const std::string& name) const {
@@ -155,7 +164,7 @@ Step RolePlanner::StsApply(int32_t replicas, Phase phase, std::string reason) co
   s.object = *desired_sts_;
   s.object["spec"]["replicas"] = replicas;
   if (joining_.has_value()) {
-    s.object["metadata"]["annotations"][kMemberJoiningAnnotation] = absl::StrCat(*joining_);
+    s.object["metadata"]["annotations"][kube::kMemberJoiningAnnotation] = absl::StrCat(*joining_);
   }
   return s;
 }
@@ -201,11 +210,11 @@ Json RolePlanner::MemberLeftMark(const std::string& pvc_name, const char* value)
               {"metadata",
                {{"name", pvc_name},
                 {"namespace", desired_.namespace_},
-                {"annotations", {{kMemberLeftAnnotation, value}}}}}};
+                {"annotations", {{kube::kMemberLeftAnnotation, value}}}}}};
 }
 
 std::string RolePlanner::PodName(int32_t ordinal) const {
-  return absl::StrCat(role_.stateful_set, "-", ordinal);
+  return kube::PodName(role_.stateful_set, ordinal);
 }
 
 const Json* RolePlanner::PodAt(int32_t ordinal) const {
@@ -221,7 +230,7 @@ bool RolePlanner::MemberLeft(int32_t ordinal) const {
   for (const Storage& s : role_.storage) {
     const Json* pvc =
         index_.Get("PersistentVolumeClaim", PvcName(s.name, role_.stateful_set, ordinal));
-    if (pvc == nullptr || AnnotationOf(*pvc, kMemberLeftAnnotation) != "true") return false;
+    if (pvc == nullptr || AnnotationOf(*pvc, kube::kMemberLeftAnnotation) != "true") return false;
   }
   return true;
 }
@@ -231,7 +240,7 @@ bool RolePlanner::PrepNeeded() const {
     for (const Storage& s : role_.storage) {
       const Json* pvc =
           index_.Get("PersistentVolumeClaim", PvcName(s.name, role_.stateful_set, k));
-      if (pvc != nullptr && AnnotationOf(*pvc, kMemberLeftAnnotation) == "true") return true;
+      if (pvc != nullptr && AnnotationOf(*pvc, kube::kMemberLeftAnnotation) == "true") return true;
     }
   }
   return false;
@@ -277,8 +286,8 @@ void RolePlanner::AnalyzeStatefulSet() {
                in.serial_start;
   int32_t j = -1;
   if (observed_sts_ != nullptr && spec_.lifecycle.member_join.has_value() &&
-      absl::SimpleAtoi(AnnotationOf(*observed_sts_, kMemberJoiningAnnotation), &j) && j >= 0 &&
-      j < r_obs_ && j < n_) {
+      absl::SimpleAtoi(AnnotationOf(*observed_sts_, kube::kMemberJoiningAnnotation), &j) &&
+      j >= 0 && j < r_obs_ && j < n_) {
     in.join_pending = j;
   }
   joining_ = in.join_pending;
@@ -377,15 +386,15 @@ RolePlanResult RolePlanner::Run(std::vector<int32_t> start) {
 
 namespace {
 
+using kube::Find;
+using kube::LabelOf;
+using kube::NameOf;
+using kube::StringAt;
 using plan_internal::Chain;
-using plan_internal::Find;
 using plan_internal::Index;
-using plan_internal::LabelOf;
-using plan_internal::NameOf;
 using plan_internal::PlanBuilder;
 using plan_internal::RolePlanner;
 using plan_internal::RolePlanResult;
-using plan_internal::StringAt;
 
 // The ids a step of a role waits for: the ends of the roles `names` in `done`.
 std::vector<int32_t> EndsOf(const std::vector<std::string>& names,
@@ -467,7 +476,7 @@ void StopRole(const CompiledCluster& desired, const CompiledRole& role,
   }
   int32_t highest = -1;
   for (const Json& pod : observed.pods) {
-    if (auto o = plan_internal::OrdinalOf(NameOf(pod), role.stateful_set)) {
+    if (auto o = kube::OrdinalOf(NameOf(pod), role.stateful_set)) {
       highest = std::max(highest, *o);
     }
   }
@@ -520,10 +529,10 @@ std::vector<Removed> RemovedRoles(const CompiledCluster& desired,
   std::map<std::string, Removed> removed;
   auto consider = [&](const std::string& kind, const std::vector<Json>& list) {
     for (const Json& o : list) {
-      std::string role = LabelOf(o, plan_internal::kComponentLabel);
+      std::string role = LabelOf(o, kube::kComponentLabel);
       if (role.empty() || wanted.count(role)) continue;
-      if (LabelOf(o, plan_internal::kManagedByLabel) != "strata") continue;
-      std::string instance = LabelOf(o, plan_internal::kInstanceLabel);
+      if (LabelOf(o, kube::kManagedByLabel) != kube::kManagedByStrata) continue;
+      std::string instance = LabelOf(o, kube::kInstanceLabel);
       if (!instance.empty() && instance != desired.cluster) continue;
       Removed& r = removed[role];
       r.role = role;
@@ -575,7 +584,7 @@ void PlanRemovals(const CompiledCluster& desired, const ObservedState& observed,
 // Whether `object` belongs to a Cluster other than `cluster`: its
 // app.kubernetes.io/instance label names another one.
 bool OfAnotherCluster(const Json& object, const std::string& cluster) {
-  std::string instance = LabelOf(object, plan_internal::kInstanceLabel);
+  std::string instance = LabelOf(object, kube::kInstanceLabel);
   return !instance.empty() && instance != cluster;
 }
 

@@ -2,89 +2,18 @@
 
 #include <algorithm>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "kube/keys.h"
+#include "kube/object.h"
+#include "util/rfc3339.h"
 
 namespace strata::plan_internal {
 
-const Json* Find(const Json& object, std::initializer_list<const char*> path) {
-  const Json* at = &object;
-  for (const char* key : path) {
-    if (!at->is_object()) return nullptr;
-    auto it = at->find(key);
-    if (it == at->end() || it->is_null()) return nullptr;
-    at = &*it;
-  }
-  return at;
-}
-
-std::string StringAt(const Json& object, std::initializer_list<const char*> path) {
-  const Json* v = Find(object, path);
-  if (v == nullptr) return "";
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number()) return v->dump();
-  return "";
-}
-
-std::string NameOf(const Json& object) { return StringAt(object, {"metadata", "name"}); }
-
-std::string LabelOf(const Json& object, const std::string& key) {
-  const Json* labels = Find(object, {"metadata", "labels"});
-  if (labels == nullptr || !labels->is_object()) return "";
-  auto it = labels->find(key);
-  return it != labels->end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string AnnotationOf(const Json& object, const std::string& key) {
-  const Json* annotations = Find(object, {"metadata", "annotations"});
-  if (annotations == nullptr || !annotations->is_object()) return "";
-  auto it = annotations->find(key);
-  return it != annotations->end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-namespace {
-
-// "2026-01-01T00:00:00Z", what the API server writes, without absl's general
-// parser (the planner and parser read several timestamps per pod).
-std::optional<absl::Time> ParseUtcSeconds(absl::string_view s) {
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z') {
-    return std::nullopt;
-  }
-  auto num = [&](size_t at, size_t len, int64_t* out) {
-    int64_t v = 0;
-    for (size_t i = at; i < at + len; ++i) {
-      if (s[i] < '0' || s[i] > '9') return false;
-      v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-  };
-  int64_t y, mo, d, h, mi, se;
-  if (!num(0, 4, &y) || !num(5, 2, &mo) || !num(8, 2, &d) || !num(11, 2, &h) ||
-      !num(14, 2, &mi) || !num(17, 2, &se)) {
-    return std::nullopt;
-  }
-  absl::CivilSecond cs(y, mo, d, h, mi, se);
-  if (cs.year() != y || cs.month() != mo || cs.day() != d || cs.hour() != h ||
-      cs.minute() != mi || cs.second() != se) {
-    return std::nullopt;  // Out of range: month 13, February 30, 24:00:00.
-  }
-  return absl::FromCivil(cs, absl::UTCTimeZone());
-}
-
-}  // namespace
-
-std::optional<absl::Time> ParseTimestamp(absl::string_view text) {
-  if (std::optional<absl::Time> fast = ParseUtcSeconds(text)) return fast;
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
-    return std::nullopt;
-  }
-  return t;
-}
+using kube::AnnotationOf;
+using kube::Find;
+using kube::LabelOf;
+using kube::NameOf;
+using kube::StringAt;
 
 bool IsTerminating(const Json& pod) {
   return Find(pod, {"metadata", "deletionTimestamp"}) != nullptr;
@@ -114,7 +43,7 @@ std::optional<absl::Time> ReadySince(const Json& pod) {
   if (!IsReady(pod)) return std::nullopt;
   std::string t = StringAt(*ReadyCondition(pod), {"lastTransitionTime"});
   if (t.empty()) return std::nullopt;
-  return ParseTimestamp(t);
+  return ParseRfc3339(t);
 }
 
 bool IsAvailable(const Json& pod, int32_t min_ready_seconds, absl::Time now) {
@@ -163,25 +92,8 @@ std::string StuckReason(const Json& pod) {
   return "";
 }
 
-std::optional<int32_t> OrdinalOf(absl::string_view pod_name,
-                                 absl::string_view stateful_set) {
-  if (pod_name.size() < stateful_set.size() + 2) return std::nullopt;
-  if (pod_name.substr(0, stateful_set.size()) != stateful_set) return std::nullopt;
-  if (pod_name[stateful_set.size()] != '-') return std::nullopt;
-  absl::string_view digits = pod_name.substr(stateful_set.size() + 1);
-  if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) {
-        return absl::ascii_isdigit(static_cast<unsigned char>(c));
-      })) {
-    return std::nullopt;
-  }
-  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;  // "-01"
-  int32_t ordinal;
-  if (!absl::SimpleAtoi(digits, &ordinal)) return std::nullopt;
-  return ordinal;
-}
-
 bool IsAtDesiredSpec(const Json& pod, absl::string_view spec_hash) {
-  return AnnotationOf(pod, kSpecHashAnnotation) == spec_hash;
+  return AnnotationOf(pod, kube::kSpecHashAnnotation) == spec_hash;
 }
 
 bool IsLeader(const Json& pod, const std::string& leader_label) {
@@ -189,12 +101,12 @@ bool IsLeader(const Json& pod, const std::string& leader_label) {
 }
 
 std::string ZoneOf(const Json& pod, const std::vector<Json>& nodes) {
-  std::string zone = LabelOf(pod, kZoneLabel);
+  std::string zone = LabelOf(pod, kube::kZoneLabel);
   if (!zone.empty()) return zone;
   std::string node = StringAt(pod, {"spec", "nodeName"});
   if (node.empty()) return "";
   for (const Json& n : nodes) {
-    if (NameOf(n) == node) return LabelOf(n, kZoneLabel);
+    if (NameOf(n) == node) return LabelOf(n, kube::kZoneLabel);
   }
   return "";
 }
@@ -204,7 +116,7 @@ std::optional<absl::Time> StartedAt(const Json& pod) {
                     std::initializer_list<const char*>{"metadata", "creationTimestamp"}}) {
     std::string t = StringAt(pod, path);
     if (!t.empty()) {
-      if (std::optional<absl::Time> parsed = ParseTimestamp(t)) return parsed;
+      if (std::optional<absl::Time> parsed = ParseRfc3339(t)) return parsed;
     }
   }
   return std::nullopt;
@@ -222,11 +134,6 @@ bool UsesConfigMap(const Json& pod, absl::string_view name) {
     }
   }
   return false;
-}
-
-std::string PvcName(absl::string_view claim, absl::string_view stateful_set,
-                    int32_t ordinal) {
-  return absl::StrCat(claim, "-", stateful_set, "-", ordinal);
 }
 
 std::string PvcRequest(const Json& pvc) {

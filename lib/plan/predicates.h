@@ -1,11 +1,10 @@
-// Pure predicates over observed Kubernetes objects (kubectl-shaped Json), the
+// Pure predicates over observed pods and PVCs (kubectl-shaped Json), the
 // planner's equivalent of the StatefulSet controller's isRunningAndReady /
-// isHealthy / getOrdinal helpers. None of them allocate state or look at a
-// clock: time comes in as `now`.
+// isHealthy helpers. None of them allocate state or look at a clock: time
+// comes in as `now`. Reading fields, keys and member names is lib/kube's.
 //
 // Example:
 //   if (IsReady(pod) && !IsAtDesiredSpec(pod, role.spec_hash)) ...
-//   std::optional<int32_t> i = OrdinalOf("events-broker-4", "events-broker");  // 4
 
 #ifndef STRATA_PLAN_PREDICATES_H_
 #define STRATA_PLAN_PREDICATES_H_
@@ -21,34 +20,6 @@
 #include "strata/role.h"
 
 namespace strata::plan_internal {
-
-inline constexpr char kSpecHashAnnotation[] = "strata.dev/spec-hash";
-inline constexpr char kConfigHashAnnotation[] = "strata.dev/config-hash";
-inline constexpr char kMemberLeftAnnotation[] = "strata.dev/member-left";
-// On a StatefulSet: the ordinal a scale-out added whose memberJoin has not
-// run yet (ROLLOUT-RULES 12/14: joined state is a durable fact), so a later
-// plan runs it even though the replicas already match.
-inline constexpr char kMemberJoiningAnnotation[] = "strata.dev/member-joining";
-inline constexpr char kRestartTokenAnnotation[] = "strata.dev/restart-token";
-inline constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
-inline constexpr char kInstanceLabel[] = "app.kubernetes.io/instance";
-inline constexpr char kComponentLabel[] = "app.kubernetes.io/component";
-inline constexpr char kManagedByLabel[] = "app.kubernetes.io/managed-by";
-
-// Returns the value at `path` under `object`, or nullptr when any step is
-// missing, null, or not an object.
-const Json* Find(const Json& object, std::initializer_list<const char*> path);
-
-// Returns the string at `path`, or "" when absent or not a string.
-std::string StringAt(const Json& object, std::initializer_list<const char*> path);
-
-// metadata.name, metadata.labels[key], metadata.annotations[key] ("" if absent).
-std::string NameOf(const Json& object);
-std::string LabelOf(const Json& object, const std::string& key);
-std::string AnnotationOf(const Json& object, const std::string& key);
-
-// Returns the time an RFC 3339 timestamp names, or nullopt.
-std::optional<absl::Time> ParseTimestamp(absl::string_view text);
 
 // True when metadata.deletionTimestamp is set.
 bool IsTerminating(const Json& pod);
@@ -73,11 +44,6 @@ bool IsAvailable(const Json& pod, int32_t min_ready_seconds, absl::Time now);
 // Unschedulable. E.g. "container kafka is in ImagePullBackOff".
 std::string StuckReason(const Json& pod);
 
-// Returns the ordinal of pod `pod_name` of StatefulSet `stateful_set`
-// ("<sts>-<digits>"), or nullopt for any other name.
-std::optional<int32_t> OrdinalOf(absl::string_view pod_name,
-                                 absl::string_view stateful_set);
-
 // True when the pod's strata.dev/spec-hash annotation equals `spec_hash`.
 bool IsAtDesiredSpec(const Json& pod, absl::string_view spec_hash);
 
@@ -95,10 +61,6 @@ std::optional<absl::Time> StartedAt(const Json& pod);
 // True when a volume of the pod mounts ConfigMap `name` (directly or through
 // a projected volume).
 bool UsesConfigMap(const Json& pod, absl::string_view name);
-
-// "<claim>-<stateful_set>-<ordinal>", the PVC a member's claim template makes.
-std::string PvcName(absl::string_view claim, absl::string_view stateful_set,
-                    int32_t ordinal);
 
 // The PVC's requested size (spec.resources.requests.storage) and capacity
 // (status.capacity.storage) as text; "" when absent.

@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 #include "util/rfc3339.h"
 
 namespace strata::plan_internal {
+
+using kube::NameOf;
 
 bool RolePlanner::Blocked(Chain& chain) {
   for (const auto& [ordinal, pod] : members_.by_ordinal) {

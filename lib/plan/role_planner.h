@@ -174,7 +174,7 @@ class RolePlanner {
   void PrepareOrdinal(Chain& chain, int32_t ordinal);
   // Wait for new member k to be Ready, then run memberJoin in it.
   void JoinMember(Chain& chain, int32_t k, bool resumed);
-  // Apply the StatefulSet (`replicas`) without kMemberJoiningAnnotation:
+  // Apply the StatefulSet (`replicas`) without kube::kMemberJoiningAnnotation:
   // k's memberJoin ran.
   void JoinDone(Chain& chain, int32_t replicas, int32_t k);
   // Steps recording on member `ordinal`'s PVCs that it ran memberLeave
@@ -273,7 +273,7 @@ class RolePlanner {
   int32_t n_ = 0;        // Desired members.
   int32_t r_obs_ = 0;    // Observed StatefulSet replicas (0 when absent).
   MembershipChange membership_;  // How the member count changes.
-  // What StsApply records in kMemberJoiningAnnotation: every StatefulSet
+  // What StsApply records in kube::kMemberJoiningAnnotation: every StatefulSet
   // apply keeps the mark until the memberJoin it names has run.
   std::optional<int32_t> joining_;
   int32_t ready_timeout_ = 300;

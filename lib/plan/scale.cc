@@ -2,9 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/names.h"
 #include "plan/predicates.h"
 
 namespace strata::plan_internal {
+
+using kube::PvcName;
 
 MembershipChange DecideMembership(const MembershipInputs& in) {
   using Kind = MembershipChange::Kind;

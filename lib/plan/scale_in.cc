@@ -8,22 +8,28 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 
 namespace strata::plan_internal {
 
+using kube::AnnotationOf;
+using kube::PvcName;
+
 void RolePlanner::MarkLeft(Chain& chain, int32_t k, bool scale_in) {
   for (const Storage& s : role_.storage) {
     std::string pvc_name = PvcName(s.name, role_.stateful_set, k);
     const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
-    if (pvc == nullptr || AnnotationOf(*pvc, kMemberLeftAnnotation) == "true") continue;
+    if (pvc == nullptr || AnnotationOf(*pvc, kube::kMemberLeftAnnotation) == "true") continue;
     Step a = MakeStep(Action::kApply,
                       Target{.kind = "PersistentVolumeClaim", .name = pvc_name,
                              .role = role_.name, .ordinal = k},
                       Phase::kMembership,
                       absl::StrCat("record that ", PodName(k), " ran memberLeave (",
-                                   kMemberLeftAnnotation,
+                                   kube::kMemberLeftAnnotation,
                                    ": \"true\" on its PVC), so a later plan never runs it twice",
                                    !scale_in ? " (its PVCs are deleted next)"
                                    : s.after_leave == AfterLeave::kWipe

@@ -8,29 +8,35 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 
 namespace strata::plan_internal {
 
+using kube::AnnotationOf;
+using kube::PvcName;
+
 void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
   for (const Storage& s : role_.storage) {
     std::string pvc_name = PvcName(s.name, role_.stateful_set, k);
     const Json* pvc = index_.Get("PersistentVolumeClaim", pvc_name);
-    if (pvc == nullptr || AnnotationOf(*pvc, kMemberLeftAnnotation) != "true") continue;
+    if (pvc == nullptr || AnnotationOf(*pvc, kube::kMemberLeftAnnotation) != "true") continue;
     Target t{.kind = "PersistentVolumeClaim", .name = pvc_name, .role = role_.name,
              .ordinal = k};
     if (s.after_leave == AfterLeave::kWipe) {
       b_.Then(chain, MakeStep(Action::kDelete, t, Phase::kMembership,
                               absl::StrCat(PodName(k), " ran memberLeave before (",
-                                           kMemberLeftAnnotation, ") and storage ", s.name,
+                                           kube::kMemberLeftAnnotation, ") and storage ", s.name,
                                            " says afterLeave: wipe: delete its old PVC so the "
                                            "member rejoins with empty data")));
     } else {
       Step a = MakeStep(Action::kApply, t, Phase::kMembership,
                         absl::StrCat(PodName(k), " comes back with the data it left with "
                                      "(afterLeave: keep): clear its ",
-                                     kMemberLeftAnnotation, " mark"));
+                                     kube::kMemberLeftAnnotation, " mark"));
       a.object = MemberLeftMark(pvc_name, "false");
       b_.Then(chain, std::move(a));
     }
@@ -41,8 +47,8 @@ void RolePlanner::PrepareOrdinal(Chain& chain, int32_t k) {
 void RolePlanner::JoinMember(Chain& chain, int32_t k, bool resumed) {
   b_.Then(chain, PodWait(k, Phase::kMembership,
                          absl::StrCat(resumed ? absl::StrCat("the StatefulSet says (",
-                                                             kMemberJoiningAnnotation, ") that ",
-                                                             PodName(k),
+                                                             kube::kMemberJoiningAnnotation,
+                                                             ") that ", PodName(k),
                                                              " has not run memberJoin yet; ")
                                               : "",
                                       "wait for the new member ", PodName(k),
@@ -56,7 +62,7 @@ void RolePlanner::JoinDone(Chain& chain, int32_t replicas, int32_t k) {
   joining_.reset();
   b_.Then(chain, StsApply(replicas, Phase::kMembership,
                           absl::StrCat("record that ", PodName(k), " ran memberJoin (remove ",
-                                       kMemberJoiningAnnotation, " from the StatefulSet)")));
+                                       kube::kMemberJoiningAnnotation, " from the StatefulSet)")));
   ++member_steps_;
 }
 
@@ -103,7 +109,7 @@ void RolePlanner::ScaleOut(Chain& chain) {
     b_.Then(chain, StsApply(k + 1, Phase::kMembership,
                             absl::StrCat("scale out one member at a time (", why, "): replicas ",
                                          k, " -> ", k + 1, " adds ", PodName(k),
-                                         join ? absl::StrCat("; ", kMemberJoiningAnnotation,
+                                         join ? absl::StrCat("; ", kube::kMemberJoiningAnnotation,
                                                              " records that its memberJoin is "
                                                              "to run")
                                               : "")));

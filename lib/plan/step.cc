@@ -10,9 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "strata/plan.h"
 #include "strata/quantity.h"
+#include "util/rfc3339.h"
 
 namespace strata {
 
@@ -167,8 +169,8 @@ WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
       std::vector<std::string> ends = absl::StrSplit(condition.target, '/');
       std::optional<absl::Time> from, to;
       if (ends.size() == 2) {
-        from = plan_internal::ParseTimestamp(ends[0]);
-        to = plan_internal::ParseTimestamp(ends[1]);
+        from = ParseRfc3339(ends[0]);
+        to = ParseRfc3339(ends[1]);
       }
       if (!from.has_value() || !to.has_value()) {
         return {.holds = false,
@@ -186,7 +188,7 @@ WaitStatus CheckWait(const WaitCondition& condition, const ObjectLookup& find,
               .why = absl::StrCat("the maintenance window closed at ", ends[1])};
     }
     case WaitCondition::Kind::kNotBefore: {
-      std::optional<absl::Time> at = plan_internal::ParseTimestamp(condition.target);
+      std::optional<absl::Time> at = ParseRfc3339(condition.target);
       if (!at.has_value()) {
         return {.holds = false,
                 .why = absl::StrCat("malformed time ", condition.target, ": want RFC 3339")};
@@ -211,7 +213,7 @@ WaitStatus CheckWait(const WaitCondition& condition, const ObservedState& observ
                                              : nullptr;
         if (list == nullptr) return nullptr;
         for (const Json& o : *list) {
-          if (plan_internal::NameOf(o) == name) return &o;
+          if (kube::NameOf(o) == name) return &o;
         }
         return nullptr;
       },

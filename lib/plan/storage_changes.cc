@@ -3,22 +3,23 @@
 #include <optional>
 #include <utility>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 #include "strata/quantity.h"
 
 namespace strata::plan_internal {
-namespace {
 
-std::optional<Quantity> ParseQuantity(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  absl::StatusOr<Quantity> q = Quantity::Parse(text);
-  if (!q.ok()) return std::nullopt;
-  return *q;
-}
+using kube::Find;
+using kube::NameOf;
+using kube::OrdinalOf;
+using kube::PvcName;
+using kube::StringAt;
+
+namespace {
 
 // The observed StatefulSet's claim template named `name`, or nullptr.
 const Json* ObservedTemplate(const Json* sts, const std::string& name) {
@@ -55,7 +56,7 @@ bool CompareTemplate(const StorageInputs& in, const Storage& s, const Json& vct,
   const std::string where = absl::StrCat("role ", in.role, ": storage ", s.name);
   const std::string first_claim = PvcName(s.name, in.stateful_set, 0);
   const std::string have_text = StringAt(vct, {"spec", "resources", "requests", "storage"});
-  const std::optional<Quantity> have = ParseQuantity(have_text);
+  const std::optional<Quantity> have = kube::ParseQuantityText(have_text);
   if (have.has_value() && s.size < *have) {
     out.errors.push_back(absl::StrCat(
         where, ": size ", s.size.ToString(), " is smaller than the ", have_text,
@@ -99,8 +100,8 @@ void ClaimResizes(const StorageInputs& in, const Storage& s,
                   const std::map<int32_t, const Json*>& pvcs, StorageChanges& out) {
   for (const auto& [ordinal, pvc] : pvcs) {
     if (ordinal >= in.members) continue;
-    std::optional<Quantity> request = ParseQuantity(PvcRequest(*pvc));
-    std::optional<Quantity> capacity = ParseQuantity(PvcCapacity(*pvc));
+    std::optional<Quantity> request = kube::ParseQuantityText(PvcRequest(*pvc));
+    std::optional<Quantity> capacity = kube::ParseQuantityText(PvcCapacity(*pvc));
     std::string cls = StringAt(*pvc, {"spec", "storageClassName"});
     if (cls.empty()) cls = s.storage_class_name;
     if (request.has_value() && *request < s.size) {

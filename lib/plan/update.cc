@@ -10,11 +10,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kube/object.h"
+#include "kube/quorum.h"
 #include "plan/predicates.h"
 #include "plan/role_planner.h"
 #include "plan/waves.h"
 
 namespace strata::plan_internal {
+
+using kube::NameOf;
 
 std::vector<RolePlanner::Candidate> RolePlanner::UpdateCandidates() const {
   std::vector<Candidate> out;
@@ -34,7 +38,7 @@ void RolePlanner::UpdateNotes(int32_t budget) {
         " under quorum: majority: restarting one loses quorum until it is back "
         "(ROLLOUT-RULES 24)"));
   }
-  if (spec_.rollout.strategy == RolloutStrategy::kParallel && budget > n_ - (n_ / 2 + 1)) {
+  if (spec_.rollout.strategy == RolloutStrategy::kParallel && budget > kube::QuorumTolerance(n_)) {
     b_.plan().notes.push_back(absl::StrCat(
         "role ", role_.name, ": strategy parallel opts out of the quorum budget; up to ",
         budget, " of ", n_, " members restart at once"));

@@ -4,6 +4,8 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "kube/names.h"
+#include "kube/quorum.h"
 
 namespace strata::plan_internal {
 namespace {
@@ -32,28 +34,10 @@ std::vector<std::vector<WaveMember>> ByZone(const std::vector<WaveMember>& follo
 
 }  // namespace
 
-const char* OrderName(RolloutOrder order) {
-  switch (order) {
-    case RolloutOrder::kOrdinalDescending: return "ordinalDescending";
-    case RolloutOrder::kOrdinalAscending: return "ordinalAscending";
-    case RolloutOrder::kFollowersFirst: return "followersFirst";
-  }
-  return "ordinalDescending";
-}
-
-const char* StrategyName(RolloutStrategy s) {
-  switch (s) {
-    case RolloutStrategy::kSerial: return "serial";
-    case RolloutStrategy::kBestEffortParallel: return "bestEffortParallel";
-    case RolloutStrategy::kParallel: return "parallel";
-  }
-  return "serial";
-}
-
 WavePlan PlanWaves(const WaveInputs& in) {
   WavePlan plan;
   plan.order = in.order;
-  plan.order_note = OrderName(in.order);
+  plan.order_note = kube::OrderName(in.order);
   if (in.order == RolloutOrder::kFollowersFirst) {
     if (!in.any_leader) {
       plan.order = RolloutOrder::kOrdinalDescending;
@@ -100,13 +84,13 @@ UpdateBudget BudgetOf(const Role& role, int32_t members) {
   UpdateBudget out;
   out.budget = role.RolloutBudget(members, &quorum_capped);
   if (quorum_capped) {
-    out.why = absl::StrCat(StrategyName(p.strategy), ", up to ", out.budget,
-                           " at a time (quorum keeps ", members / 2 + 1, " of ", members,
+    out.why = absl::StrCat(kube::StrategyName(p.strategy), ", up to ", out.budget,
+                           " at a time (quorum keeps ", kube::Majority(members), " of ", members,
                            " available)");
   } else if (p.strategy == RolloutStrategy::kSerial) {
     out.why = "serial";
   } else {
-    out.why = absl::StrCat(StrategyName(p.strategy), ", up to ", out.budget, " at a time");
+    out.why = absl::StrCat(kube::StrategyName(p.strategy), ", up to ", out.budget, " at a time");
   }
   return out;
 }

@@ -63,10 +63,6 @@ struct UpdateBudget {
 };
 UpdateBudget BudgetOf(const Role& role, int32_t members);
 
-// rollout.order and rollout.strategy as the topology spells them.
-const char* OrderName(RolloutOrder order);
-const char* StrategyName(RolloutStrategy strategy);
-
 }  // namespace strata::plan_internal
 
 #endif  // STRATA_PLAN_WAVES_H_

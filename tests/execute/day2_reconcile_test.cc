@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "sim/kube_model.h"
 #include "sim/sim_cluster_client.h"
@@ -55,7 +56,7 @@ struct Day2Sim {
   std::map<std::string, std::string> PvcUids() const {
     std::map<std::string, std::string> out;
     for (const auto& [name, pvc] : kube.Objects("PersistentVolumeClaim")) {
-      out[name] = plan_internal::StringAt(pvc, {"metadata", "uid"});
+      out[name] = kube::StringAt(pvc, {"metadata", "uid"});
     }
     return out;
   }
@@ -128,10 +129,10 @@ TEST(Day2ReconcileTest, ApprovalBlocksWithTheTokenAndPassesWithIt) {
   ASSERT_FALSE(leader.empty());
   int updated = 0;
   for (const auto& [ordinal, pod] : sim.kube.PodsOf("events-zookeeper")) {
-    bool at_spec = plan_internal::StringAt(*pod, {"metadata", "annotations",
+    bool at_spec = kube::StringAt(*pod, {"metadata", "annotations",
                                                   "strata.dev/spec-hash"}) ==
                    sim.compiled.FindRole("zookeeper")->spec_hash;
-    if (plan_internal::StringAt(*pod, {"metadata", "name"}) == leader) {
+    if (kube::StringAt(*pod, {"metadata", "name"}) == leader) {
       EXPECT_FALSE(at_spec) << "the leader restarted without approval";
     } else {
       updated += at_spec ? 1 : 0;

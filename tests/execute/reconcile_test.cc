@@ -17,13 +17,14 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "sim/kube_model.h"
 #include "sim/sim_cluster_client.h"
 #include "strata/compile.h"
 #include "strata/execute.h"
-#include "tests/execute/fake_cluster_client.h"
 #include "tests/compile/examples.h"
+#include "tests/execute/fake_cluster_client.h"
 #include "tests/testing/status_matchers.h"
 
 namespace strata {
@@ -122,7 +123,7 @@ TEST_P(EveryExampleTest, ConvergesFromNothingThenThroughAnImageChange) {
   sim.compiled = *v2;
   std::map<std::string, std::string> uids;
   for (const Json& pod : sim.kube.ToObservedState().pods) {
-    uids[plan_internal::NameOf(pod)] = pod["metadata"].value("uid", "");
+    uids[kube::NameOf(pod)] = pod["metadata"].value("uid", "");
   }
   // Before each restart: its gate ran in a Ready member just before, and the
   // role has fewer members down than its budget.
@@ -141,7 +142,7 @@ TEST_P(EveryExampleTest, ConvergesFromNothingThenThroughAnImageChange) {
     if (role == nullptr) return;
     int down = 0;
     for (const auto& [ordinal, pod] : sim.kube.PodsOf(role->stateful_set)) {
-      if (!sim.kube.PodReady(plan_internal::NameOf(*pod))) ++down;
+      if (!sim.kube.PodReady(kube::NameOf(*pod))) ++down;
     }
     const bool target_ready = sim.kube.PodReady(e.step->target.name);
     if (target_ready && down >= role->max_unavailable) {
@@ -161,7 +162,7 @@ TEST_P(EveryExampleTest, ConvergesFromNothingThenThroughAnImageChange) {
   // Every member was replaced (new uid) and runs the new spec.
   for (const CompiledRole& role : v2->roles) {
     for (const auto& [ordinal, pod] : sim.kube.PodsOf(role.stateful_set)) {
-      std::string name = plan_internal::NameOf(*pod);
+      std::string name = kube::NameOf(*pod);
       EXPECT_TRUE(plan_internal::IsAtDesiredSpec(*pod, role.spec_hash)) << name;
       if (uids.count(name) > 0 && role.spec_hash != v1->FindRole(role.name)->spec_hash) {
         EXPECT_NE((*pod)["metadata"].value("uid", ""), uids[name]) << name;
@@ -302,7 +303,7 @@ TEST_P(BlockingTest, AMemberThatNeverBecomesReadyBlocksNamingItWithinItsTimeout)
       << Summary(*r);
   // Nothing else of that role was disrupted meanwhile.
   for (const auto& [ordinal, pod] : sim.kube.PodsOf(first.stateful_set)) {
-    std::string name = plan_internal::NameOf(*pod);
+    std::string name = kube::NameOf(*pod);
     if (name != stuck) {
       EXPECT_TRUE(sim.kube.PodReady(name)) << name;
     }

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "sim/kube_model.h"
 #include "strata/compile.h"
@@ -114,7 +115,7 @@ TEST_P(Day2Test, ReplaceLeavesDeletesPvcsRestartsWaitsAndJoins) {
   RoleSpec after = before;
   after.replace = {{.member = "events-db-1", .token = "disk-broke"}};
   ObservedState observed = Converged(MakeCluster({before}));
-  const std::string uid = plan_internal::StringAt(*FindPod(observed, "events-db-1"),
+  const std::string uid = kube::StringAt(*FindPod(observed, "events-db-1"),
                                                   {"metadata", "uid"});
   Plan plan = MustPlan(MakeCluster({after}), observed);
   EXPECT_THAT(Summary(plan),
@@ -169,7 +170,7 @@ TEST_P(Day2Test, InterruptedReplaceResumesWithoutLeavingTwice) {
   RoleSpec after = before;
   after.replace = {{.member = "events-db-1", .token = "t1"}};
   ObservedState observed = Converged(MakeCluster({before}));
-  const std::string uid = plan_internal::StringAt(*FindPod(observed, "events-db-1"),
+  const std::string uid = kube::StringAt(*FindPod(observed, "events-db-1"),
                                                   {"metadata", "uid"});
   // memberLeave ran and was recorded; the PVC deletion did not happen yet.
   observed.config_maps.push_back(ReplaceRecord(
@@ -330,7 +331,7 @@ ApprovalCase LeaderCase(RolloutStrategy strategy, Approval approval, bool label 
   c.desired.roles[0].role.rollout.approval = approval;
   for (Json& pod : c.observed.pods) {
     pod["metadata"]["labels"].erase("strata.dev/leader");
-    if (label && plan_internal::NameOf(pod) == "events-db-1") {
+    if (label && kube::NameOf(pod) == "events-db-1") {
       pod["metadata"]["labels"]["strata.dev/leader"] = "true";
     }
   }

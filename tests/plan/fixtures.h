@@ -14,6 +14,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "kube/keys.h"
+#include "kube/names.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "sim/kube_model.h"
 #include "strata/compile.h"
@@ -185,12 +188,12 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
                                   {"selector", Selector(r.name)},
                                   {"ports", ports}}}}});
   }
-  Json annotations = {{plan_internal::kSpecHashAnnotation, cr.spec_hash}};
+  Json annotations = {{kube::kSpecHashAnnotation, cr.spec_hash}};
   if (!cr.config_hash.empty()) {
-    annotations[plan_internal::kConfigHashAnnotation] = cr.config_hash;
+    annotations[kube::kConfigHashAnnotation] = cr.config_hash;
   }
   if (!r.restart_token.empty()) {
-    annotations[plan_internal::kRestartTokenAnnotation] = r.restart_token;
+    annotations[kube::kRestartTokenAnnotation] = r.restart_token;
   }
   Json pod_spec = {{"containers",
                     Json::array({{{"name", r.name},
@@ -210,7 +213,7 @@ inline void AddRole(CompiledCluster& out, const RoleSpec& r) {
        {{"name", cr.stateful_set},
         {"namespace", kNamespace},
         {"labels", Labels(r.name)},
-        {"annotations", {{plan_internal::kSpecHashAnnotation, cr.spec_hash}}}}},
+        {"annotations", {{kube::kSpecHashAnnotation, cr.spec_hash}}}}},
       {"spec",
        {{"replicas", r.members},
         {"serviceName", r.service_name.empty() ? cr.stateful_set : r.service_name},
@@ -266,14 +269,14 @@ inline ObservedState Converged(const CompiledCluster& compiled) {
 
 inline Json* FindPod(ObservedState& s, const std::string& name) {
   for (Json& p : s.pods) {
-    if (plan_internal::NameOf(p) == name) return &p;
+    if (kube::NameOf(p) == name) return &p;
   }
   return nullptr;
 }
 
 inline Json* FindPvc(ObservedState& s, const std::string& name) {
   for (Json& p : s.persistent_volume_claims) {
-    if (plan_internal::NameOf(p) == name) return &p;
+    if (kube::NameOf(p) == name) return &p;
   }
   return nullptr;
 }
@@ -300,7 +303,7 @@ inline void MakeStuck(Json& pod, const std::string& reason) {
 
 // Gives a pod the spec-hash `hash` (so it looks outdated or current).
 inline void SetHash(Json& pod, const std::string& hash) {
-  pod["metadata"]["annotations"][plan_internal::kSpecHashAnnotation] = hash;
+  pod["metadata"]["annotations"][kube::kSpecHashAnnotation] = hash;
 }
 
 // The wait condition's text, or "" for a step without one.
@@ -352,7 +355,7 @@ inline void HandWritten(ObservedState& s, const std::string& sts,
     o["metadata"]["labels"] = labels;
   };
   for (Json& o : s.stateful_sets) {
-    if (plan_internal::NameOf(o) != sts) continue;
+    if (kube::NameOf(o) != sts) continue;
     strip(o);
     o["metadata"]["labels"]["app"] = app_label;
     o["spec"]["selector"] = {{"matchLabels", {{"app", app_label}}}};
@@ -364,15 +367,15 @@ inline void HandWritten(ObservedState& s, const std::string& sts,
     }
   }
   for (Json& o : s.pods) {
-    if (!plan_internal::OrdinalOf(plan_internal::NameOf(o), sts).has_value()) continue;
+    if (!kube::OrdinalOf(kube::NameOf(o), sts).has_value()) continue;
     strip(o);
     o["metadata"]["labels"]["app"] = app_label;
     if (o["metadata"].contains("annotations")) {
-      o["metadata"]["annotations"].erase(plan_internal::kSpecHashAnnotation);
+      o["metadata"]["annotations"].erase(kube::kSpecHashAnnotation);
     }
   }
   for (Json& o : s.persistent_volume_claims) {
-    std::string name = plan_internal::NameOf(o);
+    std::string name = kube::NameOf(o);
     if (name.find(absl::StrCat("-", sts, "-")) == std::string::npos) continue;
     strip(o);
     o["metadata"]["labels"]["app"] = app_label;

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "tests/testing/status_matchers.h"
 
@@ -26,7 +27,7 @@ std::string ReadTestdata(const std::string& name) {
 
 std::vector<std::string> Names(const std::vector<Json>& objects) {
   std::vector<std::string> out;
-  for (const Json& o : objects) out.push_back(plan_internal::NameOf(o));
+  for (const Json& o : objects) out.push_back(kube::NameOf(o));
   return out;
 }
 

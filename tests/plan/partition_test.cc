@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 
 namespace strata::plan_internal {
@@ -29,7 +30,7 @@ TEST(PartitionTest, SplitsByOrdinal) {
   EXPECT_THAT(kept, ElementsAre(0, 2));
   EXPECT_THAT(condemned, ElementsAre(5, 3));  // Highest first.
   EXPECT_THAT(m.missing, ElementsAre(1));
-  EXPECT_EQ(NameOf(*m.by_ordinal.at(2)), "c-r-2");
+  EXPECT_EQ(kube::NameOf(*m.by_ordinal.at(2)), "c-r-2");
 }
 
 TEST(PartitionTest, NoPodsAllMissingAndScaleToZeroCondemnsEveryone) {

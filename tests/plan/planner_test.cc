@@ -10,11 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/keys.h"
+#include "kube/object.h"
 #include "plan/predicates.h"
 #include "sim/kube_model.h"
+#include "strata/compile.h"
 #include "strata/observed_state.h"
 #include "strata/plan.h"
-#include "strata/compile.h"
 #include "tests/compile/test_topologies.h"
 #include "tests/plan/fixtures.h"
 #include "tests/testing/status_matchers.h"
@@ -134,14 +136,14 @@ TEST(PlannerTest, ObjectsOfOtherClustersAreIgnoredAndCounted) {
   for (Json pod : theirs.pods) {
     // Same names as ours, so only the instance label tells them apart.
     pod["metadata"]["name"] = absl::StrCat("other-", pod["metadata"]["name"].get<std::string>());
-    pod["metadata"]["labels"][plan_internal::kInstanceLabel] = "other";
+    pod["metadata"]["labels"][kube::kInstanceLabel] = "other";
     pod["status"]["phase"] = "Failed";
     observed.pods.push_back(pod);
   }
   Json orphan = theirs.stateful_sets.front();
   orphan["metadata"]["name"] = "other-removed-role";
-  orphan["metadata"]["labels"][plan_internal::kInstanceLabel] = "other";
-  orphan["metadata"]["labels"][plan_internal::kComponentLabel] = "removed-role";
+  orphan["metadata"]["labels"][kube::kInstanceLabel] = "other";
+  orphan["metadata"]["labels"][kube::kComponentLabel] = "removed-role";
   observed.stateful_sets.push_back(orphan);
   const size_t foreign = theirs.pods.size() + 1;
 
@@ -336,7 +338,7 @@ TEST_P(StrategyTest, ServiceOnlyChangeRestartsNothing) {
   CompiledCluster desired = MakeCluster({spec});
   ObservedState observed = Converged(desired);
   for (Json& svc : observed.services) {
-    if (plan_internal::NameOf(svc) == "events-db-client") svc["spec"]["ports"][0]["port"] = 1234;
+    if (kube::NameOf(svc) == "events-db-client") svc["spec"]["ports"][0]["port"] = 1234;
   }
   Plan plan = MustPlan(desired, observed);
   ExpectWellFormed(plan);
@@ -1003,7 +1005,7 @@ TEST(PlannerTest, RemovedRolesAreDeletedLastNewestFirstKeepingPvcs) {
   RoleSpec tool{.name = "tool", .members = 1};
   ObservedState observed = Converged(MakeCluster({zk, broker, tool}));
   for (Json& s : observed.stateful_sets) {
-    std::string name = plan_internal::NameOf(s);
+    std::string name = kube::NameOf(s);
     s["metadata"]["creationTimestamp"] =
         name == "events-zk" ? "2025-01-01T00:00:00Z" : "2025-01-02T00:00:00Z";
   }
@@ -1199,7 +1201,7 @@ ObservedState RunningUnderAnotherName(const RoleSpec& spec) {
   ObservedState observed = Converged(as_old);
   plan_testing::HandWritten(observed, "events-db", "db");
   auto rename = [](Json& o, const std::string& from, const std::string& to) {
-    std::string name = plan_internal::NameOf(o);
+    std::string name = kube::NameOf(o);
     size_t at = name.find(from);
     if (at != std::string::npos) o["metadata"]["name"] = name.replace(at, from.size(), to);
   };

@@ -100,25 +100,6 @@ TEST(PredicatesTest, StuckReason) {
   EXPECT_EQ(StuckReason(init), "init container init is in CrashLoopBackOff");
 }
 
-TEST(PredicatesTest, OrdinalOf) {
-  struct Case {
-    const char* pod;
-    const char* sts;
-    std::optional<int32_t> ordinal;
-  } cases[] = {
-      {"events-broker-0", "events-broker", 0},
-      {"events-broker-12", "events-broker", 12},
-      {"events-broker-client-0", "events-broker", std::nullopt},
-      {"events-broker-01", "events-broker", std::nullopt},
-      {"events-broker-", "events-broker", std::nullopt},
-      {"events-broker", "events-broker", std::nullopt},
-      {"events-brokers-1", "events-broker", std::nullopt},
-      {"events-broker-1x", "events-broker", std::nullopt},
-      {"events-broker-9999999999", "events-broker", std::nullopt},
-  };
-  for (const Case& c : cases) EXPECT_EQ(OrdinalOf(c.pod, c.sts), c.ordinal) << c.pod;
-}
-
 TEST(PredicatesTest, SpecHashLeaderZone) {
   Json pod = Pod("Running", "True");
   pod["metadata"]["annotations"] = {{"strata.dev/spec-hash", "v1-aa"}};
@@ -137,17 +118,6 @@ TEST(PredicatesTest, SpecHashLeaderZone) {
   EXPECT_EQ(ZoneOf(pod, nodes), "z1");
   pod["metadata"]["labels"]["topology.kubernetes.io/zone"] = "z0";
   EXPECT_EQ(ZoneOf(pod, nodes), "z0");  // The pod's own label wins.
-}
-
-TEST(PredicatesTest, ParseTimestamp) {
-  EXPECT_THAT(ParseTimestamp("2026-01-01T00:00:00Z"), Optional(kNow));
-  EXPECT_THAT(ParseTimestamp("2026-01-01T01:00:00+01:00"), Optional(kNow));  // General form.
-  EXPECT_THAT(ParseTimestamp("2025-12-31T23:59:59.5Z"),
-              Optional(kNow - absl::Milliseconds(500)));
-  for (const char* bad : {"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
-                          "2026-01-01 00:00:00Z", "2026-01-01T24:00:00Z"}) {
-    EXPECT_EQ(ParseTimestamp(bad), std::nullopt) << bad;
-  }
 }
 
 TEST(PredicatesTest, UsesConfigMapAndStartedAt) {

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kube/names.h"
 #include "sim/kube_model.h"
 #include "strata/compile.h"
 #include "strata/documents.h"
@@ -415,7 +416,7 @@ TEST(AdoptionScenarioTest, HandWrittenStatefulSetIsTakenOverKeepingEveryPvc) {
     pvc_uids[pvc["metadata"]["name"]] = pvc["metadata"]["uid"];
   }
   for (const Json& pod : initial.pods) {
-    if (plan_internal::OrdinalOf(pod["metadata"]["name"].get<std::string>(),
+    if (kube::OrdinalOf(pod["metadata"]["name"].get<std::string>(),
                                  role->stateful_set)) {
       pod_uids[pod["metadata"]["name"]] = pod["metadata"]["uid"];
     }
