@@ -57,7 +57,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CheckInputError(faults.status(), utf8);
         break;
       }
-      for (const Fault& f : *faults) FUZZ_CHECK(!f.pods.empty(), text);
+      for (const Fault& f : *faults) {
+        // Every fault names what it strikes: pods, or an api error's object.
+        FUZZ_CHECK(f.kind == Fault::Kind::kApiError ? !f.object.empty() && f.pods.empty()
+                                                    : !f.pods.empty(),
+                   text);
+      }
       break;
     }
   }

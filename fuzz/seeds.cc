@@ -202,7 +202,9 @@ int main(int argc, char** argv) {
   }
   for (const char* f : {"never-ready=events-broker-2", "pod-dies=events-broker-1@3",
                         "gate-fails=events-broker-4x2", "node-loss=events-broker-0+events-broker-1@5",
-                        "never-ready=a;pod-dies=b@0,gate-fails=cx1", "pod-dies=x@-1", "gate-fails=x"}) {
+                        "never-ready=a;pod-dies=b@0,gate-fails=cx1", "pod-dies=x@-1", "gate-fails=x",
+                        "evict=events-broker-3@2", "api-error=StatefulSet/events-broker@0",
+                        "api-conflict=ConfigMap/events-broker@4", "api-error=x@"}) {
     scalars.Add(absl::StrCat("s", n++), std::string(1, '\2') + f);
   }
 

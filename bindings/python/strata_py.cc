@@ -975,14 +975,19 @@ PYBIND11_MODULE(_strata, m) {
       .value("NEVER_READY", Fault::Kind::kNeverReady)
       .value("POD_DIES", Fault::Kind::kPodDies)
       .value("GATE_FAILS", Fault::Kind::kGateFails)
-      .value("NODE_LOSS", Fault::Kind::kNodeLoss);
+      .value("NODE_LOSS", Fault::Kind::kNodeLoss)
+      .value("EVICT", Fault::Kind::kEvict)
+      .value("API_ERROR", Fault::Kind::kApiError);
   fault.Field("kind", &Fault::kind, "A Fault.Kind.")
       .Field("pods", &Fault::pods, "The pods affected.")
       .Field("at_step", &Fault::at_step, "The step number it strikes at.")
-      .Field("times", &Fault::times, "gate-fails: how many times.");
+      .Field("times", &Fault::times, "gate-fails: how many times.")
+      .Field("object", &Fault::object, "API_ERROR: \"KIND/NAME\" of the object applied.")
+      .Field("code", &Fault::code, "API_ERROR: 500 (server error) or 409 (conflict).");
   m.def("parse_faults",
         [](const std::string& spec) { return ValueOrRaise(ParseFaults(spec)); }, py::arg("spec"),
-        "Parses \"never-ready=POD;pod-dies=POD@STEP;gate-fails=PODxN;node-loss=P+Q@STEP\".");
+        "Parses \"never-ready=POD;pod-dies=POD@STEP;gate-fails=PODxN;node-loss=P+Q@STEP;"
+        "evict=POD@STEP;api-error=KIND/NAME@STEP;api-conflict=KIND/NAME@STEP\".");
   ValueClass<SimulateOptions>(m, "SimulateOptions", "Inputs of a simulation besides the states.")
       .Field("start", &SimulateOptions::start, "Simulated start time (a datetime).")
       .Field("ready_delay", &SimulateOptions::ready_delay, "Pod start to Ready (a timedelta).")

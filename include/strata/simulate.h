@@ -6,8 +6,9 @@
 // label moving when a leader restarts), and loops plan -> execute -> observe
 // until the plan is empty. Faults can be injected. After every step it checks
 // the invariants (budget, quorum, order, PVC safety, convergence bound, a stuck
-// member blocks) and records violations. Deterministic: no clock, no
-// randomness except the seeded one in options.
+// member blocks, no step run before the steps it waits for) and records
+// violations. Deterministic: no clock, no randomness except the seeded one in
+// options.
 //
 // Example:
 //   SimulateOptions options;
@@ -39,25 +40,35 @@ struct Fault {
     kPodDies,     // `pods[0]` dies when step number `at_step` runs.
     kGateFails,   // The gate in `pods[0]` fails `times` times.
     kNodeLoss,    // `pods` all go down at step `at_step`.
+    kEvict,       // `pods[0]` is evicted at step `at_step`.
+    kApiError,    // An apply of `object` from step `at_step` on fails once with `code`.
   };
   Kind kind = Kind::kNeverReady;
   std::vector<std::string> pods;
   int32_t at_step = 0;
   int32_t times = 0;
+  std::string object;  // kApiError: "KIND/NAME" of an object the plan applies.
+  int32_t code = 0;    // kApiError: 500 (server error) or 409 (conflict).
 
   bool operator==(const Fault&) const = default;
 };
 
 // Parses a fault list such as
 //   "never-ready=events-broker-2;pod-dies=events-broker-1@3;"
-//   "gate-fails=events-broker-4x2;node-loss=events-broker-0+events-broker-1@5"
+//   "gate-fails=events-broker-4x2;node-loss=events-broker-0+events-broker-1@5;"
+//   "evict=events-broker-3@2;api-error=StatefulSet/events-broker@0;"
+//   "api-conflict=StatefulSet/events-zookeeper@4"
 // or returns InvalidArgument naming the bad entry. Entries are separated by
 // ';' (or ','); whitespace and empty entries are ignored. Steps count every
 // executed plan step from 1; a fault "@0" strikes before the first step.
 // pod-dies: the pod's containers crash (same pod, not Ready for the ready
 // delay); node-loss: the pods vanish and their StatefulSets recreate them
-// at the current template; gate-fails: the gate run for that member (its
-// STRATA_TARGET_POD) exits non-zero `times` times, each ending the round.
+// at the current template; evict: the pod is deleted (as by the eviction
+// API) and its StatefulSet recreates it; gate-fails: the gate run for that
+// member (its STRATA_TARGET_POD) exits non-zero `times` times, each ending
+// the round; api-error / api-conflict: the first apply of that object once
+// STEP steps ran is answered 500 Internal Server Error (the executor fails
+// the step) / 409 Conflict (it observes and plans again), once.
 [[nodiscard]] absl::StatusOr<std::vector<Fault>> ParseFaults(absl::string_view spec);
 
 struct SimulateOptions {

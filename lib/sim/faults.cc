@@ -26,7 +26,8 @@
 namespace strata {
 namespace {
 
-constexpr char kKinds[] = "never-ready, pod-dies, gate-fails or node-loss";
+constexpr char kKinds[] =
+    "never-ready, pod-dies, gate-fails, node-loss, evict, api-error or api-conflict";
 
 bool ParseCount(absl::string_view text, int32_t* out) {
   if (text.empty() || text.size() > 6) return false;
@@ -34,6 +35,15 @@ bool ParseCount(absl::string_view text, int32_t* out) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
   return absl::SimpleAtoi(text, out);
+}
+
+// An object kind as Kubernetes spells it: "StatefulSet", "ConfigMap".
+bool ValidKind(absl::string_view kind) {
+  if (kind.empty() || kind.size() > 63) return false;
+  for (char c : kind) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
 }
 
 bool ValidPodName(absl::string_view name) {
@@ -63,6 +73,9 @@ class EntryParser {
     if (kind == "pod-dies") return PodDies();
     if (kind == "gate-fails") return GateFails();
     if (kind == "node-loss") return NodeLoss();
+    if (kind == "evict") return Evict();
+    if (kind == "api-error") return ApiError(500);
+    if (kind == "api-conflict") return ApiError(409);
     return Bad(absl::StrCat("unknown fault \"", kind, "\"; expected ", kKinds));
   }
 
@@ -88,6 +101,26 @@ class EntryParser {
     STRATA_ASSIGN_OR_RETURN(absl::string_view pod, SplitAt(&f));
     if (!ValidPodName(pod)) return Bad("expected a pod name before '@'");
     f.pods.emplace_back(pod);
+    return f;
+  }
+  absl::StatusOr<Fault> Evict() const {
+    Fault f{.kind = Fault::Kind::kEvict};
+    STRATA_ASSIGN_OR_RETURN(absl::string_view pod, SplitAt(&f));
+    if (!ValidPodName(pod)) return Bad("expected a pod name before '@'");
+    f.pods.emplace_back(pod);
+    return f;
+  }
+  absl::StatusOr<Fault> ApiError(int32_t code) const {
+    Fault f{.kind = Fault::Kind::kApiError, .code = code};
+    constexpr char kExpected[] = "expected KIND/NAME@STEP, e.g. StatefulSet/events-broker@0";
+    if (value_.rfind('@') == absl::string_view::npos) return Bad(kExpected);
+    STRATA_ASSIGN_OR_RETURN(absl::string_view object, SplitAt(&f));
+    size_t slash = object.find('/');
+    if (slash == absl::string_view::npos || !ValidKind(object.substr(0, slash)) ||
+        !ValidPodName(object.substr(slash + 1))) {
+      return Bad(kExpected);
+    }
+    f.object = std::string(object);
     return f;
   }
   absl::StatusOr<Fault> GateFails() const {
@@ -146,6 +179,8 @@ std::vector<std::string> FaultInjector::Start(KubeModel& kube) {
       case Fault::Kind::kGateFails:
         for (const std::string& pod : fault.pods) gate_failures_[pod] += fault.times;
         break;
+      case Fault::Kind::kApiError:
+        break;  // Answered when its apply comes (TakeApiError).
       default:
         if (fault.at_step <= 0) {
           for (std::string& e : Fire(fault, kube)) events.push_back(std::move(e));
@@ -159,7 +194,8 @@ std::vector<std::string> FaultInjector::Start(KubeModel& kube) {
 std::vector<std::string> FaultInjector::FireStep(int32_t step, KubeModel& kube) {
   std::vector<std::string> events;
   for (const Fault& fault : faults_) {
-    if ((fault.kind == Fault::Kind::kPodDies || fault.kind == Fault::Kind::kNodeLoss) &&
+    if ((fault.kind == Fault::Kind::kPodDies || fault.kind == Fault::Kind::kNodeLoss ||
+         fault.kind == Fault::Kind::kEvict) &&
         fault.at_step == step) {
       for (std::string& e : Fire(fault, kube)) events.push_back(std::move(e));
     }
@@ -199,10 +235,45 @@ std::vector<std::string> FaultInjector::Fire(const Fault& fault, KubeModel& kube
       events.push_back(absl::StrCat("FAULT: node lost, taking down ", absl::StrJoin(lost, ", ")));
       break;
     }
+    case Fault::Kind::kEvict:
+      for (const std::string& pod : fault.pods) {
+        if (kube.PodReady(pod)) took_ready_.insert(pod);
+        if (kube.DeletePod(pod).ok()) {
+          Hit(pod);
+          events.push_back(
+              absl::StrCat("FAULT: pod ", pod, " evicted (deleted; its StatefulSet recreates it)"));
+        } else {
+          events.push_back(absl::StrCat("FAULT: pod ", pod, " would be evicted but does not exist"));
+        }
+      }
+      break;
     default:
       break;
   }
   return events;
+}
+
+std::optional<absl::Status> FaultInjector::TakeApiError(const std::string& kind,
+                                                        const std::string& name,
+                                                        int32_t steps_run) {
+  const std::string object = absl::StrCat(kind, "/", name);
+  for (size_t i = 0; i < faults_.size(); ++i) {
+    const Fault& f = faults_[i];
+    if (f.kind != Fault::Kind::kApiError || f.object != object || f.at_step > steps_run ||
+        !api_errors_used_.insert(i).second) {
+      continue;
+    }
+    // As the executor reads them (execute_plan.cc CallFailed): a conflict
+    // means "observe and plan again"; an unexpected answer fails the step.
+    if (f.code == 409) {
+      return absl::AbortedError(absl::StrCat(
+          "409 Conflict: Operation cannot be fulfilled on ", object,
+          ": the object has been modified (injected api-conflict)"));
+    }
+    return absl::UnknownError(
+        absl::StrCat("500 Internal Server Error applying ", object, " (injected api-error)"));
+  }
+  return std::nullopt;
 }
 
 void FaultInjector::NewRound() {
@@ -253,11 +324,26 @@ bool KnownPod(const std::string& pod, const CompiledCluster& desired,
   return known;
 }
 
+// Whether "Kind/name" `object` is an object `desired` applies.
+bool KnownObject(const std::string& object, const CompiledCluster& desired) {
+  for (const Object& o : desired.objects) {
+    if (absl::StrCat(o.kind, "/", o.name) == object) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::Status CheckFaultTargets(const std::vector<Fault>& faults, const CompiledCluster& desired,
                                const ObservedState& initial) {
   for (const Fault& fault : faults) {
+    if (fault.kind == Fault::Kind::kApiError && !KnownObject(fault.object, desired)) {
+      std::vector<std::string> objects;
+      for (const Object& o : desired.objects) objects.push_back(absl::StrCat(o.kind, "/", o.name));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--faults: ", fault.object, " is not an object strata applies for cluster ",
+                       desired.cluster, " (objects: ", absl::StrJoin(objects, ", "), ")"));
+    }
     for (const std::string& pod : fault.pods) {
       if (KnownPod(pod, desired, initial)) continue;
       std::vector<std::string> roles;

@@ -33,9 +33,11 @@ class FaultInjector {
   explicit FaultInjector(std::vector<Fault> faults) : faults_(std::move(faults)) {}
 
   // Arms the standing faults (never-ready members, gate failures) and fires
-  // the ones due before the first step ("@0"). Returns the timeline events.
+  // the ones due before the first step ("@0"); api errors wait for their
+// apply (TakeApiError). Returns the timeline events.
   std::vector<std::string> Start(KubeModel& kube);
-  // Fires the step faults due after executed step number `step`.
+  // Fires the step faults (pod-dies, node-loss, evict) due after executed
+  // step number `step`.
   std::vector<std::string> FireStep(int32_t step, KubeModel& kube);
   // A new planning round: forget which pods faults hit in the last one.
   void NewRound();
@@ -44,6 +46,12 @@ class FaultInjector {
   // damage is repaired. A never-ready member stays affected.
   void Repaired(const std::string& pod);
   void Restarted(const std::string& pod);
+
+  // The answer an injected api-error/api-conflict gives to this apply of
+  // `kind`/`name`, once `steps_run` steps ran: each such fault answers the
+  // first apply of its object from its step on, once. nullopt: no fault.
+  std::optional<absl::Status> TakeApiError(const std::string& kind, const std::string& name,
+                                           int32_t steps_run);
 
   // The gate run for `target` fails if gate-fails has failures left for it:
   // consumes one and returns how many remain; nullopt when the gate passes.
@@ -75,11 +83,13 @@ class FaultInjector {
   std::set<std::string> hit_round_;   // Pods a fault hit this round.
   std::set<std::string> took_ready_;  // ... while they were Ready.
   std::map<std::string, int32_t> gate_failures_;  // Target pod -> remaining.
+  std::set<size_t> api_errors_used_;  // Indexes in faults_ of api errors answered.
 };
 
 // OK when every fault names a pod of `desired` (an ordinal below its
 // members or its StatefulSet's replicas in `initial`, or a pod in
-// `initial`); InvalidArgument listing the cluster's pods otherwise.
+// `initial`) and every api error an object `desired` applies;
+// InvalidArgument listing the cluster's pods otherwise.
 [[nodiscard]] absl::Status CheckFaultTargets(const std::vector<Fault>& faults,
                                              const CompiledCluster& desired,
                                              const ObservedState& initial);

@@ -98,6 +98,7 @@ void InvariantChecker::PlanMade() {
 
 void InvariantChecker::PassStarts(const Plan& plan) {
   wave_.clear();
+  succeeded_.clear();
   std::vector<bool> unwaited(plan.steps.size() + 1, false);
   for (const Step& s : plan.steps) {
     bool ok = s.action != Action::kWait;
@@ -107,6 +108,18 @@ void InvariantChecker::PassStarts(const Plan& plan) {
     unwaited[s.id] = ok && s.action != Action::kWait;
     if (ok && s.action == Action::kRestart) wave_.insert(s.target.name);
   }
+}
+
+std::vector<std::string> InvariantChecker::StepStarted(const Step& step) const {
+  Out out;
+  for (int32_t a : step.after) {
+    if (succeeded_.count(a) == 0) {
+      out.push_back(absl::StrCat("step ", step.id, " (", ActionName(step.action), " ",
+                                 step.target.kind, " ", step.target.name, ") ran before step ", a,
+                                 ", which it waits for, succeeded"));
+    }
+  }
+  return out;
 }
 
 void InvariantChecker::HookRan(Hook hook, const std::string& target) {
@@ -461,10 +474,20 @@ std::vector<std::string> InvariantChecker::PvcDeleted(const std::string& name,
       if (!ordinal.has_value()) continue;
       std::string pod = kube::PodName(role.stateful_set, *ordinal);
       int64_t replicas = Replicas(role.stateful_set);
-      if (storage.on_scale_down == VolumePolicy::kDelete && *ordinal >= replicas) return {};
+      bool left = member_left_.count(pod) > 0;
+      if (storage.on_scale_down == VolumePolicy::kDelete && *ordinal >= replicas) {
+        // Scale-in deletes the claim, but only once the member left: its
+        // data must not vanish while the system still counts it (a node
+        // lost mid-scale-in must not let the planner skip memberLeave).
+        if (role.role.lifecycle.member_leave.has_value() && !left && !member_left &&
+            kube_.Find(kube::kKindStatefulSet, role.stateful_set) != nullptr) {
+          return {absl::StrCat("PVC ", name, " of ", pod,
+                               " deleted on scale-in before its memberLeave succeeded")};
+        }
+        return {};
+      }
       // A replaced member's PVCs go, but only after its memberLeave
       // succeeded (SPEC-2 §9 replace).
-      bool left = member_left_.count(pod) > 0;
       if (Replacing(role, pod)) {
         if (!role.role.lifecycle.member_leave.has_value() || left) return {};
         return {absl::StrCat("PVC ", name, " of ", pod,

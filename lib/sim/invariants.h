@@ -68,6 +68,11 @@ class InvariantChecker {
   // `next` without passing a wait (members restarted together).
   void PassStarts(const Plan& plan);
 
+  // The executor starts `step` (after PassStarts): every step it waits for
+  // succeeded in this pass, so a failed or refused step is never passed over.
+  std::vector<std::string> StepStarted(const Step& step) const;
+  void StepSucceeded(int32_t id) { succeeded_.insert(id); }
+
   // Ids in order, `after` and `next` naming earlier steps.
   static std::vector<std::string> CheckPlanShape(const Plan& plan);
 
@@ -126,6 +131,7 @@ class InvariantChecker {
   std::set<std::string> existed_at_plan_;
   std::set<std::string> leader_at_plan_;
   std::set<std::string> wave_;         // Pods restarted in the pass's first wave.
+  std::set<int32_t> succeeded_;        // Steps that succeeded in this pass.
   std::set<std::string> member_left_;  // Pods that ran memberLeave.
   // Role -> when its last rolling restart ran (minIntervalSeconds).
   std::map<std::string, absl::Time> last_restart_;

@@ -356,6 +356,13 @@ absl::StatusOr<Json> Simulator::Client::Apply(const Json& object, const ApplyOpt
   if (options.dry_run) return object;
   absl::StatusOr<const Step*> step = Current(Action::kApply, Action::kApply);
   if (!step.ok()) return step.status();
+  const Target& t = (*step)->target;
+  if (std::optional<absl::Status> error =
+          sim_.faults_.TakeApiError(t.kind, t.name, sim_.steps_run_)) {
+    sim_.Event(absl::StrCat("FAULT: the API server answers apply ", t.kind, " ", t.name, ": ",
+                            error->message()));
+    return *error;
+  }
   if (sim_.RunStep(**step) == Outcome::kStop) {
     return absl::InvalidArgumentError(
         absl::StrCat("apply ", (*step)->target.kind, " ", (*step)->target.name,
@@ -423,7 +430,11 @@ bool Simulator::Execute(const Plan& plan, const ObservedState& before) {
             if (e.kind == ExecuteEvent::Kind::kStepStarted) {
               current_ = *e.step;
               step_id_ = e.step->id;
-            } else if ((e.kind == ExecuteEvent::Kind::kStepSucceeded ||
+              Violations(checker_.StepStarted(*e.step));
+              return;
+            }
+            if (e.kind == ExecuteEvent::Kind::kStepSucceeded) checker_.StepSucceeded(e.step->id);
+            if ((e.kind == ExecuteEvent::Kind::kStepSucceeded ||
                         e.kind == ExecuteEvent::Kind::kStepFailed) &&
                        e.step->action != Action::kWait) {
               AfterStep();

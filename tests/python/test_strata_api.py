@@ -452,6 +452,23 @@ def test_simulate_with_a_fault_blocks_at_the_stuck_member():
         strata.simulate(docs, faults="bogus")
 
 
+def test_simulate_with_an_eviction_and_an_api_error_converges_safely():
+    docs = strata.load(KAFKA)
+    state = strata.simulate(docs).final_state
+    docs.app().role("broker").image = "apache/kafka:3.8.0"
+    spec = "evict=events-broker-0@3;api-conflict=StatefulSet/events-broker@0"
+    faults = strata._strata.parse_faults(spec)
+    assert faults[0].kind == strata.Fault.Kind.EVICT and faults[0].at_step == 3
+    assert faults[1].kind == strata.Fault.Kind.API_ERROR
+    assert (faults[1].object, faults[1].code) == ("StatefulSet/events-broker", 409)
+    t = strata.simulate(docs, observed=state, faults=spec)
+    assert t.ok and t.converged and t.violations == []
+    assert "FAULT: pod events-broker-0 evicted" in t.to_text()
+    assert "409 Conflict" in t.to_text()
+    with pytest.raises(strata.Error):
+        strata.simulate(docs, faults="api-error=StatefulSet/no-such@0")
+
+
 def test_simulate_options():
     t = strata.simulate(KAFKA, start="2030-06-01T00:00:00Z", ready_delay=dt.timedelta(seconds=3), max_plans=5000)
     assert t.converged

@@ -49,6 +49,19 @@ TEST(ParseFaultsTest, ParsesEveryKind) {
   EXPECT_THAT(*ParseFaults(" ; "), IsEmpty());
 }
 
+TEST(ParseFaultsTest, ParsesEvictionsAndApiErrors) {
+  absl::StatusOr<std::vector<Fault>> f = ParseFaults(
+      "evict=events-broker-1@2;api-error=StatefulSet/events-broker@0;"
+      "api-conflict=ConfigMap/events-broker-config@3");
+  ASSERT_THAT(f, IsOk());
+  EXPECT_THAT(*f, ElementsAre(Fault{.kind = Fault::Kind::kEvict,
+                                    .pods = {"events-broker-1"}, .at_step = 2},
+                              Fault{.kind = Fault::Kind::kApiError, .at_step = 0,
+                                    .object = "StatefulSet/events-broker", .code = 500},
+                              Fault{.kind = Fault::Kind::kApiError, .at_step = 3,
+                                    .object = "ConfigMap/events-broker-config", .code = 409}));
+}
+
 TEST(ParseFaultsTest, RejectsBadEntriesNamingThem) {
   struct Case {
     const char* spec;
@@ -63,6 +76,13 @@ TEST(ParseFaultsTest, RejectsBadEntriesNamingThem) {
       {"gate-fails=events-broker-1x0", "TIMES >= 1"},
       {"node-loss=a++b@2", "POD+POD"},
       {"never-ready=Events_Broker", "expected a pod name"},
+      {"evict=events-broker-1", "expected POD@STEP"},
+      {"api-error=events-broker@1", "expected KIND/NAME@STEP"},
+      {"api-error=StatefulSet/events-broker", "expected KIND/NAME@STEP"},
+      {"api-conflict=Stateful-Set/events-broker@1", "expected KIND/NAME@STEP"},
+      {"api-error=StatefulSet/Events@1", "expected KIND/NAME@STEP"},
+      {"explode=x", "expected never-ready, pod-dies, gate-fails, node-loss, evict, api-error or "
+                    "api-conflict"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(ParseFaults(c.spec),
@@ -135,6 +155,38 @@ TEST(FaultInjectorTest, APodThatDoesNotExistIsReportedNotHit) {
   EXPECT_FALSE(faults.HitThisRound("events-broker-2"));
 }
 
+TEST(FaultInjectorTest, EvictionDeletesThePodForItsStatefulSetToRecreate) {
+  KubeModel kube = Brokers(3);
+  FaultInjector faults(*ParseFaults("evict=events-broker-1@2;evict=events-broker-5@2"));
+  EXPECT_THAT(faults.FireStep(2, kube),
+              ElementsAre("FAULT: pod events-broker-1 evicted (deleted; its StatefulSet "
+                          "recreates it)",
+                          "FAULT: pod events-broker-5 would be evicted but does not exist"));
+  EXPECT_TRUE(faults.TookReady("events-broker-1"));
+  EXPECT_TRUE(faults.Transient("events-broker-1"));
+  const std::string uid = kube.Find("Pod", "events-broker-0")->at("metadata").at("uid");
+  kube.Reconcile(kStart);
+  ASSERT_NE(kube.Find("Pod", "events-broker-1"), nullptr);  // Recreated,
+  EXPECT_FALSE(kube.PodReady("events-broker-1"));           // not Ready yet.
+  EXPECT_EQ(kube.Find("Pod", "events-broker-0")->at("metadata").at("uid"), uid);
+}
+
+TEST(FaultInjectorTest, AnApiErrorAnswersOneApplyFromItsStepOn) {
+  FaultInjector faults(*ParseFaults(
+      "api-error=StatefulSet/events-broker@2;api-conflict=StatefulSet/events-broker@2"));
+  EXPECT_EQ(faults.TakeApiError("StatefulSet", "events-broker", 1), std::nullopt);
+  EXPECT_EQ(faults.TakeApiError("ConfigMap", "events-broker", 5), std::nullopt);
+  std::optional<absl::Status> first = faults.TakeApiError("StatefulSet", "events-broker", 3);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_THAT(*first, StatusIs(absl::StatusCode::kUnknown,
+                               HasSubstr("500 Internal Server Error applying "
+                                         "StatefulSet/events-broker (injected api-error)")));
+  std::optional<absl::Status> second = faults.TakeApiError("StatefulSet", "events-broker", 3);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_THAT(*second, StatusIs(absl::StatusCode::kAborted, HasSubstr("409 Conflict")));
+  EXPECT_EQ(faults.TakeApiError("StatefulSet", "events-broker", 4), std::nullopt);
+}
+
 TEST(CheckFaultTargetsTest, FaultsMustNamePodsOfTheCluster) {
   CompiledCluster c = ClusterOf({RoleFor("broker", 3, "a")});
   EXPECT_THAT(CheckFaultTargets(*ParseFaults("never-ready=events-broker-2"), c, {}), IsOk());
@@ -147,6 +199,12 @@ TEST(CheckFaultTargetsTest, FaultsMustNamePodsOfTheCluster) {
   EXPECT_THAT(CheckFaultTargets(*ParseFaults("pod-dies=events-broker-4@1"), c,
                                 ConvergedState(bigger, kStart)),
               IsOk());
+  EXPECT_THAT(CheckFaultTargets(*ParseFaults("api-error=StatefulSet/events-broker@0"), c, {}),
+              IsOk());
+  EXPECT_THAT(CheckFaultTargets(*ParseFaults("api-error=StatefulSet/events-zk@0"), c, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("StatefulSet/events-zk is not an object strata applies for "
+                                 "cluster events (objects: StatefulSet/events-broker)")));
 }
 
 }  // namespace

@@ -290,6 +290,46 @@ TEST(InvariantCheckerTest, AReplacedMembersClaimsGoOnlyAfterItsLeave) {
   EXPECT_THAT(w.checker.PvcDeleted("data-events-broker-1", false), IsEmpty());
 }
 
+TEST(InvariantCheckerTest, ScaleInDeletesAClaimOnlyAfterTheMemberLeft) {
+  auto cluster = [](int members) {
+    CompiledCluster c = Brokers(members, "a");
+    c.roles[0].role.lifecycle.member_leave = LeaveHook();
+    c.roles[0].storage[0].on_scale_down = VolumePolicy::kDelete;
+    return c;
+  };
+  World w(cluster(2), cluster(2));  // Replicas 2: ordinal 2 was scaled away.
+  EXPECT_THAT(w.checker.PvcDeleted("data-events-broker-2", false),
+              ElementsAre("PVC data-events-broker-2 of events-broker-2 deleted on scale-in "
+                          "before its memberLeave succeeded"));
+  EXPECT_THAT(w.checker.PvcDeleted("data-events-broker-2", /*member_left=*/true), IsEmpty());
+  w.checker.HookRan(Hook::kMemberLeave, "events-broker-2");
+  EXPECT_THAT(w.checker.PvcDeleted("data-events-broker-2", false), IsEmpty());
+  // Without a memberLeave hook there is nothing to wait for.
+  CompiledCluster plain = Brokers(2, "a");
+  plain.roles[0].storage[0].on_scale_down = VolumePolicy::kDelete;
+  World p(plain, plain);
+  EXPECT_THAT(p.checker.PvcDeleted("data-events-broker-2", false), IsEmpty());
+}
+
+TEST(InvariantCheckerTest, AStepRunsOnlyAfterTheStepsItWaitsFor) {
+  World w(Brokers(3, "a"), Brokers(3, "b"));
+  Step apply = ApplyStep(w.desired, "broker", 3);
+  Step restart = RestartStep("broker", 2);
+  restart.id = 2;
+  restart.after = {1};
+  Plan plan;
+  plan.steps = {apply, restart};
+  w.checker.PassStarts(plan);
+  EXPECT_THAT(w.checker.StepStarted(apply), IsEmpty());
+  EXPECT_THAT(w.checker.StepStarted(restart),
+              ElementsAre("step 2 (restart Pod events-broker-2) ran before step 1, which it "
+                          "waits for, succeeded"));
+  w.checker.StepSucceeded(1);
+  EXPECT_THAT(w.checker.StepStarted(restart), IsEmpty());
+  w.checker.PassStarts(plan);  // A new pass starts over.
+  EXPECT_THAT(w.checker.StepStarted(restart), SizeIs(1));
+}
+
 TEST(InvariantCheckerTest, StoppedClusterKeepsEveryClaim) {
   CompiledCluster stopped = Brokers(2, "a");
   stopped.stopped = true;

@@ -10,6 +10,7 @@
 //   STRATA_PROPERTY_VERBOSE=1          print each failing case's timeline
 //   STRATA_PROPERTY_PLANS=1            with _SEED: also print every plan
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -273,18 +274,44 @@ void Mutate(Gen& g, Topology& t, std::vector<std::string>& notes,
 }
 
 // 0-2 random faults on pods of `desired`.
+// The replicas `initial` has for `role` (0 without its StatefulSet).
+int32_t ReplicasIn(const ObservedState& initial, const CompiledRole& role) {
+  for (const Json& sts : initial.stateful_sets) {
+    if (sts["metadata"].value("name", "") != role.stateful_set) continue;
+    const Json& replicas = sts["spec"]["replicas"];
+    return replicas.is_number_integer() ? replicas.get<int32_t>() : 1;
+  }
+  return 0;
+}
+
+// 0-2 random faults on members of `desired` or, during a scale-in, on the
+// members leaving it: half the faults of a scale-in are a node loss, which
+// prefers those (memberLeave runs there).
 std::vector<Fault> RandomFaults(Gen& g, const CompiledCluster& desired,
-                                std::vector<std::string>& notes) {
+                                const ObservedState& initial, std::vector<std::string>& notes) {
   std::vector<Fault> faults;
+  std::vector<const CompiledRole*> shrinking;
+  for (const CompiledRole& role : desired.roles) {
+    if (ReplicasIn(initial, role) > role.members) shrinking.push_back(&role);
+  }
   int n = g.Pick(std::vector<int>{0, 0, 1, 1, 2});
   for (int i = 0; i < n; ++i) {
-    const CompiledRole& role = desired.roles[g.Int(0, static_cast<int>(desired.roles.size()) - 1)];
-    if (role.members == 0) continue;
-    auto pod = [&]() {
-      return absl::StrCat(role.stateful_set, "-", g.Int(0, role.members - 1));
+    // Half the faults of a scale-in are a node lost while it runs.
+    const bool scale_in_loss = !shrinking.empty() && g.Chance(0.5);
+    const CompiledRole& role =
+        scale_in_loss ? *g.Pick(shrinking)
+                      : desired.roles[g.Int(0, static_cast<int>(desired.roles.size()) - 1)];
+    const int32_t have = ReplicasIn(initial, role);
+    const int32_t pods = std::max(role.members, have);
+    if (pods == 0) continue;
+    auto pod = [&]() { return absl::StrCat(role.stateful_set, "-", g.Int(0, pods - 1)); };
+    auto leaving_or_any = [&]() {
+      return have > role.members && g.Chance(0.7)
+                 ? absl::StrCat(role.stateful_set, "-", g.Int(role.members, have - 1))
+                 : pod();
     };
     Fault f;
-    switch (g.Int(0, 3)) {
+    switch (scale_in_loss ? 3 : g.Int(0, 5)) {
       case 0:
         f = {.kind = Fault::Kind::kNeverReady, .pods = {pod()}};
         notes.push_back(absl::StrCat("never-ready=", f.pods[0]));
@@ -297,11 +324,28 @@ std::vector<Fault> RandomFaults(Gen& g, const CompiledCluster& desired,
         f = {.kind = Fault::Kind::kGateFails, .pods = {pod()}, .times = g.Int(1, 3)};
         notes.push_back(absl::StrCat("gate-fails=", f.pods[0], "x", f.times));
         break;
-      default: {
-        f = {.kind = Fault::Kind::kNodeLoss, .pods = {pod()}, .at_step = g.Int(1, 12)};
+      case 3: {
+        f = {.kind = Fault::Kind::kNodeLoss, .pods = {leaving_or_any()}, .at_step = g.Int(1, 12)};
         std::string other = pod();
         if (other != f.pods[0]) f.pods.push_back(other);
         notes.push_back(absl::StrCat("node-loss=", absl::StrJoin(f.pods, "+"), "@", f.at_step));
+        break;
+      }
+      case 4:
+        f = {.kind = Fault::Kind::kEvict, .pods = {pod()}, .at_step = g.Int(1, 12)};
+        notes.push_back(absl::StrCat("evict=", f.pods[0], "@", f.at_step));
+        break;
+      default: {
+        bool applied = std::any_of(desired.objects.begin(), desired.objects.end(),
+                                   [&](const Object& o) { return o.name == role.stateful_set; });
+        if (!applied) continue;
+        bool conflict = g.Chance(0.5);
+        f = {.kind = Fault::Kind::kApiError,
+             .at_step = g.Int(0, 8),
+             .object = absl::StrCat("StatefulSet/", role.stateful_set),
+             .code = conflict ? 409 : 500};
+        notes.push_back(absl::StrCat(conflict ? "api-conflict=" : "api-error=", f.object, "@",
+                                     f.at_step));
         break;
       }
     }
@@ -393,7 +437,7 @@ Outcome RunCase(uint64_t seed, bool keep_plans = false) {
   options.max_plans = 400;
   options.replan_at_wait = g.Chance(0.5);
   if (options.replan_at_wait) notes.push_back("replan at waits");
-  options.faults = RandomFaults(g, *desired, notes);
+  options.faults = RandomFaults(g, *desired, initial, notes);
   out.description = describe();
   int round = 0;
   if (keep_plans) {

@@ -3,7 +3,8 @@
 // immutable-field change each converge with no invariant violated, under
 // both executors (waiting and replan-at-wait); and each fault kind behaves
 // (never-ready blocks at that member, a dying pod, failing gates and a node
-// loss still converge).
+// loss still converge; an API error on apply is retried, an eviction at
+// any step and a node lost during scale-in keep every invariant).
 
 #include <algorithm>
 #include <filesystem>
@@ -337,7 +338,111 @@ TEST_F(KafkaFaultTest, NodeLossConverges) {
   EXPECT_THAT(t.violations, IsEmpty()) << TimelineToText(t);
 }
 
+TEST_F(KafkaFaultTest, AnApiErrorOnApplyIsRetriedNeverSkipped) {
+  // The broker StatefulSet's first apply is answered 500 (the executor fails
+  // the step) or 409 (it observes and plans again): either way the apply is
+  // made again and the brokers roll only once it went through.
+  for (const char* fault : {"api-error=StatefulSet/events-broker@0",
+                            "api-conflict=StatefulSet/events-broker@0"}) {
+    Timeline t = Run(fault);
+    EXPECT_TRUE(t.converged) << fault << "\n" << TimelineToText(t);
+    EXPECT_THAT(t.violations, IsEmpty()) << fault << "\n" << TimelineToText(t);
+    int refused = -1, applied = -1, first_restart = -1;
+    for (int i = 0; i < static_cast<int>(t.events.size()); ++i) {
+      const std::string& what = t.events[i].what;
+      if (what.rfind("FAULT: the API server answers apply StatefulSet events-broker", 0) == 0) {
+        refused = i;
+      } else if (what.rfind("apply StatefulSet events-broker", 0) == 0 && applied < 0) {
+        applied = i;
+      } else if (what.rfind("restart events-broker-", 0) == 0 && first_restart < 0) {
+        first_restart = i;
+      }
+    }
+    ASSERT_GE(refused, 0) << fault << "\n" << TimelineToText(t);
+    EXPECT_GT(applied, refused) << fault << "\n" << TimelineToText(t);
+    EXPECT_GT(first_restart, applied) << fault << "\n" << TimelineToText(t);
+    EXPECT_EQ(Restarts(t).size(), 8u) << fault << "\n" << TimelineToText(t);
+  }
+}
+
+TEST_F(KafkaFaultTest, AnEvictionAtAnyStepKeepsEveryInvariant) {
+  // Evict a broker and a zookeeper after each step of the rollout in turn,
+  // so that some evictions strike while a gate or wait on another member
+  // is in progress: no invariant breaks and the rollout still converges.
+  const int32_t steps = Run("").steps;
+  ASSERT_GT(steps, 8);
+  int during_gate = 0;
+  for (int32_t at = 1; at <= steps; ++at) {
+    std::string faults = absl::StrCat("evict=events-broker-0@", at,
+                                      ";evict=events-zookeeper-1@", at);
+    Timeline t = Run(faults);
+    EXPECT_TRUE(t.converged) << faults << "\n" << TimelineToText(t);
+    EXPECT_THAT(t.violations, IsEmpty()) << faults << "\n" << TimelineToText(t);
+    for (size_t i = 0; i + 2 < t.events.size(); ++i) {
+      if (t.events[i].what.rfind("FAULT: pod events-broker-0 evicted", 0) != 0) continue;
+      for (size_t j = i + 1; j < t.events.size() && j < i + 6; ++j) {
+        const std::string& w = t.events[j].what;
+        if (w.rfind("exec gate in ", 0) == 0 && w.find("for events-broker-0") == std::string::npos) {
+          ++during_gate;
+        }
+      }
+    }
+  }
+  EXPECT_GT(during_gate, 0) << "no eviction struck next to a gate on another member";
+}
+
 // --- memberLeave and afterLeave: wipe, on the cassandra example -------------
+
+TEST(CassandraMembershipTest, NodeLossDuringScaleInNeverDeletesAClaimBeforeTheLeave) {
+  // Claims deleted on scale-in (onScaleDown: delete): a node lost at any
+  // step of the scale-in, taking the leaving member (and another), must not
+  // let its claim go before its memberLeave succeeded.
+  absl::StatusOr<Topology> base = LoadExample("cassandra");
+  ASSERT_THAT(base, IsOk());
+  for (Role& role : base->app.roles) {
+    for (Storage& storage : role.storage) storage.on_scale_down = VolumePolicy::kDelete;
+  }
+  absl::StatusOr<CompiledCluster> compiled = Compile(*base, CompileOptions{});
+  ASSERT_THAT(compiled, IsOk());
+  const CompiledRole* member = nullptr;
+  for (const CompiledRole& r : compiled->roles) {
+    if (r.role.lifecycle.member_leave.has_value()) member = &r;
+  }
+  ASSERT_NE(member, nullptr);
+  ASSERT_GE(member->members, 3);
+  Topology smaller = *base;
+  OverrideFor(smaller, member->name).members = member->members - 1;
+  absl::StatusOr<CompiledCluster> small = Compile(smaller, CompileOptions{});
+  ASSERT_THAT(small, IsOk());
+  const std::string leaving = absl::StrCat(member->stateful_set, "-", member->members - 1);
+  const std::string other = absl::StrCat(member->stateful_set, "-0");
+  SimulateOptions options;
+  options.start = kNow;
+  absl::StatusOr<Timeline> plain = Simulate(*small, ConvergedState(*compiled, kNow), options);
+  ASSERT_THAT(plain, IsOk());
+  ASSERT_TRUE(plain->converged) << TimelineToText(*plain);
+  for (int32_t at = 0; at <= plain->steps; ++at) {
+    for (bool replan : {false, true}) {
+      options.replan_at_wait = replan;
+      std::string faults = absl::StrCat("node-loss=", leaving, "+", other, "@", at);
+      options.faults = *ParseFaults(faults);
+      absl::StatusOr<Timeline> t = Simulate(*small, ConvergedState(*compiled, kNow), options);
+      ASSERT_THAT(t, IsOk());
+      EXPECT_TRUE(t->converged) << faults << "\n" << TimelineToText(*t);
+      EXPECT_THAT(t->violations, IsEmpty()) << faults << "\n" << TimelineToText(*t);
+      bool left = false, claim_gone = false;
+      for (const TimelineEvent& e : t->events) {
+        left |= e.what.rfind("exec memberLeave in " + leaving + ": exit 0", 0) == 0;
+        if (e.what.rfind("PVC ", 0) == 0 && e.what.find(leaving + " deleted") != std::string::npos) {
+          EXPECT_TRUE(left) << faults << ": " << e.what << " before the leave\n"
+                            << TimelineToText(*t);
+          claim_gone = true;
+        }
+      }
+      EXPECT_TRUE(claim_gone) << faults << "\n" << TimelineToText(*t);
+    }
+  }
+}
 
 TEST(CassandraMembershipTest, ScaleInLeavesThenAReturningOrdinalGetsAFreshVolume) {
   absl::StatusOr<Topology> base = LoadExample("cassandra");

@@ -148,7 +148,8 @@ Command AddSimulateCommand(CLI::App& app) {
                   "standard input; default an empty namespace");
   cmd->add_option("--faults", flags->faults,
                   "Faults to inject, ';'-separated: never-ready=POD, pod-dies=POD@STEP, "
-                  "gate-fails=PODxTIMES, node-loss=POD+POD@STEP");
+                  "gate-fails=PODxTIMES, node-loss=POD+POD@STEP, evict=POD@STEP, "
+                  "api-error=KIND/NAME@STEP (500), api-conflict=KIND/NAME@STEP (409)");
   cmd->add_option("--ready-delay", flags->ready_delay,
                   "Seconds from a pod's start to Ready (default 10)")
       ->check(CLI::Range(0, 86400));

@@ -783,10 +783,14 @@ class Fault(_Value):
         POD_DIES = 1
         GATE_FAILS = 2
         NODE_LOSS = 3
+        EVICT = 4
+        API_ERROR = 5
     kind: Fault.Kind
     pods: list[str]
     at_step: int
     times: int
+    object: str
+    code: int
     def __init__(self, **fields: Any) -> None: ...
 
 def parse_faults(spec: str) -> list[Fault]: ...
