@@ -198,6 +198,11 @@ class RoleCompiler {
     out.restart_token = m_.restart_token;
     out.replace = m_.replace;
 
+    // SPEC-2 §5b.4: a role of 0 members has no objects at all (the planner
+    // removes what an earlier count made). It stays in `out.roles`, so its
+    // count is known. A stopped Cluster's roles keep their members and so
+    // their objects (the StatefulSet at 0 replicas).
+    if (m_.members == 0) return absl::OkStatus();
     if (!config_map_.empty()) objects.push_back(ConfigMap());
     if (!live_config_map_.empty()) objects.push_back(LiveConfigMap());
     objects.push_back(HeadlessService());
