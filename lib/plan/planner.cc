@@ -514,18 +514,21 @@ void PlanStop(const CompiledCluster& desired, const ObservedState& observed,
       " is stopped: roles scale to 0 keeping their PVCs; stopped: false starts them again"));
 }
 
-// The objects of a role the App no longer has.
+// The objects of a role the App no longer has, or that has 0 members.
 struct Removed {
   std::string role;
   std::string created;  // The StatefulSet's creationTimestamp.
   std::vector<std::pair<std::string, const Json*>> objects;  // kind, object.
 };
 
-// strata's objects of roles the App no longer has, newest role first.
+// strata's objects of roles the App no longer has and of roles of 0 members
+// (SPEC-2 §5b.4: they compile to no objects), newest role first.
 std::vector<Removed> RemovedRoles(const CompiledCluster& desired,
                                   const ObservedState& observed) {
   std::set<std::string> wanted;
-  for (const CompiledRole& r : desired.roles) wanted.insert(r.name);
+  for (const CompiledRole& r : desired.roles) {
+    if (r.members > 0) wanted.insert(r.name);
+  }
   std::map<std::string, Removed> removed;
   auto consider = [&](const std::string& kind, const std::vector<Json>& list) {
     for (const Json& o : list) {
@@ -553,14 +556,25 @@ std::vector<Removed> RemovedRoles(const CompiledCluster& desired,
   return order;
 }
 
-// Deletes the objects of roles the App no longer has, newest role first.
+// Deletes the objects of roles the App no longer has or that have 0 members,
+// newest role first; what an earlier step of the plan deletes already (a
+// draining role's own cleanup) is not deleted twice.
 void PlanRemovals(const CompiledCluster& desired, const ObservedState& observed,
                   PlanBuilder& b, Chain& chain) {
+  std::set<std::pair<std::string, std::string>> deleted;
+  for (const Step& s : b.plan().steps) {
+    if (s.action == Action::kDelete && !s.orphan) deleted.insert({s.target.kind, s.target.name});
+  }
   for (const Removed& r : RemovedRoles(desired, observed)) {
+    const bool zero = desired.FindRole(r.role) != nullptr;
     for (const auto& [kind, o] : r.objects) {
       std::string name = NameOf(*o);
-      std::string reason = absl::StrCat("role ", r.role, " is no longer in app ", desired.app,
-                                        ": delete ", kind, " ", name);
+      if (deleted.count({kind, name})) continue;
+      std::string reason =
+          zero ? absl::StrCat("role ", r.role, " has 0 members and so no objects (SPEC-2 5b.4)",
+                              ": delete ", kind, " ", name)
+               : absl::StrCat("role ", r.role, " is no longer in app ", desired.app,
+                              ": delete ", kind, " ", name);
       if (kind == "StatefulSet") {
         bool deletes_pvcs =
             StringAt(*o, {"spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"}) ==
@@ -608,6 +622,45 @@ size_t SplitOffOtherClusters(const ObservedState& observed, const std::string& c
   return foreign;
 }
 
+bool HasStatefulSet(const CompiledCluster& desired, const CompiledRole& role) {
+  for (const Object& o : desired.objects) {
+    if (o.kind == "StatefulSet" && o.role == role.name) return true;
+  }
+  return false;
+}
+
+// SPEC-2 §5b.4: a role of 0 members compiles to no objects. While members of
+// it still run, it is planned against its StatefulSet as observed (its
+// status and server-set metadata dropped), so going to 0 follows the rules of
+// any scale-in: one member at a time, memberLeave, onScaleDown for its PVCs.
+// PlanRemovals then deletes its objects. Returns nullopt when no role drains.
+std::optional<CompiledCluster> WithDrainingRoles(const CompiledCluster& desired,
+                                                 const ObservedState& observed,
+                                                 const Index& index) {
+  std::optional<CompiledCluster> out;
+  for (const CompiledRole& role : desired.roles) {
+    if (role.members != 0 || HasStatefulSet(desired, role)) continue;
+    const Json* have = index.Get("StatefulSet", role.stateful_set);
+    if (have == nullptr) continue;
+    bool running = kube::IntAt(*have, {"spec", "replicas"}, 1) > 0;
+    for (const Json& pod : observed.pods) {
+      running |= kube::OrdinalOf(NameOf(pod), role.stateful_set).has_value();
+    }
+    if (!running) continue;
+    Json body = *have;
+    body.erase("status");
+    Json metadata = Json::object();
+    for (const char* key : {"name", "namespace", "labels", "annotations"}) {
+      if (const Json* v = Find(*have, {"metadata", key})) metadata[key] = *v;
+    }
+    body["metadata"] = std::move(metadata);
+    if (!out) out = desired;
+    out->objects.push_back(Object{.kind = "StatefulSet", .name = role.stateful_set,
+                                  .role = role.name, .body = std::move(body)});
+  }
+  return out;
+}
+
 // Plans every role in dependsOn order; returns whether a stuck member
 // blocked the plan. `all_done` receives every role's ends.
 bool PlanRoles(const CompiledCluster& desired, const ObservedState& observed,
@@ -615,6 +668,7 @@ bool PlanRoles(const CompiledCluster& desired, const ObservedState& observed,
                std::vector<std::string>& errors, std::vector<int32_t>& all_done) {
   std::map<std::string, std::vector<int32_t>> done;  // Role -> what dependents wait for.
   for (const CompiledRole& role : desired.roles) {
+    if (role.members == 0 && !HasStatefulSet(desired, role)) continue;  // PlanRemovals'.
     RolePlanner planner(desired, role, observed, index, options, builder, errors);
     RolePlanResult r = planner.Run(EndsOf(role.depends_on, done));
     done[role.name] = r.done;
@@ -626,21 +680,23 @@ bool PlanRoles(const CompiledCluster& desired, const ObservedState& observed,
 
 }  // namespace
 
-absl::StatusOr<Plan> PlanRollout(const CompiledCluster& desired,
+absl::StatusOr<Plan> PlanRollout(const CompiledCluster& desired_in,
                                  const ObservedState& all_observed,
                                  const PlanOptions& options) {
   Plan plan;
-  plan.cluster = desired.cluster;
-  plan.namespace_ = desired.namespace_;
+  plan.cluster = desired_in.cluster;
+  plan.namespace_ = desired_in.namespace_;
   ObservedState own;
-  const size_t foreign = SplitOffOtherClusters(all_observed, desired.cluster, &own);
+  const size_t foreign = SplitOffOtherClusters(all_observed, desired_in.cluster, &own);
   const ObservedState& observed = foreign > 0 ? own : all_observed;
   if (foreign > 0) {
     plan.notes.push_back(absl::StrCat(
         "ignored ", foreign, foreign == 1 ? " object" : " objects",
-        " of other clusters (app.kubernetes.io/instance is not ", desired.cluster, ")"));
+        " of other clusters (app.kubernetes.io/instance is not ", desired_in.cluster, ")"));
   }
   Index index(observed);
+  const std::optional<CompiledCluster> draining = WithDrainingRoles(desired_in, observed, index);
+  const CompiledCluster& desired = draining ? *draining : desired_in;
   PlanBuilder builder(plan);
   std::vector<std::string> errors;
   std::vector<int32_t> all_done;

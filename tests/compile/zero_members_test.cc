@@ -83,6 +83,70 @@ TEST(ZeroMembersTest, PlanningZeroMembersRemovesTheRolesObjects) {
     if (s.action == Action::kDelete) deleted.insert(s.target.kind + "/" + s.target.name);
   }
   EXPECT_THAT(deleted, IsSupersetOf(ObjectsOf(*three, "broker"))) << PlanToText(*plan);
+  // The members leave as in any scale-in (the StatefulSet goes to 0 first),
+  // and the StatefulSet is deleted only after that.
+  int32_t scale_in = 0, sts_delete = 0;
+  for (const Step& s : plan->steps) {
+    if (s.target.kind != "StatefulSet") continue;
+    if (s.action == Action::kApply) scale_in = s.id;
+    if (s.action == Action::kDelete) sts_delete = s.id;
+  }
+  ASSERT_GT(scale_in, 0) << PlanToText(*plan);
+  ASSERT_GT(sts_delete, 0);
+  EXPECT_THAT(plan->steps[sts_delete - 1].after, ::testing::Contains(scale_in));
+  EXPECT_EQ(plan->steps[scale_in - 1].object["spec"]["replicas"], 0);
+  // No object is deleted twice.
+  std::vector<std::string> all;
+  for (const Step& s : plan->steps) {
+    if (s.action == Action::kDelete) all.push_back(s.target.kind + "/" + s.target.name);
+  }
+  EXPECT_EQ(all.size(), deleted.size()) << PlanToText(*plan);
+}
+
+TEST(ZeroMembersTest, ADrainedRoleLosesItsObjectsWithoutAScaleIn) {
+  absl::StatusOr<CompiledCluster> three = Compile(KafkaWithBrokers(3), CompileOptions{});
+  ASSERT_THAT(three, IsOk());
+  const absl::Time now = absl::FromUnixSeconds(1767225600);
+  ObservedState observed = ConvergedState(*three, now);
+  // The brokers already left: the StatefulSet at 0 and no broker pod.
+  for (Json& sts : observed.stateful_sets) {
+    if (sts["metadata"]["name"] == "events-broker") sts["spec"]["replicas"] = 0;
+  }
+  std::vector<Json> pods;
+  for (const Json& p : observed.pods) {
+    if (p["metadata"]["name"].get<std::string>().rfind("events-broker-", 0) != 0) pods.push_back(p);
+  }
+  observed.pods = pods;
+  absl::StatusOr<CompiledCluster> zero = Compile(KafkaWithBrokers(0), CompileOptions{});
+  ASSERT_THAT(zero, IsOk());
+  PlanOptions options;
+  options.now = now;
+  absl::StatusOr<Plan> plan = PlanRollout(*zero, observed, options);
+  ASSERT_THAT(plan, IsOk());
+  std::set<std::string> deleted;
+  for (const Step& s : plan->steps) {
+    EXPECT_EQ(s.action, Action::kDelete) << PlanToText(*plan);
+    deleted.insert(s.target.kind + "/" + s.target.name);
+  }
+  EXPECT_THAT(deleted, IsSupersetOf(ObjectsOf(*three, "broker"))) << PlanToText(*plan);
+  // Planned again once they are gone, nothing is left to do.
+  ObservedState after = observed;
+  auto gone = [&](std::vector<Json>& list) {
+    std::vector<Json> kept;
+    for (const Json& o : list) {
+      if (!deleted.count(o["kind"].get<std::string>() + "/" + o["metadata"]["name"].get<std::string>())) {
+        kept.push_back(o);
+      }
+    }
+    list = kept;
+  };
+  gone(after.stateful_sets);
+  gone(after.services);
+  gone(after.pod_disruption_budgets);
+  gone(after.config_maps);
+  absl::StatusOr<Plan> again = PlanRollout(*zero, after, options);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->converged) << PlanToText(*again);
 }
 
 }  // namespace
