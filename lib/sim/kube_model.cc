@@ -672,7 +672,7 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
         }
       }
       Json pvc = {{"apiVersion", "v1"},
-                  {"kind", "PersistentVolumeClaim"},
+                  {"kind", kube::kKindPvc},
                   {"metadata", {{"name", pvc_name}, {"labels", labels}}},
                   {"spec", kube::At(t, {"spec"})}};
       const Json& annotations = kube::At(t, {"metadata", "annotations"});
@@ -692,7 +692,7 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
   if (annotations.is_object()) metadata["annotations"] = annotations;
   metadata["ownerReferences"] = Json::array(
       {{{"apiVersion", "apps/v1"},
-        {"kind", "StatefulSet"},
+        {"kind", kube::kKindStatefulSet},
         {"name", sts_name},
         {"uid", kube::StringAt(sts, {"metadata", "uid"})},
         {"controller", true},
@@ -715,7 +715,7 @@ bool KubeModel::CreatePod(const Json& sts, int32_t ordinal) {
     if (!present) spec["volumes"].push_back(v);
   }
   Json pod = {{"apiVersion", "v1"},
-              {"kind", "Pod"},
+              {"kind", kube::kKindPod},
               {"metadata", metadata},
               {"spec", spec}};
   (void)Apply(pod);
@@ -742,7 +742,7 @@ bool KubeModel::SyncStatefulSet(const std::string& sts_name) {
       if (!kube::SelectorMatches(selector, kube::At(pod, {"metadata", "labels"}))) continue;
       pod["metadata"]["ownerReferences"] = Json::array(
           {{{"apiVersion", "apps/v1"},
-            {"kind", "StatefulSet"},
+            {"kind", kube::kKindStatefulSet},
             {"name", sts_name},
             {"uid", uid},
             {"controller", true},

@@ -91,7 +91,7 @@ absl::Status SimClusterClient::Delete(const ObjectRef& ref, const DeleteOptions&
                                            ": 409 Conflict: the uid precondition failed (",
                                            options.uid, " is now ", UidOf(*have), ")"));
   }
-  absl::Status s = ref.kind == "Pod" ? kube_.DeletePod(ref.name)
+  absl::Status s = ref.kind == kube::kKindPod ? kube_.DeletePod(ref.name)
                                      : kube_.Delete(ref.kind, ref.name, options.orphan);
   if (!s.ok() && s.code() != absl::StatusCode::kNotFound) return s;
   Settle();
@@ -100,7 +100,7 @@ absl::Status SimClusterClient::Delete(const ObjectRef& ref, const DeleteOptions&
 
 absl::StatusOr<ExecResult> SimClusterClient::Exec(const ExecRequest& request) {
   calls.push_back(absl::StrCat("exec ", request.pod, " ", absl::StrJoin(request.command, " ")));
-  const Json* pod = kube_.Find("Pod", request.pod);
+  const Json* pod = kube_.Find(kube::kKindPod, request.pod);
   if (pod == nullptr) {
     return absl::FailedPreconditionError(
         absl::StrCat("exec in pod ", request.pod, ": the pod does not exist"));
