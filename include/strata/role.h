@@ -31,6 +31,17 @@ namespace strata {
 
 enum class Quorum { kNone, kMajority };
 
+// Members that must stay available for a majority of `members`: n/2 + 1
+// (ROLLOUT-RULES 3). The one definition: validation, compile, the planner and
+// the simulator use it (through kube/quorum.h inside the library).
+constexpr int32_t MajorityOf(int32_t members) { return members / 2 + 1; }
+
+// Members that may be unavailable at once without losing that majority
+// (0 below 3 members; never negative).
+constexpr int32_t QuorumToleranceOf(int32_t members) {
+  return members <= 0 ? 0 : members - MajorityOf(members);
+}
+
 struct Port {
   std::string name;            // Required. IANA service name, <= 15 chars.
   int32_t port = 0;            // Required. 1..65535.

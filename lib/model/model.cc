@@ -42,7 +42,7 @@ void OverrideContainers(std::vector<Container>& base, const std::vector<Containe
 
 int32_t Role::RolloutBudget(int32_t members, bool* quorum_capped) const {
   int32_t budget = rollout.ResolveMaxUnavailable(members);
-  const int32_t cap = members - (members / 2 + 1);
+  const int32_t cap = members - MajorityOf(members);
   const bool capped = quorum == Quorum::kMajority &&
                       rollout.strategy != RolloutStrategy::kParallel && cap < budget;
   if (quorum_capped != nullptr) *quorum_capped = capped;
