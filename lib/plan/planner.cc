@@ -40,6 +40,7 @@
 #include "kube/keys.h"
 #include "kube/names.h"
 #include "kube/object.h"
+#include "model/role_graph.h"
 #include "plan/object_diff.h"
 #include "plan/partition.h"
 #include "plan/predicates.h"
@@ -494,15 +495,11 @@ void StopRole(const CompiledCluster& desired, const CompiledRole& role,
 void PlanStop(const CompiledCluster& desired, const ObservedState& observed,
               const Index& index, PlanBuilder& b, std::vector<int32_t>& all_done) {
   std::map<std::string, std::vector<int32_t>> done;
-  for (auto it = desired.roles.rbegin(); it != desired.roles.rend(); ++it) {
-    const CompiledRole& role = *it;
+  const model_internal::RoleGraph graph = model_internal::RoleGraph::Of(desired.roles);
+  for (int i = graph.size() - 1; i >= 0; --i) {
+    const CompiledRole& role = desired.roles[i];
     std::vector<std::string> dependents;
-    for (const CompiledRole& other : desired.roles) {
-      if (std::find(other.depends_on.begin(), other.depends_on.end(), role.name) !=
-          other.depends_on.end()) {
-        dependents.push_back(other.name);
-      }
-    }
+    for (int d : graph.Dependents(i)) dependents.push_back(desired.roles[d].name);
     const std::vector<int32_t> start = EndsOf(dependents, done);
     Chain chain{start};
     StopRole(desired, role, observed, index, b, chain);
